@@ -1,0 +1,48 @@
+"""Stuurboord's embedded workflow engine: BPMN cases, tasks by role, incidents, audit.
+
+It knows nothing about the committee. Use the facade: `from engine import Engine`.
+"""
+
+from engine.actors import SCHEDULER_ACTOR, SYSTEM_ACTOR, Actor
+from engine.cases import Hooks
+from engine.clock import Clock, ManualClock, SystemClock
+from engine.db import Database
+from engine.errors import (
+    CaseStateError,
+    DeployError,
+    EngineError,
+    Forbidden,
+    MessageNotExpected,
+    NotFound,
+    TaskConflict,
+    TaskNotActive,
+    UnknownProcess,
+    ValidationFailed,
+)
+from engine.facade import Engine
+from engine.registry import Registry
+from engine.service_call import ServiceCall
+
+__all__ = [
+    "SCHEDULER_ACTOR",
+    "SYSTEM_ACTOR",
+    "Actor",
+    "CaseStateError",
+    "Clock",
+    "Database",
+    "DeployError",
+    "Engine",
+    "EngineError",
+    "Forbidden",
+    "Hooks",
+    "ManualClock",
+    "MessageNotExpected",
+    "NotFound",
+    "Registry",
+    "ServiceCall",
+    "SystemClock",
+    "TaskConflict",
+    "TaskNotActive",
+    "UnknownProcess",
+    "ValidationFailed",
+]

@@ -1,0 +1,168 @@
+"""The audit trail: append-only rows in a SHA-256 hash chain, written in the caller's transaction.
+
+Each row's hash is sha256(previous hash + canonical JSON of the row). Writers extend the chain
+under a lock on the single `audit_head` row, so two workers can never fork it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.clock import Clock
+from engine.models import AuditEntry, AuditHead
+
+GENESIS = "0" * 64
+SYSTEM = "system"
+SCHEDULER = "scheduler"
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def jsonable(value: Any) -> Any:
+    """The value as it will read back from a JSON column."""
+    return None if value is None else json.loads(canonical_json(value))
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """{field: {"before": old, "after": new}} for every field whose value differs."""
+    changes: dict[str, Any] = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if jsonable(old) != jsonable(new):
+            changes[key] = {"before": old, "after": new}
+    return changes
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def row_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
+    return hashlib.sha256((prev_hash + canonical_json(content)).encode()).hexdigest()
+
+
+def row_content(entry: AuditEntry) -> dict[str, Any]:
+    """What the hash covers: every column except the two hashes."""
+    return {
+        "seq": entry.seq,
+        "at": _iso(entry.at),
+        "actor": entry.actor,
+        "on_behalf_of": entry.on_behalf_of,
+        "action": entry.action,
+        "case_id": entry.case_id,
+        "task_id": entry.task_id,
+        "element_id": entry.element_id,
+        "changes": entry.changes,
+        "reason": entry.reason,
+    }
+
+
+@dataclass
+class PendingEntry:
+    actor: str
+    action: str
+    case_id: int | None = None
+    task_id: str | None = None
+    element_id: str | None = None
+    changes: dict[str, Any] | None = None
+    reason: str | None = None
+    on_behalf_of: str | None = None
+
+
+@dataclass
+class AuditRecorder:
+    """Collects audit entries during a transaction; `flush()` chains and inserts them."""
+
+    session: Session
+    clock: Clock
+    pending: list[PendingEntry] = field(default_factory=list)
+
+    def record(self, actor: str, action: str, **details: Any) -> None:
+        self.pending.append(PendingEntry(actor=actor, action=action, **details))
+
+    def flush(self) -> list[AuditEntry]:
+        if not self.pending:
+            return []
+        head = self.session.execute(
+            select(AuditHead).where(AuditHead.id == 1).with_for_update()
+        ).scalar_one()
+        seq, prev = head.seq, head.hash
+        now = self.clock.now().astimezone(UTC)
+        written = []
+        for item in self.pending:
+            seq += 1
+            entry = AuditEntry(
+                seq=seq,
+                at=now,
+                actor=item.actor,
+                on_behalf_of=item.on_behalf_of,
+                action=item.action,
+                case_id=item.case_id,
+                task_id=item.task_id,
+                element_id=item.element_id,
+                changes=jsonable(item.changes),
+                reason=item.reason,
+                prev_hash=prev,
+                hash="",
+            )
+            entry.hash = row_hash(prev, row_content(entry))
+            prev = entry.hash
+            written.append(entry)
+        self.session.add_all(written)
+        head.seq, head.hash = seq, prev
+        self.session.flush()
+        self.pending.clear()
+        return written
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    problem: str | None = None
+
+    def describe(self) -> str:
+        if self.ok:
+            return f"audit trail intact: {self.checked} entries verified"
+        return f"audit trail broken at sequence {self.first_bad_seq}: {self.problem}"
+
+
+def _entries(session: Session, batch: int) -> Iterator[AuditEntry]:
+    result = session.execute(
+        select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch)
+    )
+    for entry in result.scalars():
+        yield entry
+        session.expunge(entry)
+
+
+def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
+    """Walk the chain from the first row; report the first sequence number that does not fit."""
+    expected_seq, prev, checked = 1, GENESIS, 0
+    for entry in _entries(session, batch):
+        if entry.seq != expected_seq:
+            if entry.seq > expected_seq:
+                return VerifyResult(False, checked, expected_seq, "entry missing (deleted?)")
+            return VerifyResult(False, checked, entry.seq, "sequence out of order")
+        if entry.prev_hash != prev:
+            return VerifyResult(False, checked, entry.seq, "previous-hash link broken")
+        if row_hash(prev, row_content(entry)) != entry.hash:
+            return VerifyResult(False, checked, entry.seq, "content does not match its hash")
+        prev = entry.hash
+        expected_seq += 1
+        checked += 1
+    head = session.get(AuditHead, 1)
+    if head is None or head.seq != checked or head.hash != prev:
+        return VerifyResult(False, checked, checked + 1, "chain head does not match the last entry")
+    return VerifyResult(True, checked)

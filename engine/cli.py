@@ -1,0 +1,221 @@
+"""The `stuurboord` command. Errors print one line and exit non-zero, never a traceback."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from engine import migrate
+from engine.actors import SYSTEM_ACTOR, Actor
+from engine.db import Database
+from engine.errors import EngineError, ValidationFailed
+from engine.facade import Engine
+from engine.registry import Registry
+from engine.settings import Settings
+
+BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
+
+
+def build_engine() -> Engine:
+    settings = Settings.from_env()
+    db = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    return Engine(db, _registry())
+
+
+def _registry() -> Registry:
+    try:
+        from processes import build_registry
+    except ImportError:
+        return Registry()
+    return build_registry()
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def clean_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ValidationFailed as error:
+            _fail(f"{error.message}: {json.dumps(error.errors, sort_keys=True)}")
+        except EngineError as error:
+            _fail(error.message)
+        except SQLAlchemyError as error:
+            first = str(error.orig if hasattr(error, "orig") else error).splitlines()[0]
+            _fail(f"database: {first} (did you run `stuurboord db upgrade`?)")
+
+    return wrapper
+
+
+def _json(value: str | None, option: str) -> Any:
+    if value is None:
+        return {}
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as error:
+        _fail(f"{option} is not valid JSON: {error.msg} at position {error.pos}")
+
+
+def _actor(engine: Engine, user: str | None) -> Actor:
+    return SYSTEM_ACTOR if user is None else engine.actor(user)
+
+
+@click.group()
+def main() -> None:
+    """Stuurboord: BPMN cases for the steering committee."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@clean_errors
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest revision."""
+    engine = build_engine()
+    revision = migrate.upgrade(engine.db)
+    click.echo(f"database {engine.db.dialect} at revision {revision}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--as", "user", default=None, help="Who deploys (for the audit trail).")
+@clean_errors
+def deploy(paths: tuple[str, ...], user: str | None) -> None:
+    """Deploy .bpmn and .dmn files (or folders of them). All or nothing."""
+    engine = build_engine()
+    for item in engine.deploy(paths, actor=user or "system"):
+        state = "new version" if item.created else "unchanged"
+        click.echo(f"{item.process_id}: version {item.version} ({state})")
+
+
+@main.command()
+@click.argument("process_id")
+@click.option("--data", default=None, help="Start data as a JSON object.")
+@click.option("--as", "user", default=None)
+@clean_errors
+def start(process_id: str, data: str | None, user: str | None) -> None:
+    """Start a case of PROCESS_ID."""
+    engine = build_engine()
+    case = engine.start_case(process_id, _json(data, "--data"), _actor(engine, user))
+    click.echo(f"case {case.id} started ({case.process_id} v{case.version}): {case.status}")
+    for task in engine.case_tasks(case.id):
+        if task.state == "ready":
+            click.echo(f"  task {task.id} {task.element_id} for {task.assignee or task.role}")
+
+
+@main.command()
+@click.option("--role", default=None, help="Only tasks of this role.")
+@click.option("--as", "user", default=None, help="Only tasks this user may do.")
+@clean_errors
+def tasks(role: str | None, user: str | None) -> None:
+    """List ready tasks."""
+    engine = build_engine()
+    found = engine.tasks_for(engine.actor(user), role) if user else engine.ready_tasks(role)
+    for task in found:
+        who = task.assignee or (f"{task.role}:{task.scope}" if task.scope else task.role)
+        claimed = f" claimed by {task.claimed_by}" if task.claimed_by else ""
+        click.echo(f"{task.id}  case {task.case_id}  {task.element_id}  {who}{claimed}")
+    if not found:
+        click.echo("no ready tasks")
+
+
+@main.command()
+@click.argument("task_id")
+@click.option("--data", default=None, help="Form data as a JSON object.")
+@click.option("--as", "user", required=True, help="The user completing the task.")
+@clean_errors
+def complete(task_id: str, data: str | None, user: str) -> None:
+    """Complete a ready task as USER."""
+    engine = build_engine()
+    case = engine.complete_task(task_id, _json(data, "--data"), engine.actor(user))
+    click.echo(f"task {task_id} completed; case {case.id} is {case.status}")
+
+
+@main.command()
+@click.option("--all", "show_all", is_flag=True, help="Include resolved incidents.")
+@clean_errors
+def incidents(show_all: bool) -> None:
+    """List incidents (failed automatic steps)."""
+    engine = build_engine()
+    found = engine.incidents(open_only=not show_all)
+    for item in found:
+        line = f" line {item.line}" if item.line else ""
+        click.echo(
+            f"#{item.id} case {item.case_id} {item.status} at {item.element_id}{line}: "
+            f"{item.error_type}: {item.message}"
+        )
+    if not found:
+        click.echo("no open incidents" if not show_all else "no incidents")
+
+
+@main.command()
+@click.argument("case_id", type=int)
+@click.option("--data", default=None, help="Data to fix on the failed task, as JSON.")
+@click.option("--as", "user", default=None)
+@clean_errors
+def retry(case_id: int, data: str | None, user: str | None) -> None:
+    """Retry the failed steps of a case in incident."""
+    engine = build_engine()
+    case = engine.retry(case_id, _actor(engine, user), _json(data, "--data") or None)
+    click.echo(f"case {case.id} retried: {case.status}")
+
+
+def _admin_command(name: str, action: str) -> None:
+    @main.command(name, help=f"{action.capitalize()} a case (admin).")
+    @click.argument("case_id", type=int)
+    @click.option("--reason", default=None)
+    @click.option("--as", "user", default=None)
+    @clean_errors
+    def command(case_id: int, reason: str | None, user: str | None) -> None:
+        engine = build_engine()
+        case = getattr(engine, name)(case_id, _actor(engine, user), reason)
+        click.echo(f"case {case.id}: {case.status}{' (suspended)' if case.suspended else ''}")
+
+
+for _name, _action in (("suspend", "suspend"), ("resume", "resume"), ("terminate", "terminate")):
+    _admin_command(_name, _action)
+
+
+@main.group()
+def audit() -> None:
+    """Audit trail."""
+
+
+@audit.command("verify")
+@clean_errors
+def audit_verify() -> None:
+    """Check the hash chain; exit 1 naming the first bad sequence number."""
+    result = build_engine().verify_audit()
+    click.echo(result.describe())
+    if not result.ok:
+        sys.exit(1)
+
+
+@main.command()
+@clean_errors
+def run() -> None:
+    """Set up the embedded database, deploy bpmn/ and report what was done."""
+    engine = build_engine()
+    revision = migrate.upgrade(engine.db)
+    click.echo(f"database {engine.db.url} at revision {revision}")
+    models = sorted(BPMN_DIR.glob("*.bpmn")) + sorted(BPMN_DIR.glob("*.dmn"))
+    if not models:
+        click.echo(f"no models in {BPMN_DIR}")
+        return
+    for item in engine.deploy(models):
+        state = "new version" if item.created else "unchanged"
+        click.echo(f"deployed {item.process_id}: version {item.version} ({state})")

@@ -1,0 +1,167 @@
+"""The engine's public API. `processes/` and `webapp/` use only this.
+
+    engine = Engine(Database(url), registry, clock)
+    engine.deploy(["bpmn/"])
+    case_id = engine.start_case("topic", {"title": ...}, actor)
+    for task in engine.tasks_for(actor): ...
+    engine.complete_task(task.id, {"decision": "admit"}, actor)
+
+Every method that changes something runs one transaction and writes its audit rows in it.
+Errors are the classes in `engine.errors`; on any error nothing was stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from engine import deploy as deploying
+from engine import queries, users
+from engine.actors import SYSTEM_ACTOR, Actor
+from engine.audit import AuditRecorder, VerifyResult, verify
+from engine.cases import CaseService, Hooks
+from engine.clock import Clock, SystemClock
+from engine.db import Database
+from engine.errors import NotFound
+from engine.queries import AuditInfo, CaseInfo, IncidentInfo, TaskInfo, VersionInfo
+from engine.registry import Registry
+
+
+class Engine:
+    def __init__(
+        self,
+        db: Database,
+        registry: Registry | None = None,
+        clock: Clock | None = None,
+        hooks: Hooks | None = None,
+    ) -> None:
+        self.db = db
+        self.registry = registry or Registry()
+        self.clock = clock or SystemClock()
+        self.hooks = hooks or Hooks()
+        self._cases = CaseService(db, self.registry, self.clock, self.hooks)
+
+    # -- deploys ----------------------------------------------------------------------------
+
+    def deploy(
+        self, paths: Iterable[str | Path], actor: str = "system"
+    ) -> list[deploying.DeployedProcess]:
+        """Deploy .bpmn/.dmn files (or folders of them). All or nothing."""
+        return self.deploy_files(deploying.read_model_files(paths), actor)
+
+    def deploy_files(
+        self, files: Sequence[tuple[str, bytes]], actor: str = "system"
+    ) -> list[deploying.DeployedProcess]:
+        with self.db.write() as session:
+            audit = AuditRecorder(session, self.clock)
+            result = deploying.deploy_files(session, audit, self.clock, files, actor)
+            audit.flush()
+        return result
+
+    def versions(self, process_id: str | None = None) -> list[VersionInfo]:
+        with self.db.read() as session:
+            return queries.versions(session, process_id)
+
+    # -- users ------------------------------------------------------------------------------
+
+    def ensure_user(self, user_id: str, display_name: str, *, email: str | None = None,
+                    language: str = "nl", grants: Iterable[tuple[str, str | None]] = (),
+                    actor: str = "system") -> bool:  # fmt: skip
+        with self.db.write() as session:
+            audit = AuditRecorder(session, self.clock)
+            changed = users.ensure_user(session, audit, self.clock, user_id=user_id,
+                                        display_name=display_name, email=email,
+                                        language=language, grants=grants, actor=actor)  # fmt: skip
+            audit.flush()
+        return changed
+
+    def actor(self, user_id: str) -> Actor:
+        """The user with their current grants. Unknown or inactive users raise NotFound."""
+        with self.db.read() as session:
+            return users.actor_for(session, user_id)
+
+    # -- cases ------------------------------------------------------------------------------
+
+    def start_case(self, process_id: str, data: Any, actor: Actor = SYSTEM_ACTOR,
+                   title: str | None = None) -> CaseInfo:  # fmt: skip
+        case_id = self._cases.start(process_id, data, actor, title)
+        return self.case(case_id)
+
+    def case(self, case_id: int) -> CaseInfo:
+        with self.db.read() as session:
+            info = queries.case_info(session, case_id)
+        if info is None:
+            raise NotFound(f"case {case_id} not found")
+        return info
+
+    def case_tasks(self, case_id: int) -> list[TaskInfo]:
+        with self.db.read() as session:
+            return queries.case_tasks(session, case_id)
+
+    def send_message(self, case_id: int, name: str, payload: Any = None,
+                     actor: Actor = SYSTEM_ACTOR) -> CaseInfo:  # fmt: skip
+        self._cases.send_message(case_id, name, payload, actor)
+        return self.case(case_id)
+
+    # -- tasks ------------------------------------------------------------------------------
+
+    def tasks_for(self, actor: Actor, role: str | None = None) -> list[TaskInfo]:
+        with self.db.read() as session:
+            return queries.inbox(session, actor, role)
+
+    def ready_tasks(self, role: str | None = None) -> list[TaskInfo]:
+        """Every ready task (an admin's view), optionally of one role."""
+        with self.db.read() as session:
+            return queries.ready_tasks(session, role)
+
+    def task(self, task_id: str) -> TaskInfo:
+        with self.db.read() as session:
+            row = session.get(queries.CaseTask, task_id)
+            if row is None:
+                raise NotFound(f"task {task_id} not found")
+            return TaskInfo.of(row)
+
+    def claim(self, task_id: str, actor: Actor) -> TaskInfo:
+        self._cases.claim(task_id, actor)
+        return self.task(task_id)
+
+    def unclaim(self, task_id: str, actor: Actor) -> TaskInfo:
+        self._cases.unclaim(task_id, actor)
+        return self.task(task_id)
+
+    def complete_task(self, task_id: str, data: Any, actor: Actor) -> CaseInfo:
+        case_id = self._cases.complete(task_id, data, actor)
+        return self.case(case_id)
+
+    # -- incidents and admin ----------------------------------------------------------------
+
+    def incidents(self, *, open_only: bool = True) -> list[IncidentInfo]:
+        with self.db.read() as session:
+            return queries.incidents(session, open_only=open_only)
+
+    def retry(self, case_id: int, actor: Actor, data: dict[str, Any] | None = None) -> CaseInfo:
+        self._cases.retry(case_id, actor, data)
+        return self.case(case_id)
+
+    def suspend(self, case_id: int, actor: Actor, reason: str | None = None) -> CaseInfo:
+        self._cases.set_suspended(case_id, actor, True, reason)
+        return self.case(case_id)
+
+    def resume(self, case_id: int, actor: Actor, reason: str | None = None) -> CaseInfo:
+        self._cases.set_suspended(case_id, actor, False, reason)
+        return self.case(case_id)
+
+    def terminate(self, case_id: int, actor: Actor, reason: str | None = None) -> CaseInfo:
+        self._cases.terminate(case_id, actor, reason)
+        return self.case(case_id)
+
+    # -- audit ------------------------------------------------------------------------------
+
+    def audit_trail(self, case_id: int | None = None) -> list[AuditInfo]:
+        with self.db.read() as session:
+            return queries.audit_trail(session, case_id)
+
+    def verify_audit(self) -> VerifyResult:
+        with self.db.read() as session:
+            return verify(session)

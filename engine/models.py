@@ -1,0 +1,189 @@
+"""The engine's tables. Generic: process versions, cases, tasks, incidents, users, audit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC without zone (portable); always hands back timezone-aware UTC datetimes."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, datetime: UTCDateTime}
+
+
+class ProcessVersion(Base):
+    """One deployed version of one executable process. Specs are stored here, once."""
+
+    __tablename__ = "process_version"
+    __table_args__ = (
+        UniqueConstraint("process_id", "version", name="uq_process_version_number"),
+        Index("ix_process_version_hash", "process_id", "content_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(255), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(String(255))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    spec_json: Mapped[str] = mapped_column(Text)
+    source_file: Mapped[str] = mapped_column(String(255))
+    source_xml: Mapped[str] = mapped_column(Text)
+    deployed_at: Mapped[datetime]
+    deployed_by: Mapped[str] = mapped_column(String(100))
+
+
+class Case(Base):
+    """A running or finished instance of a process version."""
+
+    __tablename__ = "case_instance"
+    __table_args__ = (Index("ix_case_process_status", "process_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    process_id: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str | None] = mapped_column(String(500))
+    started_by: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state_json: Mapped[str] = mapped_column(Text)
+
+
+class CaseTask(Base):
+    """A user or manual task as a queryable row.
+
+    Who may act: the `assignee` if set; otherwise anyone holding `role` (unscoped, or for this
+    `scope`).
+    """
+
+    __tablename__ = "case_task"
+    __table_args__ = (
+        Index("ix_case_task_role", "state", "role", "scope"),
+        Index("ix_case_task_assignee", "state", "assignee"),
+        Index("ix_case_task_case", "case_id", "state"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_instance.id"))
+    process_id: Mapped[str] = mapped_column(String(255))
+    element_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(String(500))
+    lane: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(100))
+    scope: Mapped[str | None] = mapped_column(String(100))
+    assignee: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(20))
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(100))
+    due_at: Mapped[datetime | None]
+
+
+class Incident(Base):
+    """An automatic step that failed. The case waits in state `incident` until retried."""
+
+    __tablename__ = "incident"
+    __table_args__ = (Index("ix_incident_open", "status", "case_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_instance.id"))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    element_id: Mapped[str | None] = mapped_column(String(255))
+    error_type: Mapped[str] = mapped_column(String(100))
+    message: Mapped[str] = mapped_column(Text)
+    line: Mapped[int | None] = mapped_column(Integer)
+    error_line: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class UserAccount(Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class RoleGrant(Base):
+    """A role held by a user, optionally limited to a scope (an organisation, a working group)."""
+
+    __tablename__ = "role_grant"
+    __table_args__ = (UniqueConstraint("user_id", "role", "scope", name="uq_role_grant"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_account.id"), index=True)
+    role: Mapped[str] = mapped_column(String(100))
+    scope: Mapped[str | None] = mapped_column(String(100))
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained record of every change. Triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_trail"
+    __table_args__ = (Index("ix_audit_case", "case_id", "seq"),)
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(100))
+    on_behalf_of: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60))
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    element_id: Mapped[str | None] = mapped_column(String(255))
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """One row: the last sequence number and hash. Writers lock it to extend the chain."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))

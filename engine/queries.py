@@ -1,0 +1,173 @@
+"""Read models: what the facade hands out about cases, tasks, incidents and versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, false, or_, select
+from sqlalchemy.orm import Session, defer
+
+from engine.actors import Actor
+from engine.models import AuditEntry, Case, CaseTask, Incident, ProcessVersion
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    id: int
+    process_id: str
+    version: int
+    status: str
+    suspended: bool
+    title: str | None
+    started_by: str
+    started_at: datetime
+    updated_at: datetime
+    ended_at: datetime | None
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    id: str
+    case_id: int
+    process_id: str
+    element_id: str
+    name: str | None
+    lane: str | None
+    role: str
+    scope: str | None
+    assignee: str | None
+    state: str
+    claimed_by: str | None
+    created_at: datetime
+    completed_at: datetime | None
+    completed_by: str | None
+    due_at: datetime | None
+
+    @classmethod
+    def of(cls, row: CaseTask) -> TaskInfo:
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class IncidentInfo:
+    id: int
+    case_id: int
+    task_id: str | None
+    element_id: str | None
+    error_type: str
+    message: str
+    line: int | None
+    error_line: str | None
+    status: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Incident) -> IncidentInfo:
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    process_id: str
+    version: int
+    name: str | None
+    content_hash: str
+    source_file: str
+    deployed_at: datetime
+    deployed_by: str
+
+
+@dataclass(frozen=True)
+class AuditInfo:
+    seq: int
+    at: datetime
+    actor: str
+    on_behalf_of: str | None
+    action: str
+    case_id: int | None
+    task_id: str | None
+    element_id: str | None
+    changes: dict[str, Any] | None
+    reason: str | None
+
+    @classmethod
+    def of(cls, row: AuditEntry) -> AuditInfo:
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+
+
+def case_info(session: Session, case_id: int) -> CaseInfo | None:
+    row = session.execute(
+        select(Case, ProcessVersion.version)
+        .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+        .where(Case.id == case_id)
+        .options(defer(Case.state_json))
+    ).one_or_none()
+    if row is None:
+        return None
+    case, version = row
+    return CaseInfo(
+        id=case.id, process_id=case.process_id, version=version, status=case.status,
+        suspended=case.suspended, title=case.title, started_by=case.started_by,
+        started_at=case.started_at, updated_at=case.updated_at, ended_at=case.ended_at,
+        data=dict(case.data or {}),
+    )  # fmt: skip
+
+
+def inbox(session: Session, actor: Actor, role: str | None = None) -> list[TaskInfo]:
+    """Ready tasks this actor may act on: one indexed query on the task table."""
+    mine = [CaseTask.assignee == actor.user_id]
+    global_roles = actor.global_roles
+    if global_roles:
+        mine.append(and_(CaseTask.assignee.is_(None), CaseTask.role.in_(global_roles)))
+    for scoped_role, scope in actor.scoped_roles:
+        mine.append(
+            and_(CaseTask.assignee.is_(None), CaseTask.role == scoped_role, CaseTask.scope == scope)
+        )
+    query = select(CaseTask).where(CaseTask.state == "ready", or_(false(), *mine))
+    if role is not None:
+        query = query.where(CaseTask.role == role)
+    rows = session.execute(query.order_by(CaseTask.due_at, CaseTask.created_at)).scalars()
+    return [TaskInfo.of(row) for row in rows]
+
+
+def ready_tasks(session: Session, role: str | None = None) -> list[TaskInfo]:
+    query = select(CaseTask).where(CaseTask.state == "ready")
+    if role is not None:
+        query = query.where(CaseTask.role == role)
+    rows = session.execute(query.order_by(CaseTask.due_at, CaseTask.created_at)).scalars()
+    return [TaskInfo.of(row) for row in rows]
+
+
+def case_tasks(session: Session, case_id: int) -> list[TaskInfo]:
+    rows = session.execute(
+        select(CaseTask).where(CaseTask.case_id == case_id).order_by(CaseTask.created_at)
+    ).scalars()
+    return [TaskInfo.of(row) for row in rows]
+
+
+def incidents(session: Session, *, open_only: bool = True) -> list[IncidentInfo]:
+    query = select(Incident).order_by(Incident.id)
+    if open_only:
+        query = query.where(Incident.status == "open")
+    return [IncidentInfo.of(row) for row in session.execute(query).scalars()]
+
+
+def versions(session: Session, process_id: str | None = None) -> list[VersionInfo]:
+    query = select(
+        ProcessVersion.process_id, ProcessVersion.version, ProcessVersion.name,
+        ProcessVersion.content_hash, ProcessVersion.source_file, ProcessVersion.deployed_at,
+        ProcessVersion.deployed_by,
+    ).order_by(ProcessVersion.process_id, ProcessVersion.version)  # fmt: skip
+    if process_id is not None:
+        query = query.where(ProcessVersion.process_id == process_id)
+    return [VersionInfo(*row) for row in session.execute(query)]
+
+
+def audit_trail(session: Session, case_id: int | None = None) -> list[AuditInfo]:
+    query = select(AuditEntry).order_by(AuditEntry.seq)
+    if case_id is not None:
+        query = query.where(AuditEntry.case_id == case_id)
+    return [AuditInfo.of(row) for row in session.execute(query).scalars()]

@@ -1,0 +1,200 @@
+"""Running a case's workflow: spec cache, workflow cache, engine steps and incident capture."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from engine.audit import jsonable
+from engine.scripting import EngineScripts
+from engine.serialization import prune, specs_from_json, state_from_json
+
+Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
+
+# Prune during long automatic runs too, so a loop of script tasks never nears the depth limit.
+_PRUNE_EVERY = 100
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What went wrong in an automatic step: becomes an incident."""
+
+    task_id: str | None
+    element_id: str | None
+    error_type: str
+    message: str
+    line: int | None
+    error_line: str | None
+
+
+class SpecCache:
+    """Deserialized specs per process version. Specs are immutable once deployed."""
+
+    def __init__(self) -> None:
+        self._specs: dict[int, Specs] = {}
+        self._lock = threading.Lock()
+
+    def get(self, version_id: int, spec_json: str) -> Specs:
+        specs = self._specs.get(version_id)
+        if specs is None:
+            specs = specs_from_json(spec_json)
+            with self._lock:
+                self._specs.setdefault(version_id, specs)
+        return specs
+
+
+class WorkflowCache:
+    """Live workflow objects keyed by case id and revision.
+
+    Taking a workflow removes it, so two threads never step the same object; it goes back only
+    after its revision committed. A revision mismatch means someone else moved the case on.
+    """
+
+    def __init__(self, limit: int = 2000) -> None:
+        self._items: dict[int, tuple[int, BpmnWorkflow]] = {}
+        self._limit = limit
+
+    def take(self, case_id: int, revision: int) -> BpmnWorkflow | None:
+        item = self._items.pop(case_id, None)
+        if item is None or item[0] != revision:
+            return None
+        return item[1]
+
+    def put(self, case_id: int, revision: int, workflow: BpmnWorkflow) -> None:
+        if len(self._items) >= self._limit:
+            self._items.pop(next(iter(self._items)), None)
+        self._items[case_id] = (revision, workflow)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+def new_workflow(specs: Specs, scripts: EngineScripts, data: dict[str, Any]) -> BpmnWorkflow:
+    spec, subprocess_specs = specs
+    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=scripts)
+    workflow.task_tree.data.update(data)
+    return workflow
+
+
+def load_workflow(state_json: str, specs: Specs, scripts: EngineScripts) -> BpmnWorkflow:
+    return state_from_json(state_json, specs[0], specs[1], scripts)
+
+
+def run_until_wait(workflow: BpmnWorkflow) -> Failure | None:
+    """Run automatic steps until only waits are left. A failure leaves the task in ERROR."""
+    completed = 0
+
+    def after_task(_task: Task) -> None:
+        nonlocal completed
+        completed += 1
+        if completed % _PRUNE_EVERY == 0:
+            prune(workflow)
+
+    try:
+        workflow.refresh_timers()
+        workflow.do_engine_steps(did_complete_task=after_task)
+    except WorkflowException as error:
+        return failure_from_exception(workflow, error)
+    finally:
+        prune(workflow)
+    return None
+
+
+def failure_from_exception(workflow: BpmnWorkflow, error: WorkflowException) -> Failure:
+    if isinstance(error, WorkflowTaskException) and error.task is not None:
+        return _failure_from_task_error(error)
+    return _failure_from_workflow_error(workflow, error)
+
+
+def _failure_from_task_error(error: WorkflowTaskException) -> Failure:
+    task = error.task
+    return Failure(
+        task_id=str(task.id) if task is not None else None,
+        element_id=task.task_spec.bpmn_id if task is not None else None,
+        error_type=_error_type(error),
+        message=_message(error),
+        line=error.line_number or None,
+        error_line=error.error_line or None,
+    )
+
+
+def _failure_from_workflow_error(workflow: BpmnWorkflow, error: WorkflowException) -> Failure:
+    spec = getattr(error, "task_spec", None)
+    failed = next(iter(error_tasks(workflow)), None)
+    element_id = spec.bpmn_id if spec is not None else None
+    if failed is not None:
+        element_id = failed.task_spec.bpmn_id
+    return Failure(
+        task_id=str(failed.id) if failed is not None else None,
+        element_id=element_id,
+        error_type=type(error).__name__,
+        message=_message(error),
+        line=None,
+        error_line=None,
+    )
+
+
+def _error_type(error: WorkflowTaskException) -> str:
+    if error.error_type and error.error_type != "unknown":
+        return error.error_type
+    cause = error.__cause__ or error.__context__
+    return type(cause).__name__ if cause is not None else type(error).__name__
+
+
+def _message(error: Exception) -> str:
+    notes = getattr(error, "notes", None) or []
+    text = str(error.args[0]) if error.args else str(error)
+    return "; ".join([text, *[str(note) for note in notes if str(note) not in text]])
+
+
+def error_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    return [
+        task
+        for flow in [workflow, *workflow.subprocesses.values()]
+        for task in flow.tasks.values()
+        if task.state == TaskState.ERROR
+    ]
+
+
+def ready_human_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    return [
+        task
+        for flow in [workflow, *workflow.subprocesses.values()]
+        for task in flow.tasks.values()
+        if task.state == TaskState.READY and task.task_spec.manual
+    ]
+
+
+def find_task(workflow: BpmnWorkflow, task_id: str) -> Task | None:
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except (ValueError, KeyError):
+        return None
+
+
+def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The case's variables as they stand (JSON-safe): the end data, or the latest task's."""
+    return jsonable(_latest_data(workflow))
+
+
+def _latest_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    if workflow.is_completed():
+        return dict(workflow.data)
+    finished = [
+        task
+        for task in workflow.tasks.values()
+        if task.state == TaskState.COMPLETED or task.state & (TaskState.READY | TaskState.WAITING)
+    ]
+    if not finished:
+        return dict(workflow.task_tree.data)
+    latest = max(finished, key=lambda task: task.last_state_change)
+    return dict(latest.data)

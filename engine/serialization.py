@@ -1,0 +1,159 @@
+"""Turning specs and running workflows into JSON and back.
+
+Specs are stored once per process version. A case's state is the workflow *without* its specs,
+and pruned: only the part of the task tree that can still matter (the smallest subtree holding
+every unfinished task, plus one finished task above it) is kept. Finished history lives in the
+audit trail and the task table. This keeps the cost of a step independent of the case's age, and
+keeps loops clear of SpiffWorkflow's task-iterator depth limit (1,000 levels, about 333 passes).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from engine.scripting import harden_specs
+
+# Tasks that still matter: everything not finished, plus failed tasks waiting for a retry.
+LIVE = TaskState.NOT_FINISHED_MASK | TaskState.ERROR
+
+
+class CaseStateConverter(BpmnWorkflowConverter):
+    """Serializes a workflow without its specs; restores it onto specs we already hold."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = super().to_dict(workflow)
+        del dct["spec"], dct["subprocess_specs"]
+        return dct
+
+    def from_dict(self, dct: dict[str, Any], **kwargs: Any) -> BpmnWorkflow:
+        workflow = self.target_class(
+            kwargs["spec"],
+            kwargs["subprocess_specs"],
+            script_engine=kwargs.get("script_engine"),
+            deserializing=True,
+        )
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _make_serializer() -> BpmnWorkflowSerializer:
+    config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = CaseStateConverter
+    registry = BpmnWorkflowSerializer.configure(config)
+    # Scripts may leave dates and decimals in task data; datetime/timedelta/UUID are built in.
+    registry.register(
+        date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"])
+    )
+    registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
+    return BpmnWorkflowSerializer(registry)
+
+
+SERIALIZER = _make_serializer()
+
+
+def specs_to_json(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
+    registry = SERIALIZER.registry
+    content = {
+        "spec": registry.convert(spec),
+        "subprocess_specs": {name: registry.convert(s) for name, s in subprocess_specs.items()},
+    }
+    return json.dumps(content, sort_keys=True, separators=(",", ":"))
+
+
+def specs_from_json(text: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+    content = json.loads(text)
+    registry = SERIALIZER.registry
+    spec = registry.restore(content["spec"])
+    subprocess_specs = {k: registry.restore(v) for k, v in content["subprocess_specs"].items()}
+    harden_specs([spec, *subprocess_specs.values()])
+    return spec, subprocess_specs
+
+
+def state_to_json(workflow: BpmnWorkflow) -> str:
+    return SERIALIZER.serialize_json(workflow)
+
+
+def state_from_json(
+    text: str,
+    spec: BpmnProcessSpec,
+    subprocess_specs: dict[str, BpmnProcessSpec],
+    script_engine: Any,
+) -> BpmnWorkflow:
+    dct = json.loads(text)
+    SERIALIZER.migrate(dct)
+    return SERIALIZER.from_dict(
+        dct, spec=spec, subprocess_specs=subprocess_specs, script_engine=script_engine
+    )
+
+
+def prune(workflow: BpmnWorkflow) -> int:
+    """Drop finished history from the workflow and its subprocesses; returns tasks dropped."""
+    dropped = 0
+    for flow in [workflow, *workflow.subprocesses.values()]:
+        dropped += _reroot(flow, workflow)
+    _drop_orphan_subprocesses(workflow)
+    return dropped
+
+
+def _reroot(flow: Any, top: BpmnWorkflow) -> int:
+    live = [task for task in flow.tasks.values() if task.state & LIVE]
+    if not live:
+        return 0
+    chain: list[Task] = []
+    node: Task | None = live[0]
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    position = {task.id: index for index, task in enumerate(chain)}
+    deepest_common = 0
+    for task in live[1:]:
+        node = task
+        while node.id not in position:
+            node = node.parent
+        deepest_common = max(deepest_common, position[node.id])
+    new_root = chain[min(deepest_common + 1, len(chain) - 1)]
+    if new_root is flow.task_tree:
+        return 0
+    keep: set[UUID] = set()
+    stack = [new_root.id]
+    while stack:
+        task_id = stack.pop()
+        keep.add(task_id)
+        stack.extend(flow.tasks[task_id]._children)
+    dropped = [task_id for task_id in flow.tasks if task_id not in keep]
+    for task_id in dropped:
+        del flow.tasks[task_id]
+        top.event_manager.tasks.pop(task_id, None)
+    new_root._parent = None
+    flow.task_tree = new_root
+    if flow.last_task is not None and flow.last_task.id not in keep:
+        flow.last_task = None
+    return len(dropped)
+
+
+def _drop_orphan_subprocesses(top: BpmnWorkflow) -> None:
+    while True:
+        present = set(top.tasks)
+        for sub in top.subprocesses.values():
+            present.update(sub.tasks)
+        orphans = [key for key in top.subprocesses if key not in present]
+        if not orphans:
+            return
+        for key in orphans:
+            del top.subprocesses[key]

@@ -1,0 +1,30 @@
+"""Engine settings, read from environment variables named STUURBOORD_*."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _instance_path() -> Path:
+    return Path(os.environ.get("STUURBOORD_INSTANCE_PATH", Path.cwd() / "instance")).resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    instance_path: Path
+    sqlite_busy_timeout_ms: int = 30_000
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        instance = _instance_path()
+        url = os.environ.get("STUURBOORD_DATABASE_URL") or f"sqlite:///{instance / 'stuurboord.db'}"
+        return cls(
+            database_url=url,
+            instance_path=instance,
+            sqlite_busy_timeout_ms=int(
+                os.environ.get("STUURBOORD_SQLITE_BUSY_TIMEOUT_MS", "30000")
+            ),
+        )

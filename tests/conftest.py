@@ -1,0 +1,92 @@
+"""Fixtures: every storage and engine test runs on SQLite and on PostgreSQL.
+
+SQLite: each test gets a copy of a database file migrated once per session.
+PostgreSQL: each xdist worker gets its own database, migrated once; tables are emptied before
+each test (with triggers bypassed for that cleanup only).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from engine import Database, Engine, ManualClock, Registry
+from engine.migrate import upgrade
+from engine.models import Base
+
+PG_URL = os.environ.get("STUURBOORD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+BPMN = Path(__file__).parent / "bpmn"
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    db = Database(f"sqlite:///{path}")
+    upgrade(db)
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    name = f"stuurboord_test_{_worker()}"
+    admin = psycopg.connect(PG_URL, autocommit=True)
+    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.execute(f"CREATE DATABASE {name}")
+    url = PG_URL.rsplit("/", 1)[0] + "/" + name
+    db = Database(url)
+    upgrade(db)
+    db.dispose()
+    yield url
+    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.close()
+
+
+def _empty_postgres(db: Database) -> None:
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(
+            text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :g)"), {"g": "0" * 64}
+        )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        path = tmp_path / "stuurboord.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        database = Database(f"sqlite:///{path}")
+    else:
+        database = Database(request.getfixturevalue("postgres_url"))
+        _empty_postgres(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def registry() -> Registry:
+    return Registry()
+
+
+@pytest.fixture
+def engine(db: Database, registry: Registry, clock: ManualClock) -> Engine:
+    return Engine(db, registry, clock)
