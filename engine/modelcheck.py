@@ -18,6 +18,7 @@ import ast
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import NoReturn
 
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
@@ -43,12 +44,12 @@ SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 # What an unquoted ISO-8601 value looks like when someone forgot the quotes.
 _BARE_ISO = re.compile(
     r"""
-    R\d*/\S+                                              # cycle: R3/PT1H
+    R\d*/(P|\d{4})\S*                                     # cycle: R3/PT1H
     | P(?=\d|T\d)(\d+(\.\d+)?[YMWD])*(T(\d+(\.\d+)?[HMS])+)?  # duration: PT30M, P2D
     | \d{4}-\d{2}-\d{2}([T ]\S*)?                         # date: 2025-01-06T12:00:00+00:00
     | \d{4}-?W\d{2}-?\d(T\S*)?                            # week date: 2025-W02-1
     """,
-    re.VERBOSE | re.IGNORECASE,
+    re.VERBOSE,
 )
 _REFERENCE_START = datetime(2025, 1, 31, tzinfo=UTC)
 
@@ -191,7 +192,7 @@ def _id(task_spec: TaskSpec) -> str:
     return getattr(task_spec, "bpmn_id", None) or task_spec.name
 
 
-def _fail(file_name: str, task_spec: TaskSpec, index: ElementIndex, message: str) -> None:
+def _fail(file_name: str, task_spec: TaskSpec, index: ElementIndex, message: str) -> NoReturn:
     element_id = _id(task_spec)
     raise DeployError(
         message, file=file_name, line=index.line(file_name, element_id), element=element_id
@@ -211,7 +212,6 @@ def _check_script(
     element_id = _id(task_spec)
     if script is None or not script.strip():
         _fail(file_name, task_spec, index, f"{what} '{element_id}' has no script")
-        return
     try:
         compile(script, f"<{element_id}>", "exec")
     except SyntaxError as exc:

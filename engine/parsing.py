@@ -90,17 +90,17 @@ def parse_models(files: Sequence[tuple[str, bytes]]) -> ParsedModels:
 def _read_files(files: Sequence[tuple[str, bytes]]) -> list[_Document]:
     if not files:
         raise DeployError("no files to deploy; upload at least one .bpmn file")
-    documents: list[_Document] = []
-    seen: set[str] = set()
-    for name, content in files:
-        if name in seen:
+    kinds: dict[str, FileKind] = {}
+    for name, _content in files:
+        if name in kinds:
             raise DeployError("the same file name appears twice in the upload", file=name)
-        seen.add(name)
-        kind = _file_kind(name)
-        root = check_xml(name, content)
-        documents.append(_Document(name, kind, root, _source_text(content, root)))
-    if not any(doc.kind == "bpmn" for doc in documents):
+        kinds[name] = _file_kind(name)
+    if "bpmn" not in kinds.values():
         raise DeployError("no .bpmn file among the uploaded files; a deploy needs a process")
+    documents: list[_Document] = []
+    for name, content in files:
+        root = check_xml(name, content)
+        documents.append(_Document(name, kinds[name], root, _source_text(content, root)))
     return documents
 
 

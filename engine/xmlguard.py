@@ -43,6 +43,7 @@ DOCTYPE_REFUSED = (
     "DOCTYPE declarations are not allowed in uploaded models (they can read local files, "
     "reach the network or expand entities); remove the <!DOCTYPE ...> block"
 )
+ENTITY_REFUSED = "ENTITY declarations are not allowed in uploaded models; " + DOCTYPE_REFUSED
 
 
 def make_parser() -> etree.XMLParser:
@@ -53,7 +54,6 @@ def make_parser() -> etree.XMLParser:
         load_dtd=False,
         dtd_validation=False,
         huge_tree=False,
-        remove_blank_text=False,
     )
 
 
@@ -83,12 +83,8 @@ def _scan_for_dtd(name: str, content: bytes) -> None:
         if position >= 0:
             newline = "\n".encode(encoding)
             line = content.count(newline, 0, position) + 1
-            detail = DOCTYPE_REFUSED if markup == "<!DOCTYPE" else _entity_refused()
+            detail = DOCTYPE_REFUSED if markup == "<!DOCTYPE" else ENTITY_REFUSED
             raise DeployError(detail, file=name, line=line)
-
-
-def _entity_refused() -> str:
-    return "ENTITY declarations are not allowed in uploaded models; " + DOCTYPE_REFUSED
 
 
 def _parse(name: str, content: bytes) -> etree._Element:
