@@ -83,6 +83,7 @@ class Case(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     state_json: Mapped[str] = mapped_column(Text)
+    paused_at: Mapped[datetime | None]
 
 
 class CaseTask(Base):
@@ -117,13 +118,19 @@ class CaseTask(Base):
 
 
 class Incident(Base):
-    """An automatic step that failed. The case waits in state `incident` until retried."""
+    """Something automatic that failed and needs an admin.
+
+    kind `engine`: a step of the case failed; the case waits in state `incident` until retried.
+    kind `notification`: a notification could not be delivered after its retries; the case goes on.
+    """
 
     __tablename__ = "incident"
     __table_args__ = (Index("ix_incident_open", "status", "case_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_instance.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="engine")
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_instance.id"))
+    notification_id: Mapped[int | None] = mapped_column(Integer)
     task_id: Mapped[str | None] = mapped_column(String(36))
     element_id: Mapped[str | None] = mapped_column(String(255))
     error_type: Mapped[str] = mapped_column(String(100))
@@ -143,6 +150,7 @@ class UserAccount(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
     language: Mapped[str] = mapped_column(String(5), default="nl")
+    notify_mode: Mapped[str] = mapped_column(String(20), default="immediate")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
 
@@ -187,3 +195,70 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class ScheduledJob(Base):
+    """Work due at a time: a BPMN timer, a reminder, an escalation, a deferred message.
+
+    Written in the same transaction as its cause. The scheduler claims due rows, fires them
+    through the engine and marks them done, once. `key` makes creation idempotent.
+    """
+
+    __tablename__ = "scheduled_job"
+    __table_args__ = (
+        Index("ix_job_due", "status", "due_at"),
+        Index("ix_job_case", "case_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_instance.id"))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    element_id: Mapped[str | None] = mapped_column(String(255))
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claim_token: Mapped[int | None] = mapped_column(BigInteger)
+    claimed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+
+
+class Notification(Base):
+    """Outbox row: written with its cause, delivered after commit, at most once per key."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        Index("ix_notification_user", "user_id", "channel", "read_at"),
+        Index("ix_notification_send", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_account.id"))
+    channel: Mapped[str] = mapped_column(String(20))
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    template: Mapped[str] = mapped_column(String(100))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    read_at: Mapped[datetime | None]
+
+
+class SchedulerLease(Base):
+    """Leadership of the scheduler. `token` grows with every new leader: a fencing token."""
+
+    __tablename__ = "scheduler_lease"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(200))
+    token: Mapped[int] = mapped_column(BigInteger, default=0)
+    expires_at: Mapped[datetime | None]
