@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import hotsql
 from engine.clock import Clock
 from engine.models import AuditEntry, AuditHead
 
@@ -51,20 +52,13 @@ def row_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical_json(content)).encode()).hexdigest()
 
 
+_HASHED = ("seq", "at", "actor", "on_behalf_of", "action", "case_id", "task_id", "element_id",
+           "changes", "reason")  # fmt: skip
+
+
 def row_content(entry: AuditEntry) -> dict[str, Any]:
     """What the hash covers: every column except the two hashes."""
-    return {
-        "seq": entry.seq,
-        "at": _iso(entry.at),
-        "actor": entry.actor,
-        "on_behalf_of": entry.on_behalf_of,
-        "action": entry.action,
-        "case_id": entry.case_id,
-        "task_id": entry.task_id,
-        "element_id": entry.element_id,
-        "changes": entry.changes,
-        "reason": entry.reason,
-    }
+    return _content({name: getattr(entry, name) for name in _HASHED})
 
 
 @dataclass
@@ -90,39 +84,40 @@ class AuditRecorder:
     def record(self, actor: str, action: str, **details: Any) -> None:
         self.pending.append(PendingEntry(actor=actor, action=action, **details))
 
-    def flush(self) -> list[AuditEntry]:
+    def flush(self) -> int:
+        """Chain the pending entries onto the head (locked) and insert them; returns the count."""
         if not self.pending:
-            return []
-        head = self.session.execute(
-            select(AuditHead).where(AuditHead.id == 1).with_for_update()
-        ).scalar_one()
+            return 0
+        head = hotsql.run(self.session, hotsql.AUDIT_HEAD).one()
         seq, prev = head.seq, head.hash
         now = self.clock.now().astimezone(UTC)
-        written = []
+        rows = []
         for item in self.pending:
             seq += 1
-            entry = AuditEntry(
-                seq=seq,
-                at=now,
-                actor=item.actor,
-                on_behalf_of=item.on_behalf_of,
-                action=item.action,
-                case_id=item.case_id,
-                task_id=item.task_id,
-                element_id=item.element_id,
-                changes=jsonable(item.changes),
-                reason=item.reason,
-                prev_hash=prev,
-                hash="",
-            )
-            entry.hash = row_hash(prev, row_content(entry))
-            prev = entry.hash
-            written.append(entry)
-        self.session.add_all(written)
-        head.seq, head.hash = seq, prev
-        self.session.flush()
+            row = {
+                "seq": seq,
+                "at": now,
+                "actor": item.actor,
+                "on_behalf_of": item.on_behalf_of,
+                "action": item.action,
+                "case_id": item.case_id,
+                "task_id": item.task_id,
+                "element_id": item.element_id,
+                "changes": jsonable(item.changes),
+                "reason": item.reason,
+            }
+            digest = row_hash(prev, _content(row))
+            rows.append({**row, "prev_hash": prev, "hash": digest})
+            prev = digest
+        hotsql.run(self.session, hotsql.INSERT_AUDIT, rows)
+        hotsql.run(self.session, hotsql.SAVE_AUDIT_HEAD, {"seq": seq, "hash": prev})
+        count = len(self.pending)
         self.pending.clear()
-        return written
+        return count
+
+
+def _content(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {**row, "at": _iso(row["at"])}
 
 
 @dataclass(frozen=True)

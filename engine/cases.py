@@ -1,10 +1,12 @@
-"""The write path: start a case, complete a task, deliver a message, retry, suspend, terminate.
+"""The write path: start a case, complete a task, deliver a message, retry, suspend, terminate,
+and fire scheduled work.
 
-Every change is one transaction: the case row, its task rows, incidents and audit rows commit
-together or not at all. Concurrency is optimistic: a writer first bumps the case's revision
-from the one it read (`UPDATE ... WHERE revision = :seen`). Of two writers that read the same
-revision exactly one gets the row; the other gets `TaskConflict` and changes nothing. On
-PostgreSQL the row lock taken by that UPDATE orders them; on SQLite `BEGIN IMMEDIATE` does.
+Every change is one transaction: the case row, its task rows, scheduled jobs, incidents and
+audit rows commit together or not at all. Concurrency is optimistic: a writer first moves the
+case's revision on from the one it read (`UPDATE ... WHERE revision = :seen`). Of two writers
+that read the same revision exactly one gets the row; the other gets `TaskConflict` and changes
+nothing. On PostgreSQL the row lock taken by that UPDATE orders them; on SQLite `BEGIN
+IMMEDIATE` does.
 """
 
 from __future__ import annotations
@@ -12,23 +14,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from marshmallow import ValidationError
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
-from engine import runtime
+from engine import hotsql, jobs, runtime, steps
 from engine.actors import Actor
 from engine.audit import AuditRecorder, changed_fields
 from engine.clock import Clock, active
 from engine.db import Database
-from engine.deploy import latest
 from engine.errors import (
     CaseStateError,
     Forbidden,
@@ -40,13 +41,16 @@ from engine.errors import (
     ValidationFailed,
 )
 from engine.models import Case, CaseTask, Incident, ProcessVersion
+from engine.policy import Policy
+from engine.queries import CaseInfo
 from engine.registry import Registry
 from engine.scripting import EngineScripts
-from engine.serialization import state_to_json
 from engine.service_call import StepContext, step
+from engine.steps import CaseRow, Step
 
 Hook = Callable[..., None]
 OPEN_STATUSES = ("running", "incident")
+INLINE = jobs.Fence("engine", None)
 
 
 @dataclass
@@ -61,24 +65,36 @@ class Hooks:
             hook(**info)
 
 
-@dataclass
-class _Step:
-    session: Session
-    audit: AuditRecorder
-    case: Case
-    workflow: BpmnWorkflow
-    data_before: dict[str, Any]
+@dataclass(frozen=True)
+class _Version:
+    id: int
+    version: int
+    name: str | None
+
+
+class _AtLeast:
+    """A clock that never reads earlier than `floor`: a timer claimed as due has fired."""
+
+    def __init__(self, clock: Clock, floor: datetime) -> None:
+        self.clock, self.floor = clock, floor
+
+    def now(self) -> datetime:
+        return max(self.clock.now(), self.floor)
 
 
 class CaseService:
-    def __init__(self, db: Database, registry: Registry, clock: Clock, hooks: Hooks) -> None:
+    def __init__(
+        self, db: Database, registry: Registry, clock: Clock, hooks: Hooks, policy: Policy
+    ) -> None:
         self.db = db
         self.registry = registry
         self.clock = clock
         self.hooks = hooks
+        self.policy = policy
         self.scripts = EngineScripts(registry)
         self.specs = runtime.SpecCache()
         self.workflows = runtime.WorkflowCache()
+        self._versions: dict[int, _Version] = {}
 
     # -- validation -------------------------------------------------------------------------
 
@@ -102,63 +118,86 @@ class CaseService:
 
     # -- start ------------------------------------------------------------------------------
 
-    def start(self, process_id: str, data: Any, actor: Actor, title: str | None) -> int:
+    def start(self, process_id: str, data: Any, actor: Actor, title: str | None) -> CaseInfo:
         with self.db.read() as session:
-            version = latest(session, process_id)
-            if version is None:
-                raise UnknownProcess(f"no process {process_id!r} is deployed")
-            specs = self.specs.get(version.id, version.spec_json)
-        start_event = _start_event(specs[0])
+            version = self._latest(session, process_id)
+        specs = self._specs(version.id)
+        start_event = runtime.start_event(specs[0])
         if start_event is not None and start_event.lane and not actor.is_system:
-            role = _role_of(start_event)
+            role = runtime.role_of(start_event)
             if not actor.holds(role):
                 raise Forbidden(f"starting {process_id} needs the role {role!r}")
         clean = self.validate(process_id, start_event.bpmn_id if start_event else "", data)
-        workflow = runtime.new_workflow(specs, self.scripts, clean)
         with self.db.write() as session:
-            now = self.clock.now()
-            case = Case(
+            info, current = self._start_in(session, version, specs, process_id, clean, actor, title)
+        self._committed(current)
+        return info
+
+    def _start_in(
+        self,
+        session: Session,
+        version: _Version,
+        specs: runtime.Specs,
+        process_id: str,
+        clean: dict[str, Any],
+        actor: Actor,
+        title: str | None,
+    ) -> tuple[CaseInfo, Step]:
+        now = self.clock.now()
+        title = title or clean.get("title") or version.name or process_id
+        case_id = hotsql.run(
+            session,
+            hotsql.INSERT_CASE,
+            dict(
                 process_version_id=version.id,
                 process_id=process_id,
                 status="running",
                 suspended=False,
-                title=title or clean.get("title") or f"{version.name or process_id}",
+                title=title,
                 started_by=actor.user_id,
                 started_at=now,
                 updated_at=now,
                 revision=1,
                 data=clean,
                 state_json="{}",
-            )
-            session.add(case)
-            session.flush()
-            audit = AuditRecorder(session, self.clock)
-            audit.record(
-                actor.user_id,
-                "case_started",
-                case_id=case.id,
-                element_id=process_id,
-                changes=changed_fields({}, clean),
-                reason=f"version {version.version}",
-                on_behalf_of=actor.on_behalf_of,
-            )
-            current = _Step(session, audit, case, workflow, {})
-            failure = self._run(current, actor, lambda: runtime.run_until_wait(workflow))
-            self._finish(current, actor, failure, new_case=True)
-            case_id = case.id
-        self.workflows.put(case_id, case.revision, workflow)
-        return case_id
+            ),
+        ).scalar_one()
+        row = CaseRow(
+            case_id,
+            version.id,
+            version.version,
+            process_id,
+            "running",
+            False,
+            title,
+            actor.user_id,
+            now,
+            1,
+            clean,
+        )
+        workflow = runtime.new_workflow(specs, self.scripts, clean)
+        current = Step(session, AuditRecorder(session, self.clock), row, workflow, {})
+        current.audit.record(
+            actor.user_id,
+            "case_started",
+            case_id=case_id,
+            element_id=process_id,
+            changes=changed_fields({}, clean),
+            reason=f"version {version.version}",
+            on_behalf_of=actor.on_behalf_of,
+        )
+        failure = self._run(current, actor, lambda: runtime.run_until_wait(workflow))
+        info = self._finish(current, actor, failure, new_case=True)
+        return info, current
 
     # -- tasks ------------------------------------------------------------------------------
 
-    def complete(self, task_id: str, data: Any, actor: Actor) -> int:
+    def complete(self, task_id: str, data: Any, actor: Actor) -> CaseInfo:
         with self.db.read() as session:
-            row = _task_row(session, task_id)
-            _check_may_act(row, actor)
-            _check_ready(row, actor)
-            case = _case_row(session, row.case_id)
-            _check_case_open(case)
-            seen = case.revision
+            row, case_status, suspended, seen = _task_and_case(session, task_id)
+        _check_may_act(row, actor)
+        _check_ready(row, actor)
+        _check_case_open(row.case_id, case_status, suspended)
         clean = self.validate(row.process_id, row.element_id, data)
         self.hooks("after_load", task_id=task_id, actor=actor)
         with self._writing(row.case_id, seen) as current:
@@ -173,13 +212,12 @@ class CaseService:
                 return runtime.run_until_wait(current.workflow)
 
             failure = self._run(current, actor, run)
-            marked = current.session.execute(
-                update(CaseTask)
-                .where(CaseTask.id == task_id, CaseTask.state == "ready")
-                .values(
-                    state="completed", completed_at=self.clock.now(), completed_by=actor.user_id
-                )
+            marked = hotsql.run(
+                current.session,
+                hotsql.MARK_COMPLETED,
+                {"task_id": task_id, "now": self.clock.now(), "user": actor.user_id},
             )
+            current.completed_had_due = row.due_at is not None
             if marked.rowcount != 1:
                 raise TaskConflict(f"task {task_id} was completed by someone else just now")
             current.audit.record(
@@ -191,9 +229,10 @@ class CaseService:
                 changes=changed_fields(form_before, clean),
                 on_behalf_of=actor.on_behalf_of,
             )
-            self._finish(current, actor, failure, completed_task=task_id)
+            info = self._finish(current, actor, failure, completed_task=task_id)
             self.hooks("before_commit", task_id=task_id, actor=actor)
-        return row.case_id
+        self._committed(current)
+        return info
 
     def claim(self, task_id: str, actor: Actor) -> None:
         with self.db.write() as session:
@@ -241,47 +280,96 @@ class CaseService:
             )
             audit.flush()
 
+    def extend_due(self, task_id: str, due_at: datetime, reason: str, actor: Actor) -> None:
+        """Move a ready task's due date (and its reminders) with a reason; audited."""
+        if not reason or not reason.strip():
+            raise ValidationFailed("an extension needs a reason", {"reason": ["Required."]})
+        with self.db.write() as session:
+            row = _task_row(session, task_id)
+            if not (
+                actor.is_admin
+                or actor.is_system
+                or actor.holds("secretariat")
+                or actor.may_act_on(row.role, row.scope, row.assignee)
+            ):
+                raise Forbidden(f"you may not extend task {task_id}")
+            if row.state != "ready":
+                raise TaskNotActive(f"task {task_id} is {row.state}")
+            now = self.clock.now()
+            if due_at <= now:
+                raise ValidationFailed(
+                    "the new due date is in the past", {"due_at": ["In the past."]}
+                )
+            before = row.due_at
+            session.execute(update(CaseTask).where(CaseTask.id == task_id).values(due_at=due_at))
+            jobs.cancel_for_tasks(session, [task_id], now)
+            steps.schedule_task(
+                session,
+                self.policy,
+                row.case_id,
+                row.process_id,
+                task_id,
+                row.element_id,
+                due_at,
+                now,
+            )
+            audit = AuditRecorder(session, self.clock)
+            audit.record(
+                actor.user_id,
+                "due_date_extended",
+                case_id=row.case_id,
+                task_id=task_id,
+                element_id=row.element_id,
+                changes={"due_at": {"before": before, "after": due_at}},
+                reason=reason,
+            )
+            audit.flush()
+
     # -- messages ---------------------------------------------------------------------------
 
-    def send_message(self, case_id: int, name: str, payload: Any, actor: Actor) -> None:
+    def send_message(self, case_id: int, name: str, payload: Any, actor: Actor) -> CaseInfo:
         with self.db.read() as session:
-            case = _case_row(session, case_id)
-            _check_case_open(case)
-            seen = case.revision
-        with self._writing(case_id, seen) as current:
-            event = BpmnEvent(MessageEventDefinition(name), payload)
+            case = _case_state(session, case_id)
+        _check_case_open(case_id, case.status, case.suspended)
+        with self._writing(case_id, case.revision) as current:
+            info = self._deliver(current, name, payload, actor)
+        self._committed(current)
+        return info
 
-            def deliver() -> runtime.Failure | None:
-                try:
-                    current.workflow.send_event(event)
-                except WorkflowException as error:
-                    raise MessageNotExpected(
-                        f"case {case_id} is not waiting for message {name!r}"
-                    ) from error
-                return runtime.run_until_wait(current.workflow)
+    def _deliver(self, current: Step, name: str, payload: Any, actor: Actor) -> CaseInfo:
+        case_id = current.case.id
+        event = BpmnEvent(MessageEventDefinition(name), payload)
 
-            current.audit.record(
-                actor.user_id,
-                "message_received",
-                case_id=case_id,
-                element_id=name,
-                changes={"payload": {"before": None, "after": payload}},
-            )
-            failure = self._run(current, actor, deliver)
-            self._finish(current, actor, failure)
+        def deliver() -> runtime.Failure | None:
+            try:
+                current.workflow.send_event(event)
+            except WorkflowException as error:
+                raise MessageNotExpected(
+                    f"case {case_id} is not waiting for message {name!r}"
+                ) from error
+            return runtime.run_until_wait(current.workflow)
+
+        current.audit.record(
+            actor.user_id,
+            "message_received",
+            case_id=case_id,
+            element_id=name,
+            changes={"payload": {"before": None, "after": payload}},
+        )
+        failure = self._run(current, actor, deliver)
+        return self._finish(current, actor, failure)
 
     # -- admin ------------------------------------------------------------------------------
 
-    def retry(self, case_id: int, actor: Actor, data: dict[str, Any] | None) -> None:
+    def retry(self, case_id: int, actor: Actor, data: dict[str, Any] | None) -> CaseInfo:
         _require_admin(actor, "retry a case")
         with self.db.read() as session:
-            case = _case_row(session, case_id)
-            if case.status != "incident":
-                raise CaseStateError(f"case {case_id} has no incident to retry ({case.status})")
-            if case.suspended:
-                raise CaseStateError(f"case {case_id} is suspended; resume it first")
-            seen = case.revision
-        with self._writing(case_id, seen) as current:
+            case = _case_state(session, case_id)
+        if case.status != "incident":
+            raise CaseStateError(f"case {case_id} has no incident to retry ({case.status})")
+        if case.suspended:
+            raise CaseStateError(f"case {case_id} is suspended; resume it first")
+        with self._writing(case_id, case.revision) as current:
             failed = runtime.error_tasks(current.workflow)
             for task in failed:
                 if data:
@@ -290,7 +378,11 @@ class CaseService:
             now = self.clock.now()
             current.session.execute(
                 update(Incident)
-                .where(Incident.case_id == case_id, Incident.status == "open")
+                .where(
+                    Incident.case_id == case_id,
+                    Incident.status == "open",
+                    Incident.kind == "engine",
+                )
                 .values(status="resolved", resolved_at=now, resolved_by=actor.user_id)
             )
             current.audit.record(
@@ -301,49 +393,79 @@ class CaseService:
                 changes=changed_fields({}, data or {}),
             )
             failure = self._run(current, actor, lambda: runtime.run_until_wait(current.workflow))
-            self._finish(current, actor, failure)
+            info = self._finish(current, actor, failure)
+        self._committed(current)
+        return info
 
     def set_suspended(
         self, case_id: int, actor: Actor, suspended: bool, reason: str | None
-    ) -> None:
+    ) -> CaseInfo:
+        """Suspending pauses the case's clocks; resuming moves every due time on by the pause."""
         _require_admin(actor, "suspend or resume a case")
-        with self.db.write() as session:
-            case = _case_row(session, case_id)
-            if case.status not in OPEN_STATUSES:
-                raise CaseStateError(f"case {case_id} is {case.status}")
-            if case.suspended == suspended:
-                raise CaseStateError(
-                    f"case {case_id} is already {'suspended' if suspended else 'active'}"
-                )
-            self._bump(session, case)
-            case.suspended = suspended
-            case.updated_at = self.clock.now()
-            audit = AuditRecorder(session, self.clock)
-            audit.record(
+        with self.db.read() as session:
+            case = _case_state(session, case_id)
+        if case.status not in OPEN_STATUSES:
+            raise CaseStateError(f"case {case_id} is {case.status}")
+        if case.suspended == suspended:
+            state = "suspended" if suspended else "active"
+            raise CaseStateError(f"case {case_id} is already {state}")
+        with self._writing(case_id, case.revision) as current:
+            session, now = current.session, self.clock.now()
+            changes: dict[str, Any] = {"suspended": {"before": not suspended, "after": suspended}}
+            if suspended:
+                jobs.pause_case(session, case_id)
+                values: dict[str, Any] = {"suspended": True, "paused_at": now}
+            else:
+                paused = current.case.paused_at or now
+                delta = now - paused
+                jobs.resume_case(session, case_id, delta)
+                runtime.shift_timers(current.workflow, delta)
+                _shift_due_dates(session, case_id, delta)
+                changes["clock_paused_for"] = {"before": None, "after": str(delta)}
+                values = {"suspended": False, "paused_at": None}
+            current.case.suspended = suspended
+            session.execute(update(Case).where(Case.id == case_id).values(**values))
+            current.audit.record(
                 actor.user_id,
                 "case_suspended" if suspended else "case_resumed",
                 case_id=case_id,
-                changes={"suspended": {"before": not suspended, "after": suspended}},
+                changes=changes,
                 reason=reason,
             )
-            audit.flush()
-        self.workflows.take(case_id, -1)
+            info = self._finish(current, actor, None)
+        self._committed(current)
+        return info
 
-    def terminate(self, case_id: int, actor: Actor, reason: str | None) -> None:
+    def terminate(self, case_id: int, actor: Actor, reason: str | None) -> CaseInfo:
         _require_admin(actor, "terminate a case")
+        with self.db.read() as session:
+            case = _case_state(session, case_id)
+        if case.status not in OPEN_STATUSES:
+            raise CaseStateError(f"case {case_id} is {case.status}")
         with self.db.write() as session:
-            case = _case_row(session, case_id)
-            if case.status not in OPEN_STATUSES:
-                raise CaseStateError(f"case {case_id} is {case.status}")
-            self._bump(session, case)
-            before = case.status
             now = self.clock.now()
-            case.status, case.ended_at, case.updated_at = "terminated", now, now
+            bumped = session.execute(
+                update(Case)
+                .where(Case.id == case_id, Case.revision == case.revision)
+                .values(
+                    revision=case.revision + 1, status="terminated", ended_at=now, updated_at=now
+                )
+            )
+            if bumped.rowcount != 1:
+                raise TaskConflict(f"case {case_id} was changed by someone else just now")
+            ready = list(
+                session.execute(
+                    select(CaseTask.id).where(
+                        CaseTask.case_id == case_id, CaseTask.state == "ready"
+                    )
+                ).scalars()
+            )
             session.execute(
                 update(CaseTask)
-                .where(CaseTask.case_id == case_id, CaseTask.state == "ready")
+                .where(CaseTask.id.in_(ready))
                 .values(state="cancelled", completed_at=now)
             )
+            jobs.cancel_case(session, case_id, now)
             session.execute(
                 update(Incident)
                 .where(Incident.case_id == case_id, Incident.status == "open")
@@ -354,56 +476,174 @@ class CaseService:
                 actor.user_id,
                 "case_terminated",
                 case_id=case_id,
-                changes={"status": {"before": before, "after": "terminated"}},
+                changes={"status": {"before": case.status, "after": "terminated"}},
                 reason=reason,
             )
             audit.flush()
         self.workflows.take(case_id, -1)
+        with self.db.read() as session:
+            info = _case_info(session, case_id)
+        return info
+
+    # -- scheduled work ---------------------------------------------------------------------
+
+    def fire(self, job: jobs.Job, fence: jobs.Fence, actor: Actor) -> None:
+        """Apply one claimed job and mark it done, in one transaction that checks the fence."""
+        if job.kind in (jobs.TIMER, jobs.MESSAGE):
+            self._fire_in_case(job, fence, actor)
+        elif job.kind == jobs.START:
+            self._fire_start(job, fence, actor)
+        elif job.kind in (jobs.REMINDER, jobs.ESCALATION):
+            from engine.reminders import fire_reminder
+
+            fire_reminder(self, job, fence, actor)
+        else:
+            raise ValueError(f"unknown job kind {job.kind!r}")
+
+    def _fire_in_case(self, job: jobs.Job, fence: jobs.Fence, actor: Actor) -> None:
+        assert job.case_id is not None
+        with self.db.read() as session:
+            case = _case_state(session, job.case_id)
+        if case.status not in OPEN_STATUSES:
+            with self.db.write() as session:
+                jobs.check_fence(session, fence)
+                jobs.finish(session, job, fence, self.clock.now(), status="cancelled")
+            return
+        if case.suspended:
+            raise CaseStateError(f"case {job.case_id} is suspended")
+        with self._writing(job.case_id, case.revision) as current:
+            jobs.check_fence(current.session, fence)
+            if job.kind == jobs.TIMER:
+                self._fire_timer(current, job, actor)
+            else:
+                self._deliver(current, job.payload["name"], job.payload.get("payload"), actor)
+            jobs.finish(current.session, job, fence, self.clock.now())
+        self._committed(current)
+
+    def _fire_timer(self, current: Step, job: jobs.Job, actor: Actor) -> None:
+        waiting = {task_id for task_id, _, _ in runtime.waiting_timers(current.workflow)}
+        if job.task_id in waiting:
+            current.audit.record(
+                actor.user_id,
+                "timer_fired",
+                case_id=current.case.id,
+                task_id=job.task_id,
+                element_id=job.element_id,
+                reason=f"due {job.due_at.isoformat()}",
+            )
+        floor = job.due_at + timedelta(microseconds=1)
+        with active(_AtLeast(self.clock, floor)):
+            failure = self._run(current, actor, lambda: runtime.run_until_wait(current.workflow))
+        self._finish(current, actor, failure)
+
+    def _fire_start(self, job: jobs.Job, fence: jobs.Fence, actor: Actor) -> None:
+        process_id = job.payload["process_id"]
+        with self.db.read() as session:
+            version = self._latest(session, process_id)
+        specs = self._specs(version.id)
+        data = dict(job.payload.get("data") or {})
+        with self.db.write() as session:
+            jobs.check_fence(session, fence)
+            _, current = self._start_in(
+                session, version, specs, process_id, data, actor, job.payload.get("title")
+            )
+            jobs.finish(session, job, fence, self.clock.now())
+        self._committed(current)
+
+    def drain(self, keys: list[str]) -> None:
+        """Deliver internal events a step deferred, right after its commit. Whatever fails
+        here stays pending for the scheduler."""
+        from engine.actors import SYSTEM_ACTOR
+
+        for key in keys:
+            with self.db.write() as session:
+                job = jobs.claim_by_key(session, key, INLINE, self.clock.now())
+            if job is None:
+                continue
+            try:
+                self.fire(job, INLINE, SYSTEM_ACTOR)
+            except Exception as error:  # the scheduler retries it
+                with self.db.write() as session:
+                    jobs.release(
+                        session,
+                        job,
+                        INLINE,
+                        f"{type(error).__name__}: {error}",
+                        self.clock.now(),
+                        give_up=False,
+                        now=self.clock.now(),
+                    )
 
     # -- internals --------------------------------------------------------------------------
 
-    def _bump(self, session: Session, case: Case) -> None:
-        bumped = session.execute(
-            update(Case)
-            .where(Case.id == case.id, Case.revision == case.revision)
-            .values(revision=case.revision + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if bumped.rowcount != 1:
-            raise TaskConflict(f"case {case.id} was changed by someone else just now")
-        case.revision += 1
+    def case_revision(self, case_id: int) -> int:
+        with self.db.read() as session:
+            return _case_state(session, case_id).revision
+
+    def _latest(self, session: Session, process_id: str) -> _Version:
+        row = hotsql.run(session, hotsql.LATEST_VERSION, {"process_id": process_id}).one_or_none()
+        if row is None:
+            raise UnknownProcess(f"no process {process_id!r} is deployed")
+        version = _Version(row.id, row.version, row.name)
+        self._versions[version.id] = version
+        return version
+
+    def _version(self, session: Session, version_id: int) -> _Version:
+        version = self._versions.get(version_id)
+        if version is None:
+            row = session.execute(
+                select(ProcessVersion.version, ProcessVersion.name).where(
+                    ProcessVersion.id == version_id
+                )
+            ).one()
+            version = self._versions.setdefault(version_id, _Version(version_id, *row))
+        return version
+
+    def _specs(self, version_id: int) -> runtime.Specs:
+        cached = self.specs.peek(version_id)
+        if cached is not None:
+            return cached
+        with self.db.read() as session:
+            spec_json = session.execute(
+                select(ProcessVersion.spec_json).where(ProcessVersion.id == version_id)
+            ).scalar_one()
+        return self.specs.get(version_id, spec_json)
 
     @contextmanager
-    def _writing(self, case_id: int, seen: int) -> Iterator[_Step]:
-        """A write on an existing case: claim the revision we read, load, yield, save."""
+    def _writing(self, case_id: int, seen: int) -> Iterator[Step]:
+        """A write on an existing case: claim the revision we read, load, yield."""
         with self.db.write() as session:
-            bumped = session.execute(
-                update(Case)
-                .where(Case.id == case_id, Case.revision == seen)
-                .values(revision=seen + 1)
-            )
-            if bumped.rowcount != 1:
+            values = hotsql.run(
+                session, hotsql.BUMP_CASE, {"case_id": case_id, "seen": seen, "next": seen + 1}
+            ).one_or_none()
+            if values is None:
                 raise TaskConflict(
                     f"case {case_id} was changed by someone else at the same moment; "
                     "reload and try again"
                 )
-            case = session.execute(
-                select(Case).where(Case.id == case_id).options(defer(Case.state_json))
-            ).scalar_one()
+            version = self._version(session, values.process_version_id)
+            case = CaseRow(
+                values.id, values.process_version_id, version.version, values.process_id,
+                values.status, values.suspended, values.title, values.started_by,
+                values.started_at, values.revision, dict(values.data or {}), values.paused_at,
+            )  # fmt: skip
             workflow = self.workflows.take(case_id, seen)
             if workflow is None:
-                version = session.get(ProcessVersion, case.process_version_id)
-                assert version is not None
-                specs = self.specs.get(version.id, version.spec_json)
-                workflow = runtime.load_workflow(case.state_json, specs, self.scripts)
-            current = _Step(
-                session, AuditRecorder(session, self.clock), case, workflow, dict(case.data or {})
-            )
+                state_json = hotsql.run(session, hotsql.CASE_STATE_JSON, {"case_id": case_id})
+                specs = self._specs(version.id)
+                workflow = runtime.load_workflow(state_json.scalar_one(), specs, self.scripts)
+            current = Step(session, AuditRecorder(session, self.clock), case, workflow, case.data)
+            current.had_timers = bool(runtime.waiting_timers(workflow))
+            current.ready_before = steps.ready_tasks(workflow)
             yield current
-        self.workflows.put(case_id, case.revision, workflow)
+
+    def _committed(self, current: Step) -> None:
+        self.workflows.put(current.case.id, current.case.revision, current.workflow)
+        if current.deferred:
+            self.drain(current.deferred)
 
     def _run(
-        self, current: _Step, actor: Actor, action: Callable[[], runtime.Failure | None]
+        self, current: Step, actor: Actor, action: Callable[[], runtime.Failure | None]
     ) -> runtime.Failure | None:
         context = StepContext(
             current.session,
@@ -412,8 +652,9 @@ class CaseService:
             current.case.id,
             current.case.process_id,
             actor.user_id,
+            current.deferred,
         )
-        with active(self.clock), step(context):
+        with active(_active_clock(self.clock)), step(context):
             try:
                 return action()
             except WorkflowException as error:
@@ -422,144 +663,81 @@ class CaseService:
 
     def _finish(
         self,
-        current: _Step,
+        current: Step,
         actor: Actor,
         failure: runtime.Failure | None,
         *,
         new_case: bool = False,
         completed_task: str | None = None,
-    ) -> None:
-        session, case, workflow, audit = (
-            current.session,
-            current.case,
-            current.workflow,
-            current.audit,
+    ) -> CaseInfo:
+        return steps.finish(
+            current,
+            actor=actor.user_id,
+            failure=failure,
+            now=self.clock.now(),
+            scripts=self.scripts,
+            policy=self.policy,
+            completed_task=completed_task,
+            new_case=new_case,
         )
-        now = self.clock.now()
-        self._sync_tasks(current, completed_task, now)
-        status_before = case.status
-        if workflow.is_completed():
-            case.status, case.ended_at = "completed", now
-        elif runtime.error_tasks(workflow) or failure is not None:
-            case.status = "incident"
-        else:
-            case.status = "running"
-        if failure is not None:
-            session.add(
-                Incident(
-                    case_id=case.id,
-                    task_id=failure.task_id,
-                    element_id=failure.element_id,
-                    error_type=failure.error_type,
-                    message=failure.message,
-                    line=failure.line,
-                    error_line=failure.error_line,
-                    status="open",
-                    created_at=now,
-                )
-            )
-            audit.record(
-                actor.user_id,
-                "incident_raised",
-                case_id=case.id,
-                task_id=failure.task_id,
-                element_id=failure.element_id,
-                reason=f"{failure.error_type}: {failure.message}",
-            )
-        data_after = runtime.case_data(workflow)
-        if not new_case and data_after != current.data_before:
-            audit.record(
-                actor.user_id,
-                "case_data_changed",
-                case_id=case.id,
-                changes=changed_fields(current.data_before, data_after),
-            )
-        if (case.status != status_before or new_case) and case.status == "completed":
-            audit.record(
-                actor.user_id,
-                "case_completed",
-                case_id=case.id,
-                changes={"status": {"before": status_before, "after": "completed"}},
-            )
-        case.data = data_after
-        case.updated_at = now
-        case.state_json = state_to_json(workflow)
-        audit.flush()
-        session.flush()
 
-    def _sync_tasks(self, current: _Step, completed_task: str | None, now: Any) -> None:
-        session, case, workflow = current.session, current.case, current.workflow
-        ready = {str(task.id): task for task in runtime.ready_human_tasks(workflow)}
-        rows = (
-            session.execute(
-                select(CaseTask).where(CaseTask.case_id == case.id, CaseTask.state == "ready")
-            )
-            .scalars()
-            .all()
+
+def _active_clock(clock: Clock) -> Clock:
+    """Keep a floor set by an outer `active()` (a timer firing) inside the step."""
+    from engine.clock import current
+
+    outer = current()
+    return outer if isinstance(outer, _AtLeast) else clock
+
+
+def _shift_due_dates(session: Session, case_id: int, delta: timedelta) -> None:
+    rows = session.execute(
+        select(CaseTask.id, CaseTask.due_at).where(
+            CaseTask.case_id == case_id, CaseTask.state == "ready", CaseTask.due_at.is_not(None)
         )
-        known = {row.id for row in rows}
-        for row in rows:
-            if row.id not in ready and row.id != completed_task:
-                row.state, row.completed_at = "cancelled", now
-                current.audit.record(
-                    "system",
-                    "task_cancelled",
-                    case_id=case.id,
-                    task_id=row.id,
-                    element_id=row.element_id,
-                )
-        for task_id, task in ready.items():
-            if task_id in known or task_id == completed_task:
-                continue
-            spec = task.task_spec
-            role = _role_of(spec)
-            properties = spec.extensions.get("properties", {}) if spec.extensions else {}
-            scope = _evaluate(self.scripts, task, properties.get("scope"))
-            assignee = _evaluate(self.scripts, task, properties.get("assignee"))
-            session.add(
-                CaseTask(
-                    id=task_id,
-                    case_id=case.id,
-                    process_id=case.process_id,
-                    element_id=spec.bpmn_id,
-                    name=spec.bpmn_name,
-                    lane=spec.lane,
-                    role=role,
-                    scope=scope,
-                    assignee=assignee,
-                    state="ready",
-                    created_at=now,
-                )
-            )
-            current.audit.record(
-                "system",
-                "task_created",
-                case_id=case.id,
-                task_id=task_id,
-                element_id=spec.bpmn_id,
-                reason=f"for {('user ' + assignee) if assignee else role}",
-            )
+    ).all()
+    for row in rows:
+        session.execute(
+            update(CaseTask).where(CaseTask.id == row.id).values(due_at=row.due_at + delta)
+        )
 
 
-def _evaluate(scripts: EngineScripts, task: Any, expression: str | None) -> str | None:
-    if not expression:
-        return None
-    value = scripts.evaluate(task, expression)
-    return None if value is None else str(value)
+@dataclass(frozen=True)
+class _CaseState:
+    status: str
+    suspended: bool
+    revision: int
 
 
-def _role_of(spec: Any) -> str:
-    properties = spec.extensions.get("properties", {}) if spec.extensions else {}
-    return properties.get("role") or spec.lane
+def _case_state(session: Session, case_id: int) -> _CaseState:
+    row = session.execute(
+        select(Case.status, Case.suspended, Case.revision).where(Case.id == case_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"case {case_id} not found")
+    return _CaseState(row.status, row.suspended, row.revision)
 
 
-def _start_event(spec: Any) -> Any:
-    starts = [
-        s
-        for s in spec.task_specs.values()
-        if type(s).__name__ == "StartEvent" and s.bpmn_id is not None
-    ]
-    return starts[0] if len(starts) == 1 else None
+def _case_info(session: Session, case_id: int) -> CaseInfo:
+    from engine.queries import case_info
+
+    info = case_info(session, case_id)
+    if info is None:
+        raise NotFound(f"case {case_id} not found")
+    return info
+
+
+def _task_and_case(session: Session, task_id: str) -> tuple[CaseTask, str, bool, int]:
+    if not isinstance(task_id, str) or len(task_id) > 36:
+        raise NotFound(f"task {task_id} not found")
+    row = session.execute(
+        select(CaseTask, Case.status, Case.suspended, Case.revision)
+        .join(Case, Case.id == CaseTask.case_id)
+        .where(CaseTask.id == task_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"task {task_id} not found")
+    return row[0], row[1], row[2], row[3]
 
 
 def _task_row(session: Session, task_id: str) -> CaseTask:
@@ -571,16 +749,7 @@ def _task_row(session: Session, task_id: str) -> CaseTask:
     return row
 
 
-def _case_row(session: Session, case_id: int) -> Case:
-    case = session.execute(
-        select(Case).where(Case.id == case_id).options(defer(Case.state_json))
-    ).scalar_one_or_none()
-    if case is None:
-        raise NotFound(f"case {case_id} not found")
-    return case
-
-
-def _check_may_act(row: CaseTask, actor: Actor) -> None:
+def _check_may_act(row: Any, actor: Actor) -> None:
     if not actor.may_act_on(row.role, row.scope, row.assignee):
         if row.assignee is not None:
             raise Forbidden(f"task {row.id} is assigned to another user")
@@ -588,18 +757,18 @@ def _check_may_act(row: CaseTask, actor: Actor) -> None:
         raise Forbidden(f"task {row.id} needs the role {row.role!r}{where}")
 
 
-def _check_ready(row: CaseTask, actor: Actor) -> None:
+def _check_ready(row: Any, actor: Actor) -> None:
     if row.state != "ready":
         raise TaskNotActive(f"task {row.id} is {row.state}, not ready")
     if row.claimed_by is not None and row.claimed_by != actor.user_id:
         raise TaskConflict(f"task {row.id} is claimed by {row.claimed_by}")
 
 
-def _check_case_open(case: Case) -> None:
-    if case.status not in OPEN_STATUSES:
-        raise TaskNotActive(f"case {case.id} is {case.status}")
-    if case.suspended:
-        raise CaseStateError(f"case {case.id} is suspended")
+def _check_case_open(case_id: int, status: str, suspended: bool) -> None:
+    if status not in OPEN_STATUSES:
+        raise TaskNotActive(f"case {case_id} is {status}")
+    if suspended:
+        raise CaseStateError(f"case {case_id} is suspended")
 
 
 def _require_admin(actor: Actor, what: str) -> None:

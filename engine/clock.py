@@ -72,3 +72,8 @@ def active(clock: Clock) -> Iterator[Clock]:
         yield clock
     finally:
         _active.reset(token)
+
+
+def current() -> Clock | None:
+    """The clock made active by an enclosing `active()` block, if any."""
+    return _active.get()

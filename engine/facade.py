@@ -13,6 +13,7 @@ Errors are the classes in `engine.errors`; on any error nothing was stored.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from engine.cases import CaseService, Hooks
 from engine.clock import Clock, SystemClock
 from engine.db import Database
 from engine.errors import NotFound
+from engine.policy import Policy, load_policy
 from engine.queries import AuditInfo, CaseInfo, IncidentInfo, TaskInfo, VersionInfo
 from engine.registry import Registry
 
@@ -35,12 +37,14 @@ class Engine:
         registry: Registry | None = None,
         clock: Clock | None = None,
         hooks: Hooks | None = None,
+        policy: Policy | None = None,
     ) -> None:
         self.db = db
         self.registry = registry or Registry()
         self.clock = clock or SystemClock()
         self.hooks = hooks or Hooks()
-        self._cases = CaseService(db, self.registry, self.clock, self.hooks)
+        self.policy = policy or load_policy(None)
+        self._cases = CaseService(db, self.registry, self.clock, self.hooks, self.policy)
 
     # -- deploys ----------------------------------------------------------------------------
 
@@ -65,14 +69,29 @@ class Engine:
 
     # -- users ------------------------------------------------------------------------------
 
-    def ensure_user(self, user_id: str, display_name: str, *, email: str | None = None,
-                    language: str = "nl", grants: Iterable[tuple[str, str | None]] = (),
-                    actor: str = "system") -> bool:  # fmt: skip
+    def ensure_user(
+        self,
+        user_id: str,
+        display_name: str,
+        *,
+        email: str | None = None,
+        language: str = "nl",
+        grants: Iterable[tuple[str, str | None]] = (),
+        actor: str = "system",
+    ) -> bool:
         with self.db.write() as session:
             audit = AuditRecorder(session, self.clock)
-            changed = users.ensure_user(session, audit, self.clock, user_id=user_id,
-                                        display_name=display_name, email=email,
-                                        language=language, grants=grants, actor=actor)  # fmt: skip
+            changed = users.ensure_user(
+                session,
+                audit,
+                self.clock,
+                user_id=user_id,
+                display_name=display_name,
+                email=email,
+                language=language,
+                grants=grants,
+                actor=actor,
+            )
             audit.flush()
         return changed
 
@@ -83,10 +102,10 @@ class Engine:
 
     # -- cases ------------------------------------------------------------------------------
 
-    def start_case(self, process_id: str, data: Any, actor: Actor = SYSTEM_ACTOR,
-                   title: str | None = None) -> CaseInfo:  # fmt: skip
-        case_id = self._cases.start(process_id, data, actor, title)
-        return self.case(case_id)
+    def start_case(
+        self, process_id: str, data: Any, actor: Actor = SYSTEM_ACTOR, title: str | None = None
+    ) -> CaseInfo:
+        return self._cases.start(process_id, data, actor, title)
 
     def case(self, case_id: int) -> CaseInfo:
         with self.db.read() as session:
@@ -99,10 +118,10 @@ class Engine:
         with self.db.read() as session:
             return queries.case_tasks(session, case_id)
 
-    def send_message(self, case_id: int, name: str, payload: Any = None,
-                     actor: Actor = SYSTEM_ACTOR) -> CaseInfo:  # fmt: skip
-        self._cases.send_message(case_id, name, payload, actor)
-        return self.case(case_id)
+    def send_message(
+        self, case_id: int, name: str, payload: Any = None, actor: Actor = SYSTEM_ACTOR
+    ) -> CaseInfo:
+        return self._cases.send_message(case_id, name, payload, actor)
 
     # -- tasks ------------------------------------------------------------------------------
 
@@ -131,8 +150,12 @@ class Engine:
         return self.task(task_id)
 
     def complete_task(self, task_id: str, data: Any, actor: Actor) -> CaseInfo:
-        case_id = self._cases.complete(task_id, data, actor)
-        return self.case(case_id)
+        return self._cases.complete(task_id, data, actor)
+
+    def extend_due(self, task_id: str, due_at: datetime, reason: str, actor: Actor) -> TaskInfo:
+        """Move a ready task's due date, and its reminders, with a reason (audited)."""
+        self._cases.extend_due(task_id, due_at, reason, actor)
+        return self.task(task_id)
 
     # -- incidents and admin ----------------------------------------------------------------
 
@@ -141,20 +164,16 @@ class Engine:
             return queries.incidents(session, open_only=open_only)
 
     def retry(self, case_id: int, actor: Actor, data: dict[str, Any] | None = None) -> CaseInfo:
-        self._cases.retry(case_id, actor, data)
-        return self.case(case_id)
+        return self._cases.retry(case_id, actor, data)
 
     def suspend(self, case_id: int, actor: Actor, reason: str | None = None) -> CaseInfo:
-        self._cases.set_suspended(case_id, actor, True, reason)
-        return self.case(case_id)
+        return self._cases.set_suspended(case_id, actor, True, reason)
 
     def resume(self, case_id: int, actor: Actor, reason: str | None = None) -> CaseInfo:
-        self._cases.set_suspended(case_id, actor, False, reason)
-        return self.case(case_id)
+        return self._cases.set_suspended(case_id, actor, False, reason)
 
     def terminate(self, case_id: int, actor: Actor, reason: str | None = None) -> CaseInfo:
-        self._cases.terminate(case_id, actor, reason)
-        return self.case(case_id)
+        return self._cases.terminate(case_id, actor, reason)
 
     # -- audit ------------------------------------------------------------------------------
 

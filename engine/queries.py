@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, bindparam, false, or_, select
 from sqlalchemy.orm import Session, defer
 
 from engine.actors import Actor
@@ -47,14 +47,16 @@ class TaskInfo:
     due_at: datetime | None
 
     @classmethod
-    def of(cls, row: CaseTask) -> TaskInfo:
+    def of(cls, row: Any) -> TaskInfo:
         return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
 class IncidentInfo:
     id: int
-    case_id: int
+    kind: str
+    case_id: int | None
+    notification_id: int | None
     task_id: str | None
     element_id: str | None
     error_type: str
@@ -109,11 +111,18 @@ def case_info(session: Session, case_id: int) -> CaseInfo | None:
         return None
     case, version = row
     return CaseInfo(
-        id=case.id, process_id=case.process_id, version=version, status=case.status,
-        suspended=case.suspended, title=case.title, started_by=case.started_by,
-        started_at=case.started_at, updated_at=case.updated_at, ended_at=case.ended_at,
+        id=case.id,
+        process_id=case.process_id,
+        version=version,
+        status=case.status,
+        suspended=case.suspended,
+        title=case.title,
+        started_by=case.started_by,
+        started_at=case.started_at,
+        updated_at=case.updated_at,
+        ended_at=case.ended_at,
         data=dict(case.data or {}),
-    )  # fmt: skip
+    )
 
 
 def inbox(session: Session, actor: Actor, role: str | None = None) -> list[TaskInfo]:
@@ -126,11 +135,17 @@ def inbox(session: Session, actor: Actor, role: str | None = None) -> list[TaskI
         mine.append(
             and_(CaseTask.assignee.is_(None), CaseTask.role == scoped_role, CaseTask.scope == scope)
         )
-    query = select(CaseTask).where(CaseTask.state == "ready", or_(false(), *mine))
+    query = select(*_TASK).where(CaseTask.state == "ready", or_(false(), *mine))
     if role is not None:
         query = query.where(CaseTask.role == role)
-    rows = session.execute(query.order_by(CaseTask.due_at, CaseTask.created_at)).scalars()
+    rows = session.connection().execute(query.order_by(CaseTask.due_at, CaseTask.created_at))
     return [TaskInfo.of(row) for row in rows]
+
+
+_TASK = tuple(CaseTask.__table__.columns)
+_CASE_TASKS = (
+    select(*_TASK).where(CaseTask.case_id == bindparam("case_id")).order_by(CaseTask.created_at)
+)
 
 
 def ready_tasks(session: Session, role: str | None = None) -> list[TaskInfo]:
@@ -142,9 +157,7 @@ def ready_tasks(session: Session, role: str | None = None) -> list[TaskInfo]:
 
 
 def case_tasks(session: Session, case_id: int) -> list[TaskInfo]:
-    rows = session.execute(
-        select(CaseTask).where(CaseTask.case_id == case_id).order_by(CaseTask.created_at)
-    ).scalars()
+    rows = session.connection().execute(_CASE_TASKS, {"case_id": case_id})
     return [TaskInfo.of(row) for row in rows]
 
 
@@ -157,10 +170,14 @@ def incidents(session: Session, *, open_only: bool = True) -> list[IncidentInfo]
 
 def versions(session: Session, process_id: str | None = None) -> list[VersionInfo]:
     query = select(
-        ProcessVersion.process_id, ProcessVersion.version, ProcessVersion.name,
-        ProcessVersion.content_hash, ProcessVersion.source_file, ProcessVersion.deployed_at,
+        ProcessVersion.process_id,
+        ProcessVersion.version,
+        ProcessVersion.name,
+        ProcessVersion.content_hash,
+        ProcessVersion.source_file,
+        ProcessVersion.deployed_at,
         ProcessVersion.deployed_by,
-    ).order_by(ProcessVersion.process_id, ProcessVersion.version)  # fmt: skip
+    ).order_by(ProcessVersion.process_id, ProcessVersion.version)
     if process_id is not None:
         query = query.where(ProcessVersion.process_id == process_id)
     return [VersionInfo(*row) for row in session.execute(query)]

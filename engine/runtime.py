@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -42,6 +44,9 @@ class SpecCache:
     def __init__(self) -> None:
         self._specs: dict[int, Specs] = {}
         self._lock = threading.Lock()
+
+    def peek(self, version_id: int) -> Specs | None:
+        return self._specs.get(version_id)
 
     def get(self, version_id: int, spec_json: str) -> Specs:
         specs = self._specs.get(version_id)
@@ -198,3 +203,69 @@ def _latest_data(workflow: BpmnWorkflow) -> dict[str, Any]:
         return dict(workflow.task_tree.data)
     latest = max(finished, key=lambda task: task.last_state_change)
     return dict(latest.data)
+
+
+def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[str, str, datetime]]:
+    """(task id, element id, due instant in UTC) for every timer the case is waiting on."""
+    found = []
+    for task in workflow.event_manager.tasks.values():
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition) or task.state != TaskState.WAITING:
+            continue
+        value = definition.details(task).value
+        due = _as_instant(value)
+        if due is not None:
+            found.append((str(task.id), task.task_spec.bpmn_id, due))
+    return found
+
+
+def _as_instant(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value).astimezone(UTC)
+        except ValueError:
+            return None
+    return None
+
+
+def shift_timers(workflow: BpmnWorkflow, delta: timedelta) -> None:
+    """Move every waiting timer's due time by `delta` (a suspended case's clocks pause)."""
+    for task in workflow.event_manager.tasks.values():
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition) or task.state != TaskState.WAITING:
+            continue
+        value = task.internal_data.get("event_value")
+        if isinstance(value, dict) and "next" in value:
+            value["next"] = (datetime.fromisoformat(value["next"]) + delta).isoformat()
+        elif isinstance(value, str) and _as_instant(value) is not None:
+            task.internal_data["event_value"] = (datetime.fromisoformat(value) + delta).isoformat()
+
+
+def properties(spec: Any) -> dict[str, str]:
+    """The spiffworkflow:properties of a task spec."""
+    extensions = getattr(spec, "extensions", None) or {}
+    return dict(extensions.get("properties", {}))
+
+
+def role_of(spec: Any) -> str:
+    """The role that does a task: its `role` property, else its lane's name."""
+    return properties(spec).get("role") or spec.lane
+
+
+def evaluate_text(scripts: Any, task: Task, expression: str | None) -> str | None:
+    if not expression:
+        return None
+    value = scripts.evaluate(task, expression)
+    return None if value is None else str(value)
+
+
+def start_event(spec: BpmnProcessSpec) -> Any:
+    """The process's single none start event, if it has exactly one."""
+    starts = [
+        task_spec
+        for task_spec in spec.task_specs.values()
+        if type(task_spec).__name__ == "StartEvent" and task_spec.bpmn_id is not None
+    ]
+    return starts[0] if len(starts) == 1 else None

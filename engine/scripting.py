@@ -71,6 +71,7 @@ class EngineScripts(PythonScriptEngine):
                 element_id=task.task_spec.bpmn_id,
                 actor=step.actor,
                 data=dict(task.data),
+                deferred=step.deferred,
             )
             return json.dumps(handler(call, params))
         except Exception as error:

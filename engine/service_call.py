@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine import jobs
 from engine.audit import AuditRecorder
 from engine.clock import Clock
 
@@ -28,6 +29,41 @@ class ServiceCall:
     element_id: str
     actor: str
     data: dict[str, Any]
+    deferred: list[str]
+
+    def send_message(self, case_id: int, name: str, payload: Any = None) -> None:
+        """Deliver a BPMN message to another case once this step has committed."""
+        key = f"message:{self.task_id}:{case_id}:{name}"
+        self._defer(
+            key,
+            jobs.MESSAGE,
+            case_id,
+            {"name": name, "payload": payload, "from_case": self.case_id},
+        )
+
+    def start_case(
+        self, process_id: str, data: dict[str, Any], title: str | None = None, key: str = ""
+    ) -> None:
+        """Start a case of `process_id` once this step has committed (at most once per key)."""
+        job_key = f"start:{self.task_id}:{process_id}:{key}"
+        self._defer(
+            job_key,
+            jobs.START,
+            None,
+            {"process_id": process_id, "data": data, "title": title, "from_case": self.case_id},
+        )
+
+    def _defer(self, key: str, kind: str, case_id: int | None, payload: dict[str, Any]) -> None:
+        now = self.clock.now()
+        jobs.add(
+            self.session,
+            [
+                jobs.job_row(
+                    key=key, kind=kind, due_at=now, now=now, case_id=case_id, payload=payload
+                )
+            ],
+        )
+        self.deferred.append(key)
 
     def record(
         self, action: str, *, changes: dict[str, Any] | None = None, reason: str | None = None
@@ -54,6 +90,7 @@ class StepContext:
     case_id: int
     process_id: str
     actor: str
+    deferred: list[str]
 
 
 _current: ContextVar[StepContext | None] = ContextVar("stuurboord_step", default=None)

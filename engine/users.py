@@ -30,8 +30,14 @@ def ensure_user(
     changed = False
     user = session.get(UserAccount, user_id)
     if user is None:
-        user = UserAccount(id=user_id, display_name=display_name, email=email,
-                           language=language, active=True, created_at=clock.now())  # fmt: skip
+        user = UserAccount(
+            id=user_id,
+            display_name=display_name,
+            email=email,
+            language=language,
+            active=True,
+            created_at=clock.now(),
+        )
         session.add(user)
         audit.record(actor, "user_created", changes={"user": {"before": None, "after": user_id}})
         changed = True

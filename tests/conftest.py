@@ -41,7 +41,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    name = f"stuurboord_test_{_worker()}"
+    name = f"stuurboord_test_{_worker()}_{os.getpid()}"
     admin = psycopg.connect(PG_URL, autocommit=True)
     admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     admin.execute(f"CREATE DATABASE {name}")

@@ -1,0 +1,154 @@
+"""Firing reminders and escalations for nearly due or overdue tasks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import jobs, notifications, recipients, runtime
+from engine.actors import Actor
+from engine.audit import AuditRecorder
+from engine.models import CaseTask, ScheduledJob
+from engine.policy import next_repeat
+from engine.steps import Step
+
+if TYPE_CHECKING:
+    from engine.cases import CaseService
+
+
+def fire_reminder(service: CaseService, job: jobs.Job, fence: jobs.Fence, actor: Actor) -> None:
+    """Notify whom the policy names, once per job; an escalation may also message the case."""
+    with service.db.read() as session:
+        task = session.get(CaseTask, job.task_id) if job.task_id else None
+    if task is None or task.state != "ready":
+        with service.db.write() as session:
+            jobs.check_fence(session, fence)
+            jobs.finish(session, job, fence, service.clock.now(), status="cancelled")
+        return
+    message = service.policy.for_task(task.process_id, task.element_id).escalate_message
+    if job.kind == jobs.ESCALATION and message:
+        _escalate_into_case(service, job, fence, actor, task, message)
+        return
+    with service.db.write() as session:
+        jobs.check_fence(session, fence)
+        audit = AuditRecorder(session, service.clock)
+        _notify_and_record(service, session, audit, job, task, actor)
+        audit.flush()
+        jobs.finish(session, job, fence, service.clock.now())
+
+
+def _escalate_into_case(
+    service: CaseService,
+    job: jobs.Job,
+    fence: jobs.Fence,
+    actor: Actor,
+    task: CaseTask,
+    message: str,
+) -> None:
+    """Send the escalation message into the case (the model may catch it) and notify."""
+    with service._writing(task.case_id, service.case_revision(task.case_id)) as current:
+        jobs.check_fence(current.session, fence)
+        delivered = _try_message(service, current, message, actor)
+        note = None if delivered else f"the case does not wait for message {message!r}"
+        _notify_and_record(service, current.session, current.audit, job, task, actor, note)
+        service._finish(current, actor, None)
+        jobs.finish(current.session, job, fence, service.clock.now())
+    service._committed(current)
+
+
+def _try_message(service: CaseService, current: Step, message: str, actor: Actor) -> bool:
+    workflow = current.workflow
+    try:
+        workflow.send_event(BpmnEvent(MessageEventDefinition(message), {"escalation": True}))
+    except WorkflowException:
+        return False
+    service._run(current, actor, lambda: runtime.run_until_wait(workflow))
+    return True
+
+
+def _notify_and_record(
+    service: CaseService,
+    session: Session,
+    audit: AuditRecorder,
+    job: jobs.Job,
+    task: CaseTask,
+    actor: Actor,
+    note: str | None = None,
+) -> None:
+    task_policy = service.policy.for_task(task.process_id, task.element_id)
+    escalation = job.kind == jobs.ESCALATION
+    entries = task_policy.escalate_notify if escalation else task_policy.remind
+    users = recipients.resolve(session, entries, task)
+    params = {
+        "case_id": task.case_id,
+        "task_name": task.name or task.element_id,
+        "task_id": task.id,
+        "due_at": task.due_at.isoformat() if task.due_at else None,
+        "label": job.payload.get("label", ""),
+    }
+    for user_id in users:
+        notifications.enqueue(
+            session,
+            service.clock,
+            event_key=f"job:{job.id}",
+            user_id=user_id,
+            template="escalation" if escalation else "reminder",
+            params=params,
+            case_id=task.case_id,
+        )
+    audit.record(
+        actor.user_id,
+        "escalation_raised" if escalation else "reminder_sent",
+        case_id=task.case_id,
+        task_id=task.id,
+        element_id=task.element_id,
+        changes={"recipients": {"before": None, "after": users}},
+        reason="; ".join(filter(None, [job.payload.get("label"), note])) or None,
+    )
+    if not escalation and task_policy.repeat is not None:
+        _schedule_repeat(service, session, job, task, service.clock.now())
+
+
+def _schedule_repeat(
+    service: CaseService, session: Session, job: jobs.Job, task: CaseTask, now: datetime
+) -> None:
+    """After the last planned reminder, remind again every `repeat` until the task is done.
+    Counted from now, so a scheduler that was down sends one reminder, not one per miss."""
+    others = session.execute(
+        select(func.count())
+        .select_from(ScheduledJob)
+        .where(
+            ScheduledJob.task_id == task.id,
+            ScheduledJob.kind == jobs.REMINDER,
+            ScheduledJob.status == "pending",
+            ScheduledJob.id != job.id,
+        )
+    ).scalar_one()
+    if others:
+        return
+    task_policy = service.policy.for_task(task.process_id, task.element_id)
+    at = next_repeat(task_policy, max(now, job.due_at), service.policy.calendar)
+    if at is None:
+        return
+    due = job.payload.get("due_at")
+    jobs.add(
+        session,
+        [
+            jobs.job_row(
+                key=f"reminder:{task.id}:{due}:repeat:{at.isoformat()}",
+                kind=jobs.REMINDER,
+                due_at=at,
+                now=now,
+                case_id=task.case_id,
+                task_id=task.id,
+                element_id=task.element_id,
+                payload={"label": "repeat", "due_at": due},
+            )
+        ],
+    )
