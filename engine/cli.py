@@ -37,6 +37,14 @@ def _registry() -> Registry:
     return build_registry()
 
 
+def _migrations() -> list[Path]:
+    try:
+        from processes import MIGRATIONS
+    except ImportError:
+        return []
+    return [MIGRATIONS]
+
+
 def _fail(message: str) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
@@ -86,7 +94,7 @@ def db() -> None:
 def db_upgrade() -> None:
     """Create or migrate the database schema to the latest revision."""
     engine = build_engine()
-    revision = migrate.upgrade(engine.db)
+    revision = migrate.upgrade(engine.db, _migrations())
     click.echo(f"database {engine.db.dialect} at revision {revision}")
 
 
@@ -210,7 +218,7 @@ def audit_verify() -> None:
 def run() -> None:
     """Set up the embedded database, deploy bpmn/ and report what was done."""
     engine = build_engine()
-    revision = migrate.upgrade(engine.db)
+    revision = migrate.upgrade(engine.db, _migrations())
     click.echo(f"database {engine.db.url} at revision {revision}")
     models = sorted(BPMN_DIR.glob("*.bpmn")) + sorted(BPMN_DIR.glob("*.dmn"))
     if not models:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from engine import Registry
+
+MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
 
 
 def build_registry() -> Registry:

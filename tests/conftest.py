@@ -20,6 +20,7 @@ from sqlalchemy import text
 from engine import Database, Engine, ManualClock, Registry
 from engine.migrate import upgrade
 from engine.models import Base
+from processes import MIGRATIONS
 
 PG_URL = os.environ.get("STUURBOORD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -34,7 +35,7 @@ def _worker() -> str:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     db = Database(f"sqlite:///{path}")
-    upgrade(db)
+    upgrade(db, [MIGRATIONS])
     db.dispose()
     return path
 
@@ -47,7 +48,7 @@ def postgres_url() -> Iterator[str]:
     admin.execute(f"CREATE DATABASE {name}")
     url = PG_URL.rsplit("/", 1)[0] + "/" + name
     db = Database(url)
-    upgrade(db)
+    upgrade(db, [MIGRATIONS])
     db.dispose()
     yield url
     admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -33,10 +33,12 @@ def _without_guards(db: Database, statement: str, **params: object) -> None:
             conn.execute(text("DROP TRIGGER audit_trail_no_delete"))
             conn.execute(text(statement), params)
             for event in ("UPDATE", "DELETE"):
-                conn.execute(text(
-                    f"CREATE TRIGGER audit_trail_no_{event.lower()} BEFORE {event} ON audit_trail "
-                    "BEGIN SELECT RAISE(ABORT, 'audit_trail is append-only'); END"
-                ))
+                conn.execute(
+                    text(
+                        f"CREATE TRIGGER audit_trail_no_{event.lower()} BEFORE {event} ON audit_trail "
+                        "BEGIN SELECT RAISE(ABORT, 'audit_trail is append-only'); END"
+                    )
+                )
         else:
             conn.execute(text("ALTER TABLE audit_trail DISABLE TRIGGER audit_trail_no_change"))
             conn.execute(text(statement), params)
@@ -48,15 +50,24 @@ def test_every_row_is_chained(trail: Engine) -> None:
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
     result = trail.verify_audit()
     assert result.ok and result.checked == len(entries)
-    assert {"process_deployed", "user_created", "role_granted", "case_started", "task_created",
-            "task_completed"} <= {e.action for e in entries}
+    assert {
+        "process_deployed",
+        "user_created",
+        "role_granted",
+        "case_started",
+        "task_created",
+        "task_completed",
+    } <= {e.action for e in entries}
     assert all(e.at.tzinfo is not None for e in entries)
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_trail SET actor = 'mallory' WHERE seq = 3",
-    "DELETE FROM audit_trail WHERE seq = 3",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_trail SET actor = 'mallory' WHERE seq = 3",
+        "DELETE FROM audit_trail WHERE seq = 3",
+    ],
+)
 def test_database_refuses_update_and_delete(trail: Engine, statement: str) -> None:
     before = trail.audit_trail()
     with pytest.raises(DatabaseError, match="append-only"), trail.db.engine.begin() as conn:
@@ -96,9 +107,16 @@ def test_inserted_row_is_found(trail: Engine) -> None:
     last = trail.audit_trail()[-1]
     with trail.db.engine.begin() as conn:  # inserting needs no guard to be switched off
         conn.execute(
-            text("INSERT INTO audit_trail (seq, at, actor, action, prev_hash, hash) "
-                 "VALUES (:seq, :at, 'mallory', 'case_started', :prev, :hash)"),
-            {"seq": last.seq + 1, "at": last.at.replace(tzinfo=None), "prev": "0" * 64, "hash": "f" * 64},
+            text(
+                "INSERT INTO audit_trail (seq, at, actor, action, prev_hash, hash) "
+                "VALUES (:seq, :at, 'mallory', 'case_started', :prev, :hash)"
+            ),
+            {
+                "seq": last.seq + 1,
+                "at": last.at.replace(tzinfo=None),
+                "prev": "0" * 64,
+                "hash": "f" * 64,
+            },
         )
     result = trail.verify_audit()
     assert (result.ok, result.first_bad_seq) == (False, last.seq + 1)
@@ -111,7 +129,8 @@ def test_reordered_rows_are_found(trail: Engine) -> None:
     _without_guards(
         trail.db,
         "UPDATE audit_trail SET seq = CASE WHEN seq = -:a THEN :b ELSE :a END WHERE seq < 0",
-        a=a, b=b,
+        a=a,
+        b=b,
     )
     result = trail.verify_audit()
     assert (result.ok, result.first_bad_seq) == (False, a)

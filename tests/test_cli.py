@@ -84,13 +84,17 @@ def test_validation_error_lists_fields(cli, db: Database, tmp_path) -> None:
     _users(db)
     cli("start", "review", "--as", "carla")
     task_id = cli("tasks").output.split()[0]
-    result = cli("complete", task_id, "--data", json.dumps({"amount": 1}), "--as", "carla", ok=False)
+    result = cli(
+        "complete", task_id, "--data", json.dumps({"amount": 1}), "--as", "carla", ok=False
+    )
     assert "error: intake takes no data" in result.output and '"amount"' in result.output
 
 
 def test_incidents_retry_and_admin_commands(cli, db: Database, tmp_path) -> None:
     path = tmp_path / "fail.bpmn"
-    path.write_bytes(m.definitions(m.process("fail", [m.script("divide", "x = 1 / 0"), m.user("after")])))
+    path.write_bytes(
+        m.definitions(m.process("fail", [m.script("divide", "x = 1 / 0"), m.user("after")]))
+    )
     cli("deploy", str(path))
     cli("start", "fail")
     listed = cli("incidents").output

@@ -24,14 +24,18 @@ def test_identical_deploy_is_a_no_op(engine: Engine) -> None:
     assert len(engine.versions("review")) == 1
 
 
-def test_changed_content_is_a_new_version_and_running_cases_keep_theirs(engine: Engine, registry) -> None:
+def test_changed_content_is_a_new_version_and_running_cases_keep_theirs(
+    engine: Engine, registry
+) -> None:
     registry.form("review", "start", StartForm)
     registry.form("review", "intake", IntakeForm)
     engine.deploy_files([("review.bpmn", REVIEW)])
     clerk = actor(engine, "carla", ("clerk", None))
     old_case = engine.start_case("review", {"requester": "carla"}, clerk)
     # Version 2 renames the intake task and drops the manager branch's condition.
-    changed = REVIEW.replace(b'name="Intake"', b'name="Intake v2"').replace(b"amount &gt; 1000", b"amount &gt; 10")
+    changed = REVIEW.replace(b'name="Intake"', b'name="Intake v2"').replace(
+        b"amount &gt; 1000", b"amount &gt; 10"
+    )
     [v2] = engine.deploy_files([("review.bpmn", changed)])
     assert (v2.version, v2.created) == (2, True)
     new_case = engine.start_case("review", {"requester": "carla"}, clerk)

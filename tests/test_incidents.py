@@ -32,11 +32,21 @@ def admin(engine: Engine):
 
 
 def test_script_error_is_an_incident_and_retry_after_fixing_data(engine, registry, admin) -> None:
-    _deploy(engine, registry, m.process("script_fail", [m.script("divide", "x = 1\nratio = 10 / divisor"), m.user("after")]))
+    _deploy(
+        engine,
+        registry,
+        m.process(
+            "script_fail", [m.script("divide", "x = 1\nratio = 10 / divisor"), m.user("after")]
+        ),
+    )
     case = engine.start_case("script_fail", {"divisor": 0})
     assert case.status == "incident"
     [incident] = engine.incidents()
-    assert (incident.case_id, incident.element_id, incident.error_type) == (case.id, "divide", "ZeroDivisionError")
+    assert (incident.case_id, incident.element_id, incident.error_type) == (
+        case.id,
+        "divide",
+        "ZeroDivisionError",
+    )
     assert incident.line == 2 and incident.error_line == "ratio = 10 / divisor"
     assert "division by zero" in incident.message
     assert engine.case_tasks(case.id) == []
@@ -54,7 +64,11 @@ def test_script_error_is_an_incident_and_retry_after_fixing_data(engine, registr
 
 
 def test_retry_that_fails_again_raises_a_new_incident(engine, registry, admin) -> None:
-    _deploy(engine, registry, m.process("script_fail", [m.script("divide", "ratio = 10 / divisor"), m.user("after")]))
+    _deploy(
+        engine,
+        registry,
+        m.process("script_fail", [m.script("divide", "ratio = 10 / divisor"), m.user("after")]),
+    )
     case = engine.start_case("script_fail", {"divisor": 0})
     assert engine.retry(case.id, admin).status == "incident"
     assert [i.status for i in engine.incidents(open_only=False)] == ["resolved", "open"]
@@ -66,16 +80,20 @@ def test_gateway_without_matching_flow_is_an_incident(engine, registry, admin) -
     gap = gap.replace(
         '<bpmn:userTask id="never"',
         '<bpmn:exclusiveGateway id="gg_gw"><bpmn:incoming>gateway_gap_f0</bpmn:incoming>'
-        '<bpmn:outgoing>gg_cond</bpmn:outgoing></bpmn:exclusiveGateway>'
+        "<bpmn:outgoing>gg_cond</bpmn:outgoing></bpmn:exclusiveGateway>"
         '<bpmn:sequenceFlow id="gg_cond" sourceRef="gg_gw" targetRef="never">'
         "<bpmn:conditionExpression>amount &gt; 1000</bpmn:conditionExpression></bpmn:sequenceFlow>"
         '<bpmn:userTask id="never"',
     )
-    gap = gap.replace('<bpmn:userTask id="never" name="Check"><bpmn:incoming>gateway_gap_f0</bpmn:incoming>',
-                      '<bpmn:userTask id="never" name="Check"><bpmn:incoming>gg_cond</bpmn:incoming>')
+    gap = gap.replace(
+        '<bpmn:userTask id="never" name="Check"><bpmn:incoming>gateway_gap_f0</bpmn:incoming>',
+        '<bpmn:userTask id="never" name="Check"><bpmn:incoming>gg_cond</bpmn:incoming>',
+    )
     gap = gap.replace('targetRef="never"/>', 'targetRef="gg_gw"/>', 1)
-    gap = gap.replace("<bpmn:flowNodeRef>never</bpmn:flowNodeRef>",
-                      "<bpmn:flowNodeRef>gg_gw</bpmn:flowNodeRef><bpmn:flowNodeRef>never</bpmn:flowNodeRef>")
+    gap = gap.replace(
+        "<bpmn:flowNodeRef>never</bpmn:flowNodeRef>",
+        "<bpmn:flowNodeRef>gg_gw</bpmn:flowNodeRef><bpmn:flowNodeRef>never</bpmn:flowNodeRef>",
+    )
     _deploy(engine, registry, gap)
     case = engine.start_case("gateway_gap", {"amount": 5})
     assert case.status == "incident"
@@ -95,10 +113,23 @@ def test_failing_service_keeps_the_real_error(engine, registry, admin) -> None:
         calls.append(params)
         if not crm_up:
             raise ConnectionError("crm.example is unreachable")
-        call.record("customer_looked_up", changes={"customer": {"before": None, "after": params["customer_id"]}})
+        call.record(
+            "customer_looked_up",
+            changes={"customer": {"before": None, "after": params["customer_id"]}},
+        )
         return {"id": params["customer_id"], "tier": "gold"}
 
-    _deploy(engine, registry, m.process("service_call", [m.service("lookup", "crm/lookup", {"customer_id": "cust_id"}, "customer"), m.user("after")]))
+    _deploy(
+        engine,
+        registry,
+        m.process(
+            "service_call",
+            [
+                m.service("lookup", "crm/lookup", {"customer_id": "cust_id"}, "customer"),
+                m.user("after"),
+            ],
+        ),
+    )
     case = engine.start_case("service_call", {"cust_id": "C-7"})
     [incident] = engine.incidents()
     assert incident.error_type == "ConnectionError"
@@ -112,7 +143,14 @@ def test_failing_service_keeps_the_real_error(engine, registry, admin) -> None:
 
 
 def test_unregistered_service_is_an_incident(engine, registry) -> None:
-    _deploy(engine, registry, m.process("service_call", [m.service("lookup", "crm/missing", {"customer_id": "cust_id"}, "customer")]))
+    _deploy(
+        engine,
+        registry,
+        m.process(
+            "service_call",
+            [m.service("lookup", "crm/missing", {"customer_id": "cust_id"}, "customer")],
+        ),
+    )
     case = engine.start_case("service_call", {"cust_id": "C-7"})
     [incident] = engine.incidents()
     assert incident.case_id == case.id
@@ -120,7 +158,12 @@ def test_unregistered_service_is_an_incident(engine, registry) -> None:
 
 
 def test_dmn_without_matching_rule_is_an_incident(engine, registry, admin) -> None:
-    _deploy(engine, registry, m.process("dmn_gap", [m.rule("rate", "risk_decision"), m.user("after")]), dmn=True)
+    _deploy(
+        engine,
+        registry,
+        m.process("dmn_gap", [m.rule("rate", "risk_decision"), m.user("after")]),
+        dmn=True,
+    )
     ok = engine.start_case("dmn_gap", {"amount": 10})
     assert ok.status == "running" and ok.data["risk"] == "low"
     gap = engine.start_case("dmn_gap", {"amount": 9999})

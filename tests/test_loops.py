@@ -26,7 +26,9 @@ def _state_size(engine: Engine, case_id: int) -> int:
         return len(session.execute(select(Case.state_json).where(Case.id == case_id)).scalar_one())
 
 
-def test_user_task_loop_runs_past_333_passes_with_bounded_state(engine: Engine, registry: Registry) -> None:
+def test_user_task_loop_runs_past_333_passes_with_bounded_state(
+    engine: Engine, registry: Registry
+) -> None:
     registry.form("loop", "start", LoopStart)
     engine.deploy([BPMN / "loop.bpmn"])
     clerk = actor(engine, "carla", ("clerk", None))
@@ -68,7 +70,9 @@ def test_loop_survives_reload_from_storage(db, clock) -> None:
 
 
 @pytest.mark.parametrize("cached", [True, False])
-def test_parallel_join_fires_once_after_a_looping_branch(engine: Engine, registry: Registry, cached: bool) -> None:
+def test_parallel_join_fires_once_after_a_looping_branch(
+    engine: Engine, registry: Registry, cached: bool
+) -> None:
     registry.form("parallel", "p_start", DraftStart)
     engine.deploy([BPMN / "parallel.bpmn"])
     clerk = actor(engine, "carla", ("clerk", None))

@@ -44,7 +44,9 @@ def _run_both(calls: list[Callable[[], object]]) -> list[object]:
 
 
 @pytest.mark.parametrize("same_user", [True, False], ids=["same-user", "two-users"])
-def test_two_completions_exactly_one_wins(db: Database, clock: ManualClock, same_user: bool) -> None:
+def test_two_completions_exactly_one_wins(
+    db: Database, clock: ManualClock, same_user: bool
+) -> None:
     both_loaded = threading.Barrier(2, timeout=30)
     hooks = Hooks({"after_load": lambda **_: both_loaded.wait()})
     first, second = _worker(db, clock, hooks), _worker(db, clock, hooks)
@@ -55,10 +57,12 @@ def test_two_completions_exactly_one_wins(db: Database, clock: ManualClock, same
     case = setup.start_case("review", {"requester": "carla"}, carla)
     [intake] = setup.tasks_for(carla)
 
-    results = _run_both([
-        lambda: first.complete_task(intake.id, {"amount": 5000}, carla),
-        lambda: second.complete_task(intake.id, {"amount": 10}, otto),
-    ])
+    results = _run_both(
+        [
+            lambda: first.complete_task(intake.id, {"amount": 5000}, carla),
+            lambda: second.complete_task(intake.id, {"amount": 10}, otto),
+        ]
+    )
 
     conflicts = [r for r in results if isinstance(r, TaskConflict)]
     wins = [r for r in results if not isinstance(r, Exception)]
@@ -76,7 +80,9 @@ def test_two_completions_exactly_one_wins(db: Database, clock: ManualClock, same
         worker.db.dispose()
 
 
-def test_loser_can_see_the_winner_and_stored_state_is_the_winners(db: Database, clock: ManualClock) -> None:
+def test_loser_can_see_the_winner_and_stored_state_is_the_winners(
+    db: Database, clock: ManualClock
+) -> None:
     both_loaded = threading.Barrier(2, timeout=30)
     hooks = Hooks({"after_load": lambda **_: both_loaded.wait()})
     first, second = _worker(db, clock, hooks), _worker(db, clock, hooks)
@@ -85,10 +91,12 @@ def test_loser_can_see_the_winner_and_stored_state_is_the_winners(db: Database, 
     carla = actor(setup, "carla", ("clerk", None))
     case = setup.start_case("review", {"requester": "carla"}, carla)
     [intake] = setup.tasks_for(carla)
-    results = _run_both([
-        lambda: first.complete_task(intake.id, {"amount": 5000, "note": "first"}, carla),
-        lambda: second.complete_task(intake.id, {"amount": 5000, "note": "second"}, carla),
-    ])
+    results = _run_both(
+        [
+            lambda: first.complete_task(intake.id, {"amount": 5000, "note": "first"}, carla),
+            lambda: second.complete_task(intake.id, {"amount": 5000, "note": "second"}, carla),
+        ]
+    )
     winner_note = "first" if not isinstance(results[0], Exception) else "second"
     stored = setup.case(case.id)
     assert stored.data["note"] == winner_note

@@ -10,12 +10,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from engine import Database
-from engine.migrate import current_revision, head_revision
+from engine.migrate import current_revisions, pending
 from engine.settings import Settings
+from processes import MIGRATIONS
 
 
 def test_schema_is_at_head(db: Database) -> None:
-    assert current_revision(db) == head_revision() is not None
+    assert current_revisions(db)
+    assert pending(db, [MIGRATIONS]) == []
 
 
 def test_sqlite_connection_settings(tmp_path) -> None:
