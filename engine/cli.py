@@ -17,6 +17,7 @@ from engine.actors import SYSTEM_ACTOR, Actor
 from engine.db import Database
 from engine.errors import EngineError, ValidationFailed
 from engine.facade import Engine
+from engine.policy import PolicyError, load_policy
 from engine.registry import Registry
 from engine.settings import Settings
 
@@ -26,7 +27,7 @@ BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
 def build_engine() -> Engine:
     settings = Settings.from_env()
     db = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
-    return Engine(db, _registry())
+    return Engine(db, _registry(), policy=load_policy(settings.policy_path))
 
 
 def _registry() -> Registry:
@@ -59,6 +60,8 @@ def clean_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             _fail(f"{error.message}: {json.dumps(error.errors, sort_keys=True)}")
         except EngineError as error:
             _fail(error.message)
+        except PolicyError as error:
+            _fail(f"policy: {error}")
         except SQLAlchemyError as error:
             first = str(error.orig if hasattr(error, "orig") else error).splitlines()[0]
             _fail(f"database: {first} (did you run `stuurboord db upgrade`?)")

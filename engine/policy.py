@@ -169,18 +169,43 @@ class Policy:
 
 
 def load_policy(path: Path | None) -> Policy:
-    """Load a policy file; None or a missing file gives the built-in defaults."""
+    """Load a policy file, or every ``*.toml`` in a folder (merged: ``[calendar]`` and
+    ``[defaults]`` may appear in one file only, each task in one file only). None or a missing
+    path gives the built-in defaults."""
     if path is None or not Path(path).exists():
         return Policy()
     path = Path(path)
+    if not path.is_dir():
+        return _build_policy(_read_toml(path), _Where(str(path)))
+    merged: dict[str, Any] = {}
+    owner: dict[str, Path] = {}
+    for file in sorted(path.glob("*.toml")):
+        raw = _read_toml(file)
+        _build_policy(raw, _Where(str(file)))  # each file must be valid on its own
+        for key, value in raw.items():
+            if key == "task" and isinstance(value, dict):
+                for name in value:
+                    if f"task.{name}" in owner:
+                        raise PolicyError(
+                            f"{file}: task.{name!r}: also set in {owner[f'task.{name}']}"
+                        )
+                    owner[f"task.{name}"] = file
+                merged.setdefault("task", {}).update(value)
+            elif key in merged:
+                raise PolicyError(f"{file}: [{key}]: also set in {owner[key]}")
+            else:
+                merged[key], owner[key] = value, file
+    return _build_policy(merged, _Where(str(path)))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
-            raw = tomllib.load(handle)
+            return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"{path}: invalid TOML: {exc}") from exc
     except OSError as exc:
         raise PolicyError(f"{path}: cannot read policy file: {exc}") from exc
-    return _build_policy(raw, _Where(str(path)))
 
 
 # --- scheduling -------------------------------------------------------------------------------

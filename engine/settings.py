@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+DEFAULT_POLICY = Path(__file__).resolve().parent.parent / "bpmn" / "policy"
+
 
 def _instance_path() -> Path:
     return Path(os.environ.get("STUURBOORD_INSTANCE_PATH", Path.cwd() / "instance")).resolve()
@@ -15,15 +17,18 @@ def _instance_path() -> Path:
 class Settings:
     database_url: str
     instance_path: Path
+    policy_path: Path | None = None
     sqlite_busy_timeout_ms: int = 30_000
 
     @classmethod
     def from_env(cls) -> Settings:
         instance = _instance_path()
         url = os.environ.get("STUURBOORD_DATABASE_URL") or f"sqlite:///{instance / 'stuurboord.db'}"
+        policy = os.environ.get("STUURBOORD_POLICY")
         return cls(
             database_url=url,
             instance_path=instance,
+            policy_path=Path(policy) if policy else DEFAULT_POLICY,
             sqlite_busy_timeout_ms=int(
                 os.environ.get("STUURBOORD_SQLITE_BUSY_TIMEOUT_MS", "30000")
             ),
