@@ -511,12 +511,14 @@ class CaseService:
             return
         if case.suspended:
             raise CaseStateError(f"case {job.case_id} is suspended")
+        self.hooks("job_loaded", job=job)
         with self._writing(job.case_id, case.revision) as current:
             jobs.check_fence(current.session, fence)
             if job.kind == jobs.TIMER:
                 self._fire_timer(current, job, actor)
             else:
                 self._deliver(current, job.payload["name"], job.payload.get("payload"), actor)
+            self.hooks("job_before_commit", job=job)
             jobs.finish(current.session, job, fence, self.clock.now())
         self._committed(current)
 

@@ -201,6 +201,49 @@ for _name, _action in (("suspend", "suspend"), ("resume", "resume"), ("terminate
     _admin_command(_name, _action)
 
 
+@main.command()
+@click.option("--once", is_flag=True, help="Run what is due now, then exit.")
+@click.option("--now", "now", default=None, help="With --once: act as if it were this ISO time.")
+@clean_errors
+def scheduler(once: bool, now: str | None) -> None:
+    """Run the scheduler: timers, reminders, escalations, notifications (one leader at a time)."""
+    from engine.clock import ManualClock
+    from engine.mailer import Sender, transport_from_env
+    from engine.scheduler import Scheduler
+
+    engine = build_engine()
+    if now is not None:
+        if not once:
+            _fail("--now only works with --once")
+        engine = engine.with_clock(ManualClock(_instant(now)))
+    sender = Sender(engine.db, engine.clock, transport_from_env())
+    runner = Scheduler(engine, sender)
+    if once:
+        report = runner.run_due()
+        state = "leader" if report.leader else "standby (another scheduler leads)"
+        click.echo(
+            f"{state}: fired {report.fired}, retried {report.retried}, "
+            f"failed {report.failed}, notifications sent {report.notifications}"
+        )
+        runner.resign()
+        return
+    click.echo(f"scheduler {runner.name} running; Ctrl-C stops it")
+    try:
+        runner.serve()
+    except (KeyboardInterrupt, SystemExit):
+        runner.resign()
+
+
+def _instant(text: str) -> Any:
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        _fail(f"--now is not an ISO date-time: {text!r}")
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 @main.group()
 def audit() -> None:
     """Audit trail."""

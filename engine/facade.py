@@ -46,6 +46,10 @@ class Engine:
         self.policy = policy or load_policy(None)
         self._cases = CaseService(db, self.registry, self.clock, self.hooks, self.policy)
 
+    def with_clock(self, clock: Clock) -> Engine:
+        """The same engine on another clock (for `scheduler --once --now`)."""
+        return Engine(self.db, self.registry, clock, self.hooks, self.policy)
+
     # -- deploys ----------------------------------------------------------------------------
 
     def deploy(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from engine import jobs, notifications, recipients, runtime
 from engine.actors import Actor
 from engine.audit import AuditRecorder
-from engine.models import CaseTask, ScheduledJob
+from engine.models import Case, CaseTask, ScheduledJob
 from engine.policy import next_repeat
 from engine.steps import Step
 
@@ -85,12 +85,17 @@ def _notify_and_record(
     escalation = job.kind == jobs.ESCALATION
     entries = task_policy.escalate_notify if escalation else task_policy.remind
     users = recipients.resolve(session, entries, task)
+    zone = service.policy.calendar.zone
+    due = task.due_at.astimezone(zone) if task.due_at else None
+    overdue = (service.clock.now().astimezone(zone).date() - due.date()).days if due else 0
     params = {
-        "case_id": task.case_id,
         "task_name": task.name or task.element_id,
+        "case_title": _case_title(session, task.case_id),
+        "due_date": due.strftime("%d/%m/%Y") if due else "-",
+        "assignee": task.assignee or task.claimed_by or task.role,
+        "days_overdue": max(overdue, 0),
+        "case_id": task.case_id,
         "task_id": task.id,
-        "due_at": task.due_at.isoformat() if task.due_at else None,
-        "label": job.payload.get("label", ""),
     }
     for user_id in users:
         notifications.enqueue(
@@ -152,3 +157,8 @@ def _schedule_repeat(
             )
         ],
     )
+
+
+def _case_title(session: Session, case_id: int) -> str:
+    title = session.execute(select(Case.title).where(Case.id == case_id)).scalar_one_or_none()
+    return title or f"#{case_id}"

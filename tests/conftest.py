@@ -19,8 +19,8 @@ from sqlalchemy import text
 
 from engine import Database, Engine, ManualClock, Registry
 from engine.migrate import upgrade
-from engine.models import Base
 from processes import MIGRATIONS
+from tests.smtp import inbox  # noqa: F401  (fixture shared by the mail tests)
 
 PG_URL = os.environ.get("STUURBOORD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -56,13 +56,24 @@ def postgres_url() -> Iterator[str]:
 
 
 def _empty_postgres(db: Database) -> None:
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    """Empty every table (engine's and processes') and put back the rows migrations seed."""
     with db.engine.begin() as conn:
+        tables = (
+            conn.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            )
+            .scalars()
+            .all()
+        )
         conn.execute(text("SET LOCAL session_replication_role = replica"))
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         conn.execute(
             text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :g)"), {"g": "0" * 64}
         )
+        conn.execute(text("INSERT INTO scheduler_lease (name, token) VALUES ('scheduler', 0)"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

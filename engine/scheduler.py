@@ -1,0 +1,232 @@
+"""The scheduler: fires due work from the `scheduled_job` table, exactly one leader at a time.
+
+- Leadership is a lease row with a fencing token. Every write that fires a job checks the token
+  in the same transaction, so a paused old leader's late writes are refused after a standby
+  took over (`LeaseLost`).
+- Due jobs are claimed atomically (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: the IMMEDIATE
+  write transaction) and fired oldest first. After downtime every overdue job fires once, in
+  due order; repeating reminders continue from now (coalesced).
+- `serve()` runs APScheduler with an in-memory job store: one date job at the earliest due time,
+  re-armed after every run and whenever `wake()` is called (new earlier work), plus a lease
+  renewal job. Nothing polls in a busy loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from engine import jobs
+from engine.actors import SCHEDULER_ACTOR
+from engine.errors import EngineError, TaskConflict
+from engine.facade import Engine
+from engine.models import Notification, SchedulerLease
+
+log = logging.getLogger("stuurboord.scheduler")
+
+RETRY_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
+                 timedelta(hours=2))  # fmt: skip
+MAX_ATTEMPTS = 5
+
+
+@dataclass
+class RunReport:
+    leader: bool = False
+    fired: int = 0
+    retried: int = 0
+    failed: int = 0
+    refused: int = 0
+    notifications: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Scheduler:
+    """One scheduler process (or thread). Many may run; one leads."""
+
+    def __init__(self, engine: Engine, sender: object | None = None, *,
+                 name: str | None = None, lease: timedelta = timedelta(seconds=30),
+                 batch: int = 200) -> None:  # fmt: skip
+        self.engine = engine
+        self.sender = sender
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.lease = lease
+        self.batch = batch
+        self.fence: jobs.Fence | None = None
+        self._wake = threading.Event()
+        self._apscheduler: object | None = None
+
+    # -- leadership -------------------------------------------------------------------------
+
+    def lead(self) -> jobs.Fence | None:
+        """Take or renew the lease. A new leader gets a higher token than any before it."""
+        db, now = self.engine.db, self.engine.clock.now()
+        with db.write() as session:
+            row = session.execute(
+                select(SchedulerLease).where(SchedulerLease.name == jobs.LEASE).with_for_update()
+            ).scalar_one()
+            mine = (
+                self.fence is not None and row.holder == self.name and row.token == self.fence.token
+            )
+            if mine or row.expires_at is None or row.expires_at <= now:
+                token = row.token if mine else row.token + 1
+                session.execute(
+                    update(SchedulerLease).where(SchedulerLease.name == jobs.LEASE)
+                    .values(holder=self.name, token=token, expires_at=now + self.lease)
+                )  # fmt: skip
+                if not mine:
+                    log.info("%s leads the scheduler (token %s)", self.name, token)
+                self.fence = jobs.Fence(self.name, token)
+                return self.fence
+        if self.fence is not None:
+            log.info("%s is standby now (%s leads)", self.name, row.holder)
+        self.fence = None
+        return None
+
+    def resign(self) -> None:
+        if self.fence is None:
+            return
+        with self.engine.db.write() as session:
+            session.execute(
+                update(SchedulerLease)
+                .where(SchedulerLease.name == jobs.LEASE, SchedulerLease.holder == self.name,
+                       SchedulerLease.token == self.fence.token)
+                .values(expires_at=None)
+            )  # fmt: skip
+        self.fence = None
+
+    # -- running ----------------------------------------------------------------------------
+
+    def run_due(self) -> RunReport:
+        """Fire everything due now (if this scheduler leads). Safe to call any time."""
+        report = RunReport()
+        fence = self.lead()
+        if fence is None:
+            return report
+        report.leader = True
+        while True:
+            now = self.engine.clock.now()
+            with self.engine.db.write() as session:
+                jobs.check_fence(session, fence)
+                claimed = jobs.claim_due(session, fence, now, self.batch)
+            for job in claimed:
+                self._fire(job, fence, report)
+            if len(claimed) < self.batch:
+                break
+        if self.sender is not None:
+            delivered = self.sender.deliver_due()  # type: ignore[attr-defined]
+            report.notifications = getattr(delivered, "sent", 0)
+        return report
+
+    def _fire(self, job: jobs.Job, fence: jobs.Fence, report: RunReport) -> None:
+        try:
+            self.engine._cases.fire(job, fence, SCHEDULER_ACTOR)
+            report.fired += 1
+        except jobs.LeaseLost as error:
+            report.refused += 1
+            log.warning("refused: %s", error)
+        except Exception as error:
+            self._give_back(job, fence, error, report)
+
+    def _give_back(self, job: jobs.Job, fence: jobs.Fence, error: Exception,
+                   report: RunReport) -> None:  # fmt: skip
+        now = self.engine.clock.now()
+        conflict = isinstance(error, TaskConflict)
+        attempts = job.attempts + (0 if conflict else 1)
+        give_up = attempts >= MAX_ATTEMPTS
+        retry_at = now if conflict else now + RETRY_BACKOFF[min(attempts, len(RETRY_BACKOFF)) - 1]
+        message = f"{type(error).__name__}: {error}"
+        try:
+            with self.engine.db.write() as session:
+                jobs.check_fence(session, fence)
+                jobs.release(session, job, fence, message, retry_at, give_up, now)
+                if conflict:  # a lost race is not a failed attempt
+                    session.execute(
+                        update(jobs.ScheduledJob).where(jobs.ScheduledJob.id == job.id)
+                        .values(attempts=job.attempts)
+                    )  # fmt: skip
+                if give_up:
+                    _job_incident(session, self.engine, job, message)
+        except jobs.LeaseLost:
+            report.refused += 1
+            return
+        if give_up:
+            report.failed += 1
+        else:
+            report.retried += 1
+        level = logging.INFO if conflict or isinstance(error, EngineError) else logging.ERROR
+        log.log(level, "job %s (%s) not done: %s", job.id, job.kind, message)
+        report.errors.append(message)
+
+    def next_wakeup(self) -> datetime | None:
+        """The earliest time anything is due: a job or a notification delivery."""
+        with self.engine.db.read() as session:
+            due = jobs.next_due(session)
+            mail = session.execute(
+                select(Notification.next_attempt_at).where(Notification.status == "pending")
+                .order_by(Notification.next_attempt_at).limit(1)
+            ).scalar_one_or_none()  # fmt: skip
+        times = [t for t in (due, mail) if t is not None]
+        return min(times) if times else None
+
+    # -- serving with APScheduler -------------------------------------------------------------
+
+    def serve(
+        self, *, background: bool = False, idle_check: timedelta = timedelta(minutes=5)
+    ) -> object:
+        """Run until stopped: APScheduler (in-memory job store) sleeps until the next due time."""
+        from apscheduler.schedulers.background import BackgroundScheduler
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
+        scheduler = BackgroundScheduler() if background else BlockingScheduler()
+        self._apscheduler = scheduler
+        self._idle_check = idle_check
+        scheduler.add_job(self._tick, "date", run_date=datetime.now().astimezone(), id="due",
+                          misfire_grace_time=None, coalesce=True)  # fmt: skip
+        scheduler.add_job(self.lead, "interval", seconds=max(1, self.lease.total_seconds() / 3),
+                          id="lease", misfire_grace_time=None, coalesce=True)  # fmt: skip
+        scheduler.start()
+        return scheduler
+
+    def wake(self) -> None:
+        """New work may be due earlier than planned: run now."""
+        scheduler = self._apscheduler
+        if scheduler is not None:
+            scheduler.modify_job("due", next_run_time=datetime.now().astimezone())  # type: ignore[attr-defined]
+
+    def _tick(self) -> None:
+        try:
+            self.run_due()
+        except Exception:
+            log.exception("scheduler run failed")
+        next_at = self.next_wakeup()
+        now = self.engine.clock.now()
+        limit = now + self._idle_check  # also re-check leadership and other processes' work
+        when = limit if next_at is None else max(now, min(next_at, limit))
+        scheduler = self._apscheduler
+        if scheduler is not None:
+            scheduler.add_job(self._tick, "date", run_date=when, id="due", replace_existing=True,  # type: ignore[attr-defined]
+                              misfire_grace_time=None, coalesce=True)  # fmt: skip
+
+
+def _job_incident(session: object, engine: Engine, job: jobs.Job, message: str) -> None:
+    from sqlalchemy.orm import Session
+
+    from engine.audit import AuditRecorder
+    from engine.models import Incident
+
+    assert isinstance(session, Session)
+    now = engine.clock.now()
+    session.add(Incident(kind="job", case_id=job.case_id, task_id=job.task_id,
+                         element_id=job.element_id, error_type="JobFailed", message=message,
+                         status="open", created_at=now))  # fmt: skip
+    audit = AuditRecorder(session, engine.clock)
+    audit.record(SCHEDULER_ACTOR.user_id, "job_failed", case_id=job.case_id, task_id=job.task_id,
+                 element_id=job.element_id, reason=f"{job.kind}: {message}")  # fmt: skip
+    audit.flush()
