@@ -32,7 +32,7 @@ class Actor:
         if self.is_system:
             return True
         if assignee is not None:
-            return assignee == self.user_id
+            return assignee in (self.user_id, self.on_behalf_of)
         return self.holds(role, scope)
 
     @property

@@ -205,6 +205,7 @@ class CaseService:
             if spiff_task is None or spiff_task.state != TaskState.READY:
                 raise TaskNotActive(f"task {task_id} is no longer ready")
             form_before = {key: spiff_task.data.get(key) for key in clean}
+            current.visited.add(row.element_id)
             spiff_task.data.update(clean)
 
             def run() -> runtime.Failure | None:
@@ -576,6 +577,34 @@ class CaseService:
                         now=self.clock.now(),
                     )
 
+    def diagram_state(self, case_id: int) -> Any:
+        from engine.models import Incident as IncidentRow
+        from engine.queries import DiagramState
+
+        with self.db.read() as session:
+            row = session.execute(
+                select(Case.process_version_id, Case.visited, Case.state_json, Case.revision,
+                       ProcessVersion.process_id, ProcessVersion.version, ProcessVersion.source_xml)
+                .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+                .where(Case.id == case_id)
+            ).one_or_none()  # fmt: skip
+            if row is None:
+                raise NotFound(f"case {case_id} not found")
+            failing = session.execute(
+                select(IncidentRow.element_id).where(IncidentRow.case_id == case_id,
+                                                     IncidentRow.status == "open")
+            ).scalars().all()  # fmt: skip
+        workflow = runtime.load_workflow(row.state_json, self._specs(row.process_version_id),
+                                         self.scripts)  # fmt: skip
+        active = sorted({t.task_spec.bpmn_id for t in runtime.ready_human_tasks(workflow)})
+        waiting = sorted({
+            t.task_spec.bpmn_id for t in workflow.event_manager.tasks.values()
+            if t.state == TaskState.WAITING and t.task_spec.bpmn_id
+        })  # fmt: skip
+        return DiagramState(row.process_id, row.version, row.source_xml,
+                            tuple(sorted(set(row.visited or ()))), tuple(active), tuple(waiting),
+                            tuple(sorted({e for e in failing if e})))  # fmt: skip
+
     # -- internals --------------------------------------------------------------------------
 
     def case_revision(self, case_id: int) -> int:
@@ -635,6 +664,7 @@ class CaseService:
                 specs = self._specs(version.id)
                 workflow = runtime.load_workflow(state_json.scalar_one(), specs, self.scripts)
             current = Step(session, AuditRecorder(session, self.clock), case, workflow, case.data)
+            current.visited = set(values.visited or ())
             current.had_timers = bool(runtime.waiting_timers(workflow))
             current.ready_before = steps.ready_tasks(workflow)
             yield current
@@ -655,6 +685,7 @@ class CaseService:
             current.case.process_id,
             actor.user_id,
             current.deferred,
+            current.visited,
         )
         with active(_active_clock(self.clock)), step(context):
             try:

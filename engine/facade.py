@@ -12,19 +12,21 @@ Errors are the classes in `engine.errors`; on any error nothing was stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from engine import deploy as deploying
-from engine import queries, users
+from engine import notifications, queries, users
 from engine.actors import SYSTEM_ACTOR, Actor
 from engine.audit import AuditRecorder, VerifyResult, verify
 from engine.cases import CaseService, Hooks
 from engine.clock import Clock, SystemClock
 from engine.db import Database
-from engine.errors import NotFound
+from engine.errors import Forbidden, NotFound
 from engine.policy import Policy, load_policy
 from engine.queries import AuditInfo, CaseInfo, IncidentInfo, TaskInfo, VersionInfo
 from engine.registry import Registry
@@ -99,6 +101,51 @@ class Engine:
             audit.flush()
         return changed
 
+    def users(self) -> list[users.UserInfo]:
+        with self.db.read() as session:
+            return users.list_users(session)
+
+    def set_user_active(self, user_id: str, active: bool, actor: Actor) -> None:
+        """Deactivated users cannot act (their actor lookups fail) and get no tasks routed."""
+        _require_admin(actor)
+        self._audited(lambda s, a: users.set_active(s, a, user_id, active, actor.user_id))
+
+    def grant(self, user_id: str, role: str, scope: str | None, actor: Actor) -> None:
+        _require_admin(actor)
+        with self.db.read() as session:
+            name = users.actor_for(session, user_id).user_id
+        self.ensure_user(name, name, grants=[(role, scope)], actor=actor.user_id)
+
+    def revoke(self, user_id: str, role: str, scope: str | None, actor: Actor) -> bool:
+        _require_admin(actor)
+        return self._audited(lambda s, a: users.revoke(s, a, user_id, role, scope, actor.user_id))
+
+    def set_deputy(self, user_id: str, deputy_id: str, starts: datetime, ends: datetime,
+                   actor: Actor) -> None:  # fmt: skip
+        """Name a deputy for a period: the user themselves or an admin may."""
+        if actor.user_id != user_id and not actor.is_admin:
+            raise Forbidden("only the user or an admin may name a deputy")
+        self._audited(lambda s, a: users.set_deputy(
+            s, a, self.clock, user_id=user_id, deputy_id=deputy_id, starts=starts, ends=ends,
+            actor=actor.user_id))  # fmt: skip
+
+    def principals_of(self, deputy_id: str) -> list[str]:
+        """Whom this user deputises for right now."""
+        with self.db.read() as session:
+            return users.principals_of(session, deputy_id, self.clock.now())
+
+    def acting_for(self, deputy_id: str, principal_id: str) -> Actor:
+        """The deputy with the principal's rights; audit rows say "deputy for principal"."""
+        with self.db.read() as session:
+            return users.acting_for(session, deputy_id, principal_id, self.clock.now())
+
+    def _audited(self, change: Callable[[Session, AuditRecorder], Any]) -> Any:
+        with self.db.write() as session:
+            audit = AuditRecorder(session, self.clock)
+            result = change(session, audit)
+            audit.flush()
+        return result
+
     def actor(self, user_id: str) -> Actor:
         """The user with their current grants. Unknown or inactive users raise NotFound."""
         with self.db.read() as session:
@@ -117,6 +164,22 @@ class Engine:
         if info is None:
             raise NotFound(f"case {case_id} not found")
         return info
+
+    def list_cases(self, *, status: str | None = None, process_id: str | None = None,
+                   involving: str | None = None, limit: int = 50,
+                   offset: int = 0) -> list[CaseInfo]:  # fmt: skip
+        """Cases, newest first; `involving` keeps those a user started or has/had a task in."""
+        with self.db.read() as session:
+            return queries.list_cases(session, status=status, process_id=process_id,
+                                      involving=involving, limit=limit, offset=offset)  # fmt: skip
+
+    def case_involves(self, case_id: int, user_id: str) -> bool:
+        with self.db.read() as session:
+            return queries.case_involves(session, case_id, user_id)
+
+    def diagram_state(self, case_id: int) -> queries.DiagramState:
+        """The case's model (BPMN XML with its diagram) and which elements to mark."""
+        return self._cases.diagram_state(case_id)
 
     def case_tasks(self, case_id: int) -> list[TaskInfo]:
         with self.db.read() as session:
@@ -179,6 +242,21 @@ class Engine:
     def terminate(self, case_id: int, actor: Actor, reason: str | None = None) -> CaseInfo:
         return self._cases.terminate(case_id, actor, reason)
 
+    # -- notifications ----------------------------------------------------------------------
+
+    def notifications(self, user_id: str, *, unread_only: bool = False,
+                      limit: int = 50) -> list[notifications.NotificationInfo]:  # fmt: skip
+        with self.db.read() as session:
+            return notifications.list_for(session, user_id, unread_only=unread_only, limit=limit)
+
+    def unread_count(self, user_id: str) -> int:
+        with self.db.read() as session:
+            return notifications.unread_count(session, user_id)
+
+    def mark_read(self, user_id: str, ids: Sequence[int] | None = None) -> int:
+        with self.db.write() as session:
+            return notifications.mark_read(session, self.clock, user_id, ids)
+
     # -- audit ------------------------------------------------------------------------------
 
     def audit_trail(self, case_id: int | None = None) -> list[AuditInfo]:
@@ -188,3 +266,8 @@ class Engine:
     def verify_audit(self) -> VerifyResult:
         with self.db.read() as session:
             return verify(session)
+
+
+def _require_admin(actor: Actor) -> None:
+    if not (actor.is_admin or actor.is_system):
+        raise Forbidden("only an admin may manage users and roles")

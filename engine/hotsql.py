@@ -37,6 +37,7 @@ BUMP_CASE = (
     .returning(
         Case.id, Case.process_version_id, Case.process_id, Case.status, Case.suspended,
         Case.title, Case.started_by, Case.started_at, Case.revision, Case.data, Case.paused_at,
+        Case.visited,
     )
 )  # fmt: skip
 CASE_STATE_JSON = select(Case.state_json).where(Case.id == bindparam("case_id"))
@@ -46,6 +47,7 @@ SAVE_CASE = (
     .values(
         status=bindparam("status"), ended_at=bindparam("ended_at"), data=bindparam("data"),
         updated_at=bindparam("now"), state_json=bindparam("state_json"),
+        visited=bindparam("visited"),
     )
 )  # fmt: skip
 MARK_COMPLETED = (

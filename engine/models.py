@@ -84,6 +84,7 @@ class Case(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     state_json: Mapped[str] = mapped_column(Text)
     paused_at: Mapped[datetime | None]
+    visited: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class CaseTask(Base):
@@ -262,3 +263,18 @@ class SchedulerLease(Base):
     holder: Mapped[str | None] = mapped_column(String(200))
     token: Mapped[int] = mapped_column(BigInteger, default=0)
     expires_at: Mapped[datetime | None]
+
+
+class Deputy(Base):
+    """`deputy_id` acts for `user_id` from `starts` until `ends` (tasks route to the deputy)."""
+
+    __tablename__ = "deputy"
+    __table_args__ = (Index("ix_deputy_deputy", "deputy_id", "ends"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_account.id"))
+    deputy_id: Mapped[str] = mapped_column(ForeignKey("user_account.id"))
+    starts: Mapped[datetime]
+    ends: Mapped[datetime]
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(100))

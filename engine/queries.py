@@ -127,7 +127,8 @@ def case_info(session: Session, case_id: int) -> CaseInfo | None:
 
 def inbox(session: Session, actor: Actor, role: str | None = None) -> list[TaskInfo]:
     """Ready tasks this actor may act on: one indexed query on the task table."""
-    mine = [CaseTask.assignee == actor.user_id]
+    me = actor.on_behalf_of or actor.user_id
+    mine = [CaseTask.assignee == me]
     global_roles = actor.global_roles
     if global_roles:
         mine.append(and_(CaseTask.assignee.is_(None), CaseTask.role.in_(global_roles)))
@@ -188,3 +189,76 @@ def audit_trail(session: Session, case_id: int | None = None) -> list[AuditInfo]
     if case_id is not None:
         query = query.where(AuditEntry.case_id == case_id)
     return [AuditInfo.of(row) for row in session.execute(query).scalars()]
+
+
+@dataclass(frozen=True)
+class DiagramState:
+    """What to mark on a case's BPMN diagram."""
+
+    process_id: str
+    version: int
+    source_xml: str
+    completed: tuple[str, ...]
+    active: tuple[str, ...]
+    waiting: tuple[str, ...]
+    incidents: tuple[str, ...]
+
+
+def list_cases(
+    session: Session,
+    *,
+    status: str | None = None,
+    process_id: str | None = None,
+    involving: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[CaseInfo]:
+    """Cases newest first; `involving` keeps those a user started or has or had a task in."""
+    query = (
+        select(*_CASE, ProcessVersion.version)
+        .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+        .order_by(Case.id.desc())
+        .limit(max(1, min(limit, 500)))
+        .offset(max(0, offset))
+    )
+    if status is not None:
+        query = query.where(Case.status == status)
+    if process_id is not None:
+        query = query.where(Case.process_id == process_id)
+    if involving is not None:
+        query = query.where(or_(Case.started_by == involving, Case.id.in_(_involved(involving))))
+    return [_case_info(row) for row in session.connection().execute(query)]
+
+
+def case_involves(session: Session, case_id: int, user_id: str) -> bool:
+    started = select(Case.id).where(Case.id == case_id, Case.started_by == user_id)
+    if session.execute(started).first() is not None:
+        return True
+    tasks = select(CaseTask.id).where(
+        CaseTask.case_id == case_id,
+        or_(CaseTask.assignee == user_id, CaseTask.completed_by == user_id,
+            CaseTask.claimed_by == user_id),
+    )  # fmt: skip
+    return session.execute(tasks.limit(1)).first() is not None
+
+
+def _involved(user_id: str) -> Any:
+    return select(CaseTask.case_id).where(
+        or_(CaseTask.assignee == user_id, CaseTask.completed_by == user_id,
+            CaseTask.claimed_by == user_id)
+    )  # fmt: skip
+
+
+_CASE = (
+    Case.id, Case.process_id, Case.status, Case.suspended, Case.title, Case.started_by,
+    Case.started_at, Case.updated_at, Case.ended_at, Case.data,
+)  # fmt: skip
+
+
+def _case_info(row: Any) -> CaseInfo:
+    return CaseInfo(
+        id=row.id, process_id=row.process_id, version=row.version, status=row.status,
+        suspended=row.suspended, title=row.title, started_by=row.started_by,
+        started_at=row.started_at, updated_at=row.updated_at, ended_at=row.ended_at,
+        data=dict(row.data or {}),
+    )  # fmt: skip

@@ -19,6 +19,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.audit import jsonable
 from engine.scripting import EngineScripts
 from engine.serialization import prune, specs_from_json, state_from_json
+from engine.service_call import step_or_none
 
 Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
 
@@ -98,9 +99,13 @@ def run_until_wait(workflow: BpmnWorkflow) -> Failure | None:
     """Run automatic steps until only waits are left. A failure leaves the task in ERROR."""
     completed = 0
 
-    def after_task(_task: Task) -> None:
+    context = step_or_none()
+
+    def after_task(task: Task) -> None:
         nonlocal completed
         completed += 1
+        if context is not None and task.task_spec.bpmn_id:
+            context.visited.add(task.task_spec.bpmn_id)
         if completed % _PRUNE_EVERY == 0:
             prune(workflow)
 

@@ -91,6 +91,7 @@ class StepContext:
     process_id: str
     actor: str
     deferred: list[str]
+    visited: set[str]
 
 
 _current: ContextVar[StepContext | None] = ContextVar("stuurboord_step", default=None)
@@ -103,6 +104,10 @@ def step(context: StepContext) -> Iterator[StepContext]:
         yield context
     finally:
         _current.reset(token)
+
+
+def step_or_none() -> StepContext | None:
+    return _current.get()
 
 
 def current_step() -> StepContext:

@@ -38,6 +38,7 @@ class CaseRow:
     revision: int
     data: dict[str, Any]
     paused_at: datetime | None = None
+    visited: list[str] | None = None
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Step:
     had_timers: bool = False
     completed_had_due: bool = False
     ready_before: dict[str, ReadyTask] = field(default_factory=dict)
+    visited: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ def finish(
     case.data = data_after
     hotsql.run(session, hotsql.SAVE_CASE, {
         "case_id": case.id, "status": case.status, "ended_at": ended_at, "data": data_after,
-        "now": now, "state_json": state_to_json(workflow),
+        "now": now, "state_json": state_to_json(workflow), "visited": sorted(step.visited),
     })  # fmt: skip
     audit.flush()
     return CaseInfo(

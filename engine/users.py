@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,8 +12,8 @@ from sqlalchemy.orm import Session
 from engine.actors import Actor
 from engine.audit import AuditRecorder
 from engine.clock import Clock
-from engine.errors import NotFound
-from engine.models import RoleGrant, UserAccount
+from engine.errors import Forbidden, NotFound, ValidationFailed
+from engine.models import Deputy, RoleGrant, UserAccount
 
 
 def ensure_user(
@@ -64,3 +66,86 @@ def actor_for(session: Session, user_id: str) -> Actor:
         raise NotFound(f"user {user_id} not found")
     grants = frozenset((g.role, g.scope) for g in _grants(session, user_id))
     return Actor(user_id, grants)
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: str
+    display_name: str
+    email: str | None
+    language: str
+    notify_mode: str
+    active: bool
+    grants: tuple[tuple[str, str | None], ...]
+
+
+def list_users(session: Session) -> list[UserInfo]:
+    grants: dict[str, list[tuple[str, str | None]]] = {}
+    for grant in session.execute(
+        select(RoleGrant).order_by(RoleGrant.role, RoleGrant.scope)
+    ).scalars():
+        grants.setdefault(grant.user_id, []).append((grant.role, grant.scope))
+    users = session.execute(select(UserAccount).order_by(UserAccount.id)).scalars()
+    return [
+        UserInfo(u.id, u.display_name, u.email, u.language, u.notify_mode, u.active,
+                 tuple(grants.get(u.id, ())))
+        for u in users
+    ]  # fmt: skip
+
+
+def set_active(
+    session: Session, audit: AuditRecorder, user_id: str, active: bool, actor: str
+) -> None:
+    user = session.get(UserAccount, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    if user.active != active:
+        audit.record(actor, "user_activated" if active else "user_deactivated",
+                     changes={"active": {"before": user.active, "after": active}},
+                     reason=user_id)  # fmt: skip
+        user.active = active
+
+
+def revoke(session: Session, audit: AuditRecorder, user_id: str, role: str, scope: str | None,
+           actor: str) -> bool:  # fmt: skip
+    query = select(RoleGrant).where(RoleGrant.user_id == user_id, RoleGrant.role == role)
+    query = query.where(RoleGrant.scope.is_(None) if scope is None else RoleGrant.scope == scope)
+    grant = session.execute(query).scalar_one_or_none()
+    if grant is None:
+        return False
+    session.delete(grant)
+    label = f"{user_id}:{role}:{scope or '*'}"
+    audit.record(actor, "role_revoked", changes={"grant": {"before": label, "after": None}})
+    return True
+
+
+def set_deputy(session: Session, audit: AuditRecorder, clock: Clock, *, user_id: str,
+               deputy_id: str, starts: datetime, ends: datetime, actor: str) -> None:  # fmt: skip
+    for who in (user_id, deputy_id):
+        if session.get(UserAccount, who) is None:
+            raise NotFound(f"user {who} not found")
+    if user_id == deputy_id:
+        raise ValidationFailed("a user cannot be their own deputy", {"deputy_id": ["Same user."]})
+    if ends <= starts:
+        raise ValidationFailed("the period ends before it starts", {"ends": ["Before start."]})
+    session.add(Deputy(user_id=user_id, deputy_id=deputy_id, starts=starts, ends=ends,
+                       created_at=clock.now(), created_by=actor))  # fmt: skip
+    audit.record(actor, "deputy_named",
+                 changes={"deputy": {"before": None, "after": f"{deputy_id} for {user_id}"}},
+                 reason=f"{starts.isoformat()} - {ends.isoformat()}")  # fmt: skip
+
+
+def principals_of(session: Session, deputy_id: str, now: datetime) -> list[str]:
+    rows = session.execute(
+        select(Deputy.user_id).where(Deputy.deputy_id == deputy_id, Deputy.starts <= now,
+                                     Deputy.ends > now).distinct().order_by(Deputy.user_id)
+    ).scalars()  # fmt: skip
+    return list(rows)
+
+
+def acting_for(session: Session, deputy_id: str, principal_id: str, now: datetime) -> Actor:
+    """The deputy acting with the principal's rights; the audit says "deputy for principal"."""
+    if principal_id not in principals_of(session, deputy_id, now):
+        raise Forbidden(f"{deputy_id} is not a deputy of {principal_id} now")
+    principal = actor_for(session, principal_id)
+    return Actor(deputy_id, principal.grants, on_behalf_of=principal_id)

@@ -1,0 +1,95 @@
+"""Users, roles, deputies, case visibility helpers and the diagram state, via the facade."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from engine import Engine, Forbidden, NotFound, ValidationFailed
+from tests.conftest import BPMN
+from tests.helpers import ApproveForm, IntakeForm, StartForm, actor
+
+
+@pytest.fixture
+def review(engine: Engine, registry) -> Engine:
+    registry.form("review", "start", StartForm)
+    registry.form("review", "intake", IntakeForm)
+    registry.form("review", "approve", ApproveForm)
+    engine.deploy([BPMN / "review.bpmn"])
+    return engine
+
+
+def test_grant_revoke_and_deactivate_are_admin_only_and_audited(review: Engine) -> None:
+    admin = actor(review, "ada", ("admin", None))
+    carla = actor(review, "carla", ("clerk", None))
+    with pytest.raises(Forbidden):
+        review.grant("carla", "manager", None, carla)
+    review.grant("carla", "manager", None, admin)
+    assert review.actor("carla").holds("manager")
+    assert review.revoke("carla", "manager", None, admin) is True
+    assert review.revoke("carla", "manager", None, admin) is False
+    assert not review.actor("carla").holds("manager")
+    review.set_user_active("carla", False, admin)
+    with pytest.raises(NotFound):
+        review.actor("carla")
+    [info] = [u for u in review.users() if u.id == "carla"]
+    assert info.active is False and info.grants == (("clerk", None),)
+    actions = [e.action for e in review.audit_trail()]
+    assert {"role_granted", "role_revoked", "user_deactivated"} <= set(actions)
+
+
+def test_deputy_acts_for_the_principal_and_the_audit_says_so(review: Engine, clock) -> None:
+    carla = actor(review, "carla", ("clerk", None))
+    actor(review, "dirk")  # no roles of his own
+    review.start_case("review", {"requester": "carla"}, carla)
+    with pytest.raises(ValidationFailed, match="own deputy"):
+        review.set_deputy("carla", "carla", clock.now(), clock.now() + timedelta(days=1), carla)
+    with pytest.raises(Forbidden):
+        review.set_deputy("carla", "dirk", clock.now(), clock.now() + timedelta(days=1),
+                          review.actor("dirk"))
+    review.set_deputy("carla", "dirk", clock.now(), clock.now() + timedelta(days=7), carla)
+    assert review.principals_of("dirk") == ["carla"]
+    dirk_for_carla = review.acting_for("dirk", "carla")
+    [task] = review.tasks_for(dirk_for_carla)
+    review.complete_task(task.id, {"amount": 10}, dirk_for_carla)
+    [entry] = [e for e in review.audit_trail() if e.action == "task_completed"]
+    assert (entry.actor, entry.on_behalf_of) == ("dirk", "carla")
+    # The archive task is assigned to carla (the requester): her deputy may do it too.
+    [archive] = review.tasks_for(dirk_for_carla)
+    assert archive.assignee == "carla"
+    clock.advance(days=8)
+    assert review.principals_of("dirk") == []
+    with pytest.raises(Forbidden, match="not a deputy"):
+        review.acting_for("dirk", "carla")
+
+
+def test_list_cases_and_involvement(review: Engine) -> None:
+    carla = actor(review, "carla", ("clerk", None))
+    mona = actor(review, "mona", ("manager", None))
+    first = review.start_case("review", {"requester": "carla"}, carla)
+    second = review.start_case("review", {"requester": "carla"}, carla)
+    [intake, _] = sorted(review.tasks_for(carla), key=lambda t: t.case_id)
+    review.complete_task(intake.id, {"amount": 5000}, carla)
+    assert [c.id for c in review.list_cases()] == [second.id, first.id]
+    assert [c.id for c in review.list_cases(involving="mona")] == []
+    [approve] = review.tasks_for(mona)
+    review.complete_task(approve.id, {"approved": True}, mona)
+    assert [c.id for c in review.list_cases(involving="mona")] == [first.id]
+    assert review.case_involves(first.id, "mona") and not review.case_involves(second.id, "mona")
+    assert [c.id for c in review.list_cases(status="completed")] == [first.id]
+
+
+def test_diagram_state_marks_completed_active_and_failing_elements(review: Engine) -> None:
+    carla = actor(review, "carla", ("clerk", None))
+    case = review.start_case("review", {"requester": "carla"}, carla)
+    state = review.diagram_state(case.id)
+    assert state.active == ("intake",) and "start" in state.completed
+    assert "<bpmn:process" in state.source_xml and state.version == 1
+    [intake] = review.tasks_for(carla)
+    review.complete_task(intake.id, {"amount": 5000}, carla)
+    state = review.diagram_state(case.id)
+    assert {"start", "intake", "gw"} <= set(state.completed)
+    assert state.active == ("approve",) and state.incidents == ()
+    with pytest.raises(NotFound):
+        review.diagram_state(999)
