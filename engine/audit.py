@@ -85,12 +85,41 @@ class AuditRecorder:
         self.pending.append(PendingEntry(actor=actor, action=action, **details))
 
     def flush(self) -> int:
-        """Chain the pending entries onto the head (locked) and insert them; returns the count."""
+        """Chain the pending entries onto the head and insert them; returns the count.
+
+        The head is locked by the UPDATE that moves it. This process remembers the last head it
+        wrote, so usually one conditional UPDATE both checks and moves it; if another writer
+        moved it meanwhile, the head is read under lock and the chain computed again.
+        """
         if not self.pending:
             return 0
-        head = hotsql.run(self.session, hotsql.AUDIT_HEAD).one()
-        seq, prev = head.seq, head.hash
+        key = str(self.session.get_bind().url)
         now = self.clock.now().astimezone(UTC)
+        known = _HEADS.get(key)
+        if known is not None:
+            rows = self._chain(known[0], known[1], now)
+            last = rows[-1]
+            moved = hotsql.run(self.session, hotsql.MOVE_AUDIT_HEAD, {
+                "seq": last["seq"], "hash": last["hash"], "old_seq": known[0], "old_hash": known[1],
+            })  # fmt: skip
+            if moved.rowcount != 1:
+                rows = []
+        else:
+            rows = []
+        if not rows:
+            head = hotsql.run(self.session, hotsql.AUDIT_HEAD).one()
+            rows = self._chain(head.seq, head.hash, now)
+            last = rows[-1]
+            hotsql.run(
+                self.session, hotsql.SAVE_AUDIT_HEAD, {"seq": last["seq"], "hash": last["hash"]}
+            )
+        hotsql.run(self.session, hotsql.INSERT_AUDIT, rows)
+        _HEADS[key] = (last["seq"], last["hash"])
+        count = len(self.pending)
+        self.pending.clear()
+        return count
+
+    def _chain(self, seq: int, prev: str, now: datetime) -> list[dict[str, Any]]:
         rows = []
         for item in self.pending:
             seq += 1
@@ -109,11 +138,11 @@ class AuditRecorder:
             digest = row_hash(prev, _content(row))
             rows.append({**row, "prev_hash": prev, "hash": digest})
             prev = digest
-        hotsql.run(self.session, hotsql.INSERT_AUDIT, rows)
-        hotsql.run(self.session, hotsql.SAVE_AUDIT_HEAD, {"seq": seq, "hash": prev})
-        count = len(self.pending)
-        self.pending.clear()
-        return count
+        return rows
+
+
+# The last chain head this process wrote, per database: a hint checked by the UPDATE's WHERE.
+_HEADS: dict[str, tuple[int, str]] = {}
 
 
 def _content(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from engine import hotsql, jobs, runtime, steps
@@ -95,6 +95,7 @@ class CaseService:
         self.specs = runtime.SpecCache()
         self.workflows = runtime.WorkflowCache()
         self._versions: dict[int, _Version] = {}
+        self._schemas: dict[type, Any] = {}
 
     # -- validation -------------------------------------------------------------------------
 
@@ -108,7 +109,9 @@ class CaseService:
                 errors = {name: ["Unknown field."] for name in data}
                 raise ValidationFailed(f"{element_id} takes no data", errors)
             return {}
-        schema = schema_class()
+        schema = self._schemas.get(schema_class)
+        if schema is None:
+            schema = self._schemas.setdefault(schema_class, schema_class())
         try:
             loaded = schema.load(data)
         except ValidationError as error:
@@ -119,8 +122,8 @@ class CaseService:
     # -- start ------------------------------------------------------------------------------
 
     def start(self, process_id: str, data: Any, actor: Actor, title: str | None) -> CaseInfo:
-        with self.db.read() as session:
-            version = self._latest(session, process_id)
+        with self.db.snapshot() as connection:
+            version = self._latest(connection, process_id)
         specs = self._specs(version.id)
         start_event = runtime.start_event(specs[0])
         if start_event is not None and start_event.lane and not actor.is_system:
@@ -193,8 +196,8 @@ class CaseService:
     # -- tasks ------------------------------------------------------------------------------
 
     def complete(self, task_id: str, data: Any, actor: Actor) -> CaseInfo:
-        with self.db.read() as session:
-            row, case_status, suspended, seen = _task_and_case(session, task_id)
+        with self.db.snapshot() as connection:
+            row, case_status, suspended, seen = _task_and_case(connection, task_id)
         _check_may_act(row, actor)
         _check_ready(row, actor)
         _check_case_open(row.case_id, case_status, suspended)
@@ -611,7 +614,7 @@ class CaseService:
         with self.db.read() as session:
             return _case_state(session, case_id).revision
 
-    def _latest(self, session: Session, process_id: str) -> _Version:
+    def _latest(self, session: Session | Connection, process_id: str) -> _Version:
         row = hotsql.run(session, hotsql.LATEST_VERSION, {"process_id": process_id}).one_or_none()
         if row is None:
             raise UnknownProcess(f"no process {process_id!r} is deployed")
@@ -760,17 +763,13 @@ def _case_info(session: Session, case_id: int) -> CaseInfo:
     return info
 
 
-def _task_and_case(session: Session, task_id: str) -> tuple[CaseTask, str, bool, int]:
+def _task_and_case(session: Session | Connection, task_id: str) -> tuple[Any, str, bool, int]:
     if not isinstance(task_id, str) or len(task_id) > 36:
         raise NotFound(f"task {task_id} not found")
-    row = session.execute(
-        select(CaseTask, Case.status, Case.suspended, Case.revision)
-        .join(Case, Case.id == CaseTask.case_id)
-        .where(CaseTask.id == task_id)
-    ).one_or_none()
+    row = hotsql.run(session, hotsql.TASK_AND_CASE, {"task_id": task_id}).one_or_none()
     if row is None:
         raise NotFound(f"task {task_id} not found")
-    return row[0], row[1], row[2], row[3]
+    return row, row.case_status, row.suspended, row.revision
 
 
 def _task_row(session: Session, task_id: str) -> CaseTask:

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import CursorResult, Executable, bindparam, insert, select, update
+from sqlalchemy import Connection, CursorResult, Executable, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.models import AuditEntry, AuditHead, Case, CaseTask, ProcessVersion, ScheduledJob
 
 
-def run(session: Session, statement: Executable, params: Any = None) -> CursorResult[Any]:
-    return session.connection().execute(statement, params)
+def run(
+    session: Session | Connection, statement: Executable, params: Any = None
+) -> CursorResult[Any]:
+    connection = session if isinstance(session, Connection) else session.connection()
+    return connection.execute(statement, params)
 
 
 TASK_COLUMNS = tuple(CaseTask.__table__.columns)
@@ -64,6 +67,12 @@ AUDIT_HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with
 SAVE_AUDIT_HEAD = (
     update(AuditHead).where(AuditHead.id == 1).values(seq=bindparam("seq"), hash=bindparam("hash"))
 )
+MOVE_AUDIT_HEAD = (
+    update(AuditHead)
+    .where(AuditHead.id == 1, AuditHead.seq == bindparam("old_seq"),
+           AuditHead.hash == bindparam("old_hash"))
+    .values(seq=bindparam("seq"), hash=bindparam("hash"))
+)  # fmt: skip
 OPEN_TIMER_JOBS = select(
     ScheduledJob.id, ScheduledJob.task_id, ScheduledJob.due_at, ScheduledJob.status
 ).where(
