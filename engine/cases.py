@@ -306,7 +306,7 @@ class CaseService:
                 )
             before = row.due_at
             session.execute(update(CaseTask).where(CaseTask.id == task_id).values(due_at=due_at))
-            jobs.cancel_for_tasks(session, [task_id], now)
+            jobs.cancel_for_tasks(session, row.case_id, [task_id], now)
             steps.schedule_task(
                 session,
                 self.policy,

@@ -117,12 +117,16 @@ def sync_timers(
     )
 
 
-def cancel_for_tasks(session: Session, task_ids: Iterable[str], now: datetime) -> None:
+def cancel_for_tasks(
+    session: Session, case_id: int, task_ids: Iterable[str], now: datetime
+) -> None:
+    """Cancel the reminders and escalations of tasks that are done (by the case's index)."""
     ids = list(task_ids)
     if ids:
         session.execute(
             update(ScheduledJob)
             .where(
+                ScheduledJob.case_id == case_id,
                 ScheduledJob.task_id.in_(ids),
                 ScheduledJob.kind.in_((REMINDER, ESCALATION)),
                 ScheduledJob.status.in_(("pending", "paused")),

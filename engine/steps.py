@@ -196,7 +196,7 @@ def _sync_tasks(
     finished = [row.id for row in vanished]
     if completed_task and step.completed_had_due:
         finished.append(completed_task)
-    jobs.cancel_for_tasks(session, finished, now)
+    jobs.cancel_for_tasks(session, case.id, finished, now)
     for task_id, task in ready.items():
         if task_id not in known and task_id != completed_task:
             _create_task(step, task_id, task, now, scripts, policy)
