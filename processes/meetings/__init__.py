@@ -1,9 +1,20 @@
-"""Process package 'meetings' (being built)."""
+"""The meeting (zitting): agenda, freeze, publication, treatments, decisions, report to the
+college of chairs, approval of the minutes (process ``meeting``, ``bpmn/meeting.bpmn``).
+"""
 
 from __future__ import annotations
 
 from engine import Registry
+from processes.meetings.forms import MEETING_FORMS
+from processes.meetings.services import SERVICES
+
+PROCESS_ID = "meeting"
 
 
 def register(registry: Registry) -> None:
-    """Add this package's forms and service handlers."""
+    """Add the meeting forms and the meeting service handlers (including the agenda service
+    the topic process uses)."""
+    for element_id, schema in MEETING_FORMS.items():
+        registry.form(PROCESS_ID, element_id, schema)
+    for name, handler in SERVICES.items():
+        registry.service(name)(handler)

@@ -1,9 +1,23 @@
-"""Process package 'records' (being built)."""
+"""The committee's core domain records, shared by every process package and the web app.
+
+* :mod:`processes.records.models`: the tables (organisation, person, committee_seat,
+  working_group(_member), meeting, agenda_item, treatment, decision, decision_entity);
+* :mod:`processes.records.reference`: reference lists (focus domains, VRD2 priorities, kinds)
+  with Dutch and English labels;
+* :mod:`processes.records.directory`: writing reference data (organisations, people, seats,
+  working groups);
+* :mod:`processes.records.queries`: read helpers for screens (agenda of a meeting, meetings,
+  decisions);
+* :mod:`processes.records.formkit` and :mod:`processes.records.dates`: form building blocks and
+  the committee's calendar dates;
+* :mod:`processes.records.notify`: notifications from service handlers.
+"""
 
 from __future__ import annotations
 
 from engine import Registry
+from processes.records import models  # noqa: F401 - the tables join Base.metadata on import
 
 
 def register(registry: Registry) -> None:
-    """Add this package's forms and service handlers."""
+    """The records package has no forms or service handlers of its own."""

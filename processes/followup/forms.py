@@ -1,0 +1,312 @@
+"""Forms of comply-or-explain: the decision-level start (`comply_or_explain`) and the
+per-entity obligation (`obligation`). Strict (unknown fields refused), lengths bounded, dates
+checked against :func:`processes.records.dates.today`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, validates_schema
+
+from processes.followup import formkit
+from processes.followup.formkit import Identifier, Text, meta
+from processes.records.formkit import StrictForm
+
+PROCESS = "comply_or_explain"
+OBLIGATION_PROCESS = "obligation"
+
+MAX_ENTITIES = 500
+
+
+def _decision_id(**kwargs: Any) -> Any:
+    return formkit.case_id(
+        meta(
+            "Besluit",
+            "Decision",
+            "Het besluit (of de bindende afspraak) dat opgevolgd wordt.",
+            "The decision (or binding agreement) being followed up.",
+        ),
+        **kwargs,
+    )
+
+
+def _decision_text(**kwargs: Any) -> Text:
+    return Text(
+        max_length=20_000,
+        metadata=meta(
+            "Tekst van het besluit",
+            "Text of the decision",
+            "Wat de instanties moeten toepassen.",
+            "What the entities must apply.",
+        ),
+        **kwargs,
+    )
+
+
+def _deadline(**kwargs: Any) -> Any:
+    return formkit.day(
+        meta(
+            "Uiterste datum",
+            "Deadline",
+            "Tegen wanneer elke instantie toepast of uitlegt.",
+            "By when each entity complies or explains.",
+        ),
+        formkit.not_before_today(max_years=3),
+        **kwargs,
+    )
+
+
+class ComplyOrExplainStartForm(StrictForm):
+    """Start: a decision binds entities by a deadline."""
+
+    decision_id = _decision_id(required=True)
+    decision_text = _decision_text(required=True)
+    deadline = _deadline(required=True)
+    entities = formkit.identifiers(
+        meta(
+            "Gebonden instanties",
+            "Bound entities",
+            "De overheidsinstanties die moeten toepassen of uitleggen (minstens één).",
+            "The government entities that must comply or explain (at least one).",
+        ),
+        min_items=1,
+        max_items=MAX_ENTITIES,
+        required=True,
+    )
+    focus_domain = formkit.focus_domain(load_default=None, allow_none=True)
+    source_case_id = formkit.case_id(
+        meta(
+            "Herkomst",
+            "Source",
+            "Het dossier waaruit het besluit komt (onderwerp of escalatie).",
+            "The case the decision comes from (topic or escalation).",
+        ),
+        load_default=None,
+        allow_none=True,
+    )
+
+
+class ObligationStartForm(StrictForm):
+    """Start of one entity's follow-up (normally started by comply-or-explain itself)."""
+
+    obligation_id = formkit.case_id(
+        meta(
+            "Verplichting",
+            "Obligation",
+            "De op te volgen verplichting.",
+            "The obligation to follow up.",
+        ),
+        required=True,
+    )
+    decision_id = _decision_id(required=True)
+    decision_text = _decision_text(required=True)
+    entity_id = Identifier(
+        required=True,
+        metadata=meta(
+            "Instantie",
+            "Entity",
+            "De gebonden overheidsinstantie.",
+            "The bound government entity.",
+        ),
+    )
+    deadline = _deadline(required=True)
+    focus_domain = formkit.focus_domain(load_default=None, allow_none=True)
+    parent_case_id = formkit.case_id(
+        meta(
+            "Opvolgingsdossier",
+            "Follow-up case",
+            "Het pas-toe-of-leg-uit-dossier van het besluit.",
+            "The comply-or-explain case of the decision.",
+        ),
+        required=True,
+    )
+
+
+_COMPLY = ("what_done", "done_on", "evidence")
+_EXPLAIN = ("reason", "risks", "mitigation", "planned_on")
+
+
+def _long(label: tuple[str, str], help_text: tuple[str, str], min_length: int = 3) -> Text:
+    return Text(
+        load_default=None,
+        allow_none=True,
+        min_length=min_length,
+        max_length=10_000,
+        metadata=meta(*label, *help_text),
+    )
+
+
+class AnswerObligationForm(StrictForm):
+    """The entity's contact answers: comply (what, when, evidence) or explain (why not, risks,
+    what instead, by when)."""
+
+    response = formkit.choice(
+        {"comply": ("Pas toe", "Comply"), "explain": ("Leg uit", "Explain")},
+        meta(
+            "Antwoord",
+            "Answer",
+            "Pas toe: het besluit is toegepast. Leg uit: waarom (nog) niet.",
+            "Comply: the decision has been applied. Explain: why not (yet).",
+        ),
+    )
+    what_done = _long(
+        ("Wat werd gedaan", "What was done"),
+        ("Hoe de instantie het besluit toepast.", "How the entity applies the decision."),
+    )
+    done_on = formkit.day(
+        meta(
+            "Sinds wanneer",
+            "Since when",
+            "Datum waarop het besluit toegepast werd.",
+            "Date on which the decision was applied.",
+        ),
+        formkit.not_after_today(max_years_back=5),
+        load_default=None,
+        allow_none=True,
+    )
+    evidence = Text(
+        load_default=None,
+        allow_none=True,
+        min_length=3,
+        max_length=2000,
+        metadata=meta(
+            "Bewijs",
+            "Evidence",
+            "Een link of verwijzing die de toepassing aantoont.",
+            "A link or reference showing it is applied.",
+        ),
+    )
+    reason = _long(
+        ("Reden", "Reason"),
+        (
+            "Waarom de instantie het besluit (nog) niet toepast.",
+            "Why the entity does not (yet) apply the decision.",
+        ),
+    )
+    risks = _long(
+        ("Risico's", "Risks"),
+        ("Welke risico's dat meebrengt.", "What risks that brings."),
+    )
+    mitigation = _long(
+        ("Wat in de plaats", "Mitigation"),
+        ("Wat de instantie in de plaats doet.", "What the entity does instead."),
+    )
+    planned_on = formkit.day(
+        meta(
+            "Geplande datum",
+            "Planned date",
+            "Wanneer de instantie wel zal toepassen.",
+            "When the entity will comply.",
+        ),
+        formkit.after_today(max_years=5),
+        load_default=None,
+        allow_none=True,
+    )
+
+    @validates_schema
+    def _fields_of_the_answer(self, data: dict[str, Any], **_: Any) -> None:
+        complying = data.get("response") == "comply"
+        explaining = data.get("response") == "explain"
+        errors = {
+            **formkit.require_when(data, complying, _COMPLY, ("om toe te passen", "to comply")),
+            **formkit.require_when(data, explaining, _EXPLAIN, ("om uit te leggen", "to explain")),
+            **formkit.forbid_when(data, complying, _EXPLAIN, ("bij toepassen", "when complying")),
+            **formkit.forbid_when(data, explaining, _COMPLY, ("bij uitleggen", "when explaining")),
+        }
+        if errors:
+            raise ValidationError(errors)
+
+
+class AssessExplanationForm(StrictForm):
+    """The secretariat assesses an explanation."""
+
+    verdict = formkit.choice(
+        {
+            "accepted": ("Aanvaard", "Accepted"),
+            "not_accepted": ("Niet aanvaard", "Not accepted"),
+        },
+        meta(
+            "Beoordeling",
+            "Assessment",
+            "Aanvaard, of niet aanvaard (dan komt het als escalatie op de agenda).",
+            "Accepted, or not accepted (then it goes on the agenda as an escalation).",
+        ),
+    )
+    assessment_note = Text(
+        required=True,
+        min_length=3,
+        max_length=4000,
+        metadata=meta(
+            "Motivering",
+            "Reasoning",
+            "Waarom de uitleg (niet) aanvaard wordt.",
+            "Why the explanation is (not) accepted.",
+        ),
+    )
+
+
+class OverdueObligationForm(StrictForm):
+    """Escalation: the committee's chair decides on an entity that did not answer in time."""
+
+    overdue_decision = formkit.choice(
+        {
+            "extend": ("Nieuwe termijn geven", "Give a new deadline"),
+            "to_agenda": ("Op de agenda zetten", "Put on the agenda"),
+        },
+        meta(
+            "Beslissing",
+            "Decision",
+            "De instantie een nieuwe termijn geven, of de zaak op de agenda zetten.",
+            "Give the entity a new deadline, or put the matter on the agenda.",
+        ),
+    )
+    new_deadline = formkit.day(
+        meta(
+            "Nieuwe uiterste datum",
+            "New deadline",
+            "Verplicht bij een nieuwe termijn.",
+            "Required when giving a new deadline.",
+        ),
+        formkit.after_today(max_years=3),
+        load_default=None,
+        allow_none=True,
+    )
+    instruction = Text(
+        required=True,
+        min_length=3,
+        max_length=2000,
+        metadata=meta(
+            "Toelichting",
+            "Instruction",
+            "Boodschap aan de instantie of het Stuurorgaan.",
+            "Message to the entity or the committee.",
+        ),
+    )
+
+    @validates_schema
+    def _deadline_when_extended(self, data: dict[str, Any], **_: Any) -> None:
+        extend = data.get("overdue_decision") == "extend"
+        errors = {
+            **formkit.require_when(
+                data, extend, ["new_deadline"], ("bij een nieuwe termijn", "for a new deadline")
+            ),
+            **formkit.forbid_when(
+                data,
+                not extend,
+                ["new_deadline"],
+                ("tenzij bij een nieuwe termijn", "unless giving a new deadline"),
+            ),
+        }
+        if errors:
+            raise ValidationError(errors)
+
+
+FORMS: dict[tuple[str, str], type[Schema]] = {
+    (PROCESS, "coe_start"): ComplyOrExplainStartForm,
+    (OBLIGATION_PROCESS, "obl_start"): ObligationStartForm,
+    (OBLIGATION_PROCESS, "answer_obligation"): AnswerObligationForm,
+    (OBLIGATION_PROCESS, "assess_explanation"): AssessExplanationForm,
+    (OBLIGATION_PROCESS, "handle_overdue"): OverdueObligationForm,
+}
+"""Schema per (process id, BPMN element id)."""

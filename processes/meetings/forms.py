@@ -1,0 +1,229 @@
+"""Forms of the meeting process (``meeting``): one schema per start event and user task."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from processes.records.formkit import (
+    LONG_TEXT,
+    NOTE_TEXT,
+    SHORT_TEXT,
+    StrictForm,
+    choice,
+    codes_list,
+    day,
+    flag,
+    integer,
+    meta,
+    require_when,
+    text,
+)
+from processes.records.reference import AGENDA_KINDS, FOCUS_DOMAINS, OUTCOMES
+
+MAX_ITEMS = 100
+MAX_ATTENDANCE = 100
+MAX_VOTES = 200
+
+
+def _items(schema: type[StrictForm], label: tuple[str, str], required: bool) -> fields.List:
+    options: dict[str, Any] = {"required": True} if required else {"load_default": list}
+    return fields.List(
+        fields.Nested(schema),
+        validate=validate.Length(
+            max=MAX_ITEMS,
+            error=f"Ten hoogste {MAX_ITEMS} agendapunten. / At most {MAX_ITEMS} agenda items.",
+        ),
+        metadata=meta(*label),
+        **options,
+    )
+
+
+def _unique_items(entries: list[dict[str, Any]], field: str) -> None:
+    ids = [entry["agenda_item_id"] for entry in entries]
+    if len(ids) != len(set(ids)):
+        raise ValidationError(
+            {
+                field: [
+                    "Elk agendapunt mag maar één keer voorkomen. / Each agenda item may "
+                    "appear only once."
+                ]
+            }
+        )
+
+
+class PlanMeetingForm(StrictForm):
+    """Start of ``meeting``: the secretariat plans a meeting."""
+
+    title = text(
+        ("Titel", "Title"),
+        SHORT_TEXT,
+        required=True,
+        help=("Bijvoorbeeld: Zitting van 20 maart 2026.", "For example: Meeting of 20 March."),
+    )
+    meeting_date = day(("Datum van de zitting", "Meeting date"), required=True)
+    start_time = fields.Time(
+        load_default=time(10, 0),
+        error_messages={"invalid": "Geef een uur als UU:MM. / Enter a time as HH:MM."},
+        metadata=meta("Aanvangsuur", "Start time", "Standaard 10:00.", "Default 10:00."),
+    )
+    agenda_deadline = day(
+        ("Agenderingsdeadline", "Agenda deadline"),
+        help=(
+            "Laatste dag om onderwerpen in te dienen. Standaard 10 dagen voor de zitting.",
+            "Last day to submit topics. Default 10 days before the meeting.",
+        ),
+    )
+    location = text(("Locatie", "Location"), SHORT_TEXT, required=True)
+
+    @validates_schema
+    def _deadline_before_meeting(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        deadline, meeting = data.get("agenda_deadline"), data.get("meeting_date")
+        if deadline is not None and meeting is not None and deadline > meeting:
+            raise ValidationError(
+                {
+                    "agenda_deadline": [
+                        "De agenderingsdeadline moet vóór of op de dag van de zitting liggen. / "
+                        "The agenda deadline must be on or before the meeting date."
+                    ]
+                }
+            )
+
+
+class AgendaEntryForm(StrictForm):
+    """One agenda item in the order the secretariat sets."""
+
+    agenda_item_id = integer(("Agendapunt", "Agenda item"), required=True, minimum=1)
+    kind = choice(("Soort", "Kind"), AGENDA_KINDS, required=True)
+    public = flag(("Openbaar", "Public"), default=True)
+
+
+class OrderAgendaForm(StrictForm):
+    """``order_agenda``: the secretariat orders and marks the frozen agenda."""
+
+    agenda_order = _items(
+        AgendaEntryForm,
+        ("Volgorde van de agenda", "Agenda order"),
+        required=False,
+    )
+    agenda_note = text(
+        ("Begeleidende nota voor de leden", "Cover note for the members"),
+        NOTE_TEXT,
+    )
+
+    @validates_schema
+    def _unique(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        _unique_items(data.get("agenda_order") or [], "agenda_order")
+
+
+class TreatmentEntryForm(StrictForm):
+    """The treatment of one agenda item and its outcome."""
+
+    agenda_item_id = integer(("Agendapunt", "Agenda item"), required=True, minimum=1)
+    outcome = choice(("Uitkomst", "Outcome"), OUTCOMES, required=True)
+    decision_text = text(
+        ("Besluit", "Decision"),
+        LONG_TEXT,
+        help=("Verplicht als er beslist is.", "Required when decided."),
+    )
+    binding = flag(
+        ("Bindend voor overheidsinstanties", "Binding on entities"),
+        help=(
+            "Start pas-toe-of-leg-uit bij de genoemde overheidsinstanties.",
+            "Starts comply-or-explain at the entities named.",
+        ),
+    )
+    deadline = day(("Uiterste datum", "Deadline"), help=("Verplicht als bindend.", "If binding."))
+    bound_entities = codes_list(
+        ("Gebonden overheidsinstanties", "Bound entities"),
+        help=("Verplicht als bindend.", "Required when binding."),
+    )
+    focus_domain = choice(("Focusdomein", "Focus domain"), FOCUS_DOMAINS, allow_none=True)
+    votes_for = integer(("Stemmen voor", "Votes for"), maximum=MAX_VOTES)
+    votes_against = integer(("Stemmen tegen", "Votes against"), maximum=MAX_VOTES)
+    votes_abstain = integer(("Onthoudingen", "Abstentions"), maximum=MAX_VOTES)
+    working_group_id = text(("Werkgroep", "Working group"), 50)
+    wg_question = text(("Opdracht voor de werkgroep", "Question for the working group"), LONG_TEXT)
+    wg_deliverable = text(("Op te leveren resultaat", "Deliverable"), 1000)
+    wg_due_date = day(("Opleverdatum", "Due date"))
+    escalation_summary = text(
+        ("Samenvatting voor de Vlaamse Regering", "Summary for the Flemish Government"),
+        LONG_TEXT,
+    )
+    decision_needed = text(("Gevraagde beslissing", "Decision needed"), NOTE_TEXT)
+    note = text(("Notulen bij dit punt", "Minutes of this item"), NOTE_TEXT)
+
+    @validates_schema
+    def _consistent(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        outcome = data.get("outcome")
+        errors = {
+            **require_when(
+                data, outcome == "decided", ("decision_text",), ("bij een besluit", "when decided")
+            ),
+            **require_when(
+                data,
+                bool(data.get("binding")),
+                ("deadline", "bound_entities"),
+                ("bij een bindend besluit", "for a binding decision"),
+            ),
+            **require_when(
+                data,
+                outcome == "working_group",
+                ("working_group_id", "wg_question", "wg_deliverable", "wg_due_date"),
+                ("bij een opdracht aan een werkgroep", "when assigned to a working group"),
+            ),
+            **require_when(
+                data,
+                outcome == "escalated",
+                ("escalation_summary", "decision_needed"),
+                ("bij een escalatie", "when escalated"),
+            ),
+        }
+        if data.get("binding") and outcome != "decided":
+            errors["binding"] = [
+                "Alleen een besluit kan bindend zijn. / Only a decision can be binding."
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+
+class RecordTreatmentsForm(StrictForm):
+    """``record_treatments``: after the meeting, the treatment of every agenda item."""
+
+    attendance = codes_list(
+        ("Aanwezigen", "Present"),
+        help=("Gebruikers die aanwezig waren.", "Users who were present."),
+        max_items=MAX_ATTENDANCE,
+        max_length=100,
+    )
+    treatments = _items(TreatmentEntryForm, ("Behandelingen", "Treatments"), required=True)
+    minutes_note = text(("Algemene notulen", "General minutes"), LONG_TEXT)
+
+    @validates_schema
+    def _unique(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        _unique_items(data.get("treatments") or [], "treatments")
+
+
+class ApproveMinutesForm(StrictForm):
+    """``approve_minutes``: the minutes were approved (normally at the next meeting)."""
+
+    minutes_approved_on = day(
+        ("Goedgekeurd op", "Approved on"), required=True, future=False, past=True
+    )
+    approved_at_meeting_id = integer(
+        ("Goedgekeurd op zitting", "Approved at meeting"),
+        minimum=1,
+        help=("De zitting die de notulen goedkeurde.", "The meeting that approved them."),
+    )
+    minutes_reference = text(("Verwijzing naar de notulen", "Reference to the minutes"), 500)
+    minutes_corrections = text(("Correcties", "Corrections"), LONG_TEXT)
+
+
+MEETING_FORMS = {
+    "plan": PlanMeetingForm,
+    "order_agenda": OrderAgendaForm,
+    "record_treatments": RecordTreatmentsForm,
+    "approve_minutes": ApproveMinutesForm,
+}

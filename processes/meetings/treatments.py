@@ -1,0 +1,272 @@
+"""After the meeting: the treatment of every agenda item, the decisions, the outcome message to
+each topic case, and the decision list for the college of chairs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from engine import ServiceCall
+from processes.meetings.lifecycle import MeetingStateError, change, load_meeting
+from processes.records import dates
+from processes.records.models import (
+    AgendaItem,
+    Decision,
+    DecisionEntity,
+    Meeting,
+    Organisation,
+    Treatment,
+    WorkingGroup,
+)
+from processes.records.notify import notify, role_holders
+from processes.records.queries import decision_list
+
+OUTCOME_MESSAGE = "treatment_outcome"
+REPORT_TO = "college_liaison"
+
+
+def _text(value: Any) -> str | None:
+    """Form text as stored: empty means none."""
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def _problem(nl: str, en: str) -> dict[str, str]:
+    return {"nl": nl, "en": en}
+
+
+def _ids(values: list[Any]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def _problems(
+    call: ServiceCall, items: list[AgendaItem], entries: list[dict[str, Any]]
+) -> list[dict[str, str]]:
+    """What makes this set of treatments unusable, in words for the secretariat."""
+    problems = []
+    scheduled = {item.id for item in items}
+    given = [entry["agenda_item_id"] for entry in entries]
+    missing = [item_id for item_id in scheduled if item_id not in given]
+    unknown = [item_id for item_id in given if item_id not in scheduled]
+    if missing:
+        problems.append(
+            _problem(
+                f"Geen behandeling voor agendapunt(en) {_ids(sorted(missing))}.",
+                f"No treatment for agenda item(s) {_ids(sorted(missing))}.",
+            )
+        )
+    if unknown:
+        problems.append(
+            _problem(
+                f"Agendapunt(en) {_ids(unknown)} staan niet op deze agenda.",
+                f"Agenda item(s) {_ids(unknown)} are not on this agenda.",
+            )
+        )
+    groups = {e["working_group_id"] for e in entries if e["outcome"] == "working_group"}
+    known_groups = set(
+        call.session.execute(select(WorkingGroup.id).where(WorkingGroup.id.in_(groups))).scalars()
+    )
+    if groups - known_groups:
+        problems.append(
+            _problem(
+                f"Onbekende werkgroep(en): {_ids(sorted(groups - known_groups))}.",
+                f"Unknown working group(s): {_ids(sorted(groups - known_groups))}.",
+            )
+        )
+    entities = {code for e in entries for code in e.get("bound_entities") or []}
+    known_entities = set(
+        call.session.execute(select(Organisation.id).where(Organisation.id.in_(entities))).scalars()
+    )
+    if entities - known_entities:
+        problems.append(
+            _problem(
+                f"Onbekende overheidsinstantie(s): {_ids(sorted(entities - known_entities))}.",
+                f"Unknown entity code(s): {_ids(sorted(entities - known_entities))}.",
+            )
+        )
+    return problems
+
+
+def _store_one(
+    call: ServiceCall,
+    meeting: Meeting,
+    item: AgendaItem,
+    entry: dict[str, Any],
+    attendance: list[str],
+) -> dict[str, Any]:
+    """Store one treatment (and its decision), mark the item, tell the topic case."""
+    outcome = entry["outcome"]
+    now = call.clock.now()
+    details = {
+        "wg_question": _text(entry.get("wg_question")),
+        "wg_deliverable": _text(entry.get("wg_deliverable")),
+        "wg_due_date": entry.get("wg_due_date"),
+        "escalation_summary": _text(entry.get("escalation_summary")),
+        "decision_needed": _text(entry.get("decision_needed")),
+    }
+    treatment = Treatment(
+        agenda_item_id=item.id,
+        attendance=list(attendance),
+        outcome=outcome,
+        decision_text=_text(entry.get("decision_text")),
+        votes_for=entry.get("votes_for"),
+        votes_against=entry.get("votes_against"),
+        votes_abstain=entry.get("votes_abstain"),
+        working_group_id=_text(entry.get("working_group_id"))
+        if outcome == "working_group"
+        else None,
+        details={k: v for k, v in details.items() if v is not None},
+        note=_text(entry.get("note")),
+        recorded_at=now,
+        recorded_by=call.actor,
+    )
+    call.session.add(treatment)
+    status_before = item.status
+    item.status = "deferred" if outcome == "deferred" else "treated"
+    call.session.flush()
+    call.record(
+        "treatment_recorded",
+        changes={
+            "treatment": change(
+                None,
+                {
+                    "id": treatment.id,
+                    "agenda_item_id": item.id,
+                    "outcome": outcome,
+                    "attendance": len(attendance),
+                },
+            ),
+            "agenda_item_status": change(status_before, item.status),
+        },
+        reason=f"agenda item {item.id}, topic case {item.topic_case_id}",
+    )
+    decision = None
+    entities = list(entry.get("bound_entities") or []) if entry.get("binding") else []
+    if outcome == "decided":
+        decision = Decision(
+            treatment_id=treatment.id,
+            meeting_id=meeting.id,
+            topic_case_id=item.topic_case_id,
+            text=_text(entry.get("decision_text")) or "",
+            binding=bool(entry.get("binding")),
+            deadline=dates.parse_date(entry.get("deadline")),
+            focus_domain=entry.get("focus_domain") or item.focus_domain,
+            decided_at=now,
+        )
+        call.session.add(decision)
+        call.session.flush()
+        for code in entities:
+            call.session.add(DecisionEntity(decision_id=decision.id, organisation_id=code))
+        call.session.flush()
+        call.record(
+            "decision_recorded",
+            changes={
+                "decision": change(
+                    None,
+                    {
+                        "id": decision.id,
+                        "text": decision.text,
+                        "binding": decision.binding,
+                        "deadline": entry.get("deadline"),
+                        "entities": entities,
+                        "focus_domain": decision.focus_domain,
+                    },
+                ),
+            },
+            reason=f"topic case {item.topic_case_id}",
+        )
+    payload = {
+        "meeting_id": meeting.id,
+        "meeting_date": meeting.meeting_date.isoformat(),
+        "agenda_item_id": item.id,
+        "treatment_id": treatment.id,
+        "outcome": outcome,
+        "decision_id": decision.id if decision else None,
+        "decision_text": decision.text if decision else None,
+        "binding": bool(decision.binding) if decision else False,
+        "deadline": entry.get("deadline") if decision else None,
+        "entities": entities,
+        "focus_domain": (decision.focus_domain if decision else entry.get("focus_domain"))
+        or item.focus_domain,
+        "working_group_id": treatment.working_group_id,
+        "wg_question": details["wg_question"],
+        "wg_deliverable": details["wg_deliverable"],
+        "wg_due_date": details["wg_due_date"],
+        "escalation_summary": details["escalation_summary"],
+        "decision_needed": details["decision_needed"],
+        "note": treatment.note,
+    }
+    call.send_message(item.topic_case_id, OUTCOME_MESSAGE, payload)
+    return {
+        "agenda_item_id": item.id,
+        "topic_case_id": item.topic_case_id,
+        "treatment_id": treatment.id,
+        "outcome": outcome,
+        "decision_id": decision.id if decision else None,
+    }
+
+
+def store_treatments(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
+    """Store the treatment of every agenda item and send each topic case its outcome.
+
+    All or nothing: if an item is missing or a code unknown, nothing is stored and the task
+    comes back with ``problems``. params: ``meeting_id``, ``attendance``, ``treatments``.
+    """
+    meeting = load_meeting(call, params["meeting_id"])
+    if meeting.status != "held":
+        raise MeetingStateError(f"meeting {meeting.id} is {meeting.status}, not held")
+    items = list(
+        call.session.execute(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id, AgendaItem.status == "scheduled")
+            .order_by(AgendaItem.position)
+        ).scalars()
+    )
+    entries = list(params.get("treatments") or [])
+    problems = _problems(call, items, entries)
+    if problems:
+        return {"stored": False, "problems": problems, "treatments": []}
+    by_item = {entry["agenda_item_id"]: entry for entry in entries}
+    attendance = [str(user) for user in params.get("attendance") or []]
+    stored = [_store_one(call, meeting, item, by_item[item.id], attendance) for item in items]
+    return {"stored": True, "problems": [], "treatments": stored}
+
+
+def report_to_college(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
+    """Send the meeting's decision list to the college of chairs (Voorzitterscollege).
+
+    params: ``meeting_id``.
+    """
+    meeting = load_meeting(call, params["meeting_id"])
+    decisions = [d.as_dict() for d in decision_list(call.session, meeting_id=meeting.id)]
+    notified = notify(
+        call,
+        role_holders(call, REPORT_TO),
+        event="decisions_reported",
+        template="task_assigned",
+        params={
+            "task_name": f"De besluitenlijst van de zitting van "
+            f"{dates.format_nl(meeting.meeting_date)} lezen ({len(decisions)} besluit(en))",
+            "case_title": meeting.title,
+            "assigned_by": "Het Stuurorgaan Vlaams Informatie- en ICT-beleid",
+        },
+    )
+    before = meeting.reported_at.isoformat() if meeting.reported_at else None
+    meeting.reported_at = call.clock.now()
+    call.session.flush()
+    call.record(
+        "decisions_reported",
+        changes={
+            "reported_at": change(before, meeting.reported_at.isoformat()),
+            "decisions": change(None, [d["decision_id"] for d in decisions]),
+            "notified": change(None, notified),
+        },
+        reason=f"meeting {meeting.id} to the college of chairs",
+    )
+    return {
+        "reported_at": meeting.reported_at.isoformat(),
+        "decisions": decisions,
+        "notified": notified,
+    }

@@ -1,0 +1,390 @@
+"""Forms of the working-group assignment (`working_group_assignment`): one per user task and
+the start event. Strict (unknown fields refused), lengths bounded, dates checked against today.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, validates_schema
+
+from processes.followup import formkit
+from processes.followup.formkit import Identifier, Text, meta
+from processes.records.formkit import StrictForm
+
+PROCESS = "working_group_assignment"
+
+
+def _working_group(**kwargs: Any) -> Identifier:
+    return Identifier(
+        metadata=meta(
+            "Werkgroep",
+            "Working group",
+            "De werkgroep die de opdracht krijgt.",
+            "The working group that receives the mandate.",
+        ),
+        **kwargs,
+    )
+
+
+def _question(**kwargs: Any) -> Text:
+    return Text(
+        max_length=4000,
+        metadata=meta(
+            "Vraag",
+            "Question",
+            "Wat moet de werkgroep onderzoeken?",
+            "What should the working group investigate?",
+        ),
+        **kwargs,
+    )
+
+
+def _deliverable(**kwargs: Any) -> Text:
+    return Text(
+        max_length=4000,
+        metadata=meta(
+            "Op te leveren resultaat",
+            "Deliverable",
+            "Wat levert de werkgroep op (bv. een rapport met aanbevelingen)?",
+            "What the working group delivers (e.g. a report with recommendations).",
+        ),
+        **kwargs,
+    )
+
+
+def _due_date(**kwargs: Any) -> Any:
+    return formkit.day(
+        meta(
+            "Uiterste datum",
+            "Due date",
+            "Datum waarop het rapport van de werkgroep binnen moet zijn.",
+            "Date by which the working group's report is due.",
+        ),
+        formkit.not_before_today(max_years=3),
+        **kwargs,
+    )
+
+
+def _every_weeks() -> Any:
+    return formkit.whole_number(
+        meta(
+            "Voortgang elke ... weken",
+            "Status update every ... weeks",
+            "Hoe vaak de werkgroep de stand van zaken meldt (1 tot 26 weken). Leeg: het ritme "
+            "uit de beslissingstabel 'Rapportageritme'.",
+            "How often the working group reports progress (1 to 26 weeks). Empty: the rhythm "
+            "from the 'reporting rhythm' decision table.",
+        ),
+        minimum=1,
+        maximum=26,
+        load_default=None,
+        allow_none=True,
+    )
+
+
+class MandateStartForm(StrictForm):
+    """Start: a mandate for a working group, after the committee's decision."""
+
+    topic_case_id = formkit.case_id(
+        meta(
+            "Onderwerp",
+            "Topic",
+            "Het dossier van het onderwerp waarover de werkgroep een opdracht krijgt.",
+            "The case of the topic the working group is mandated on.",
+        ),
+        required=True,
+    )
+    working_group_id = _working_group(required=True)
+    question = _question(required=True)
+    focus_domain = formkit.focus_domain(load_default=None, allow_none=True)
+    deliverable = _deliverable(required=True)
+    due_date = _due_date(required=True)
+    status_every_weeks = _every_weeks()
+
+
+class ApproveMandateForm(StrictForm):
+    """The committee's chair approves the mandate or sends it back."""
+
+    approval = formkit.choice(
+        {"approve": ("Goedkeuren", "Approve"), "send_back": ("Terugsturen", "Send back")},
+        meta(
+            "Beslissing",
+            "Decision",
+            "Goedkeuren, of terugsturen naar het secretariaat.",
+            "Approve, or send back to the secretariat.",
+        ),
+    )
+    approval_comment = Text(
+        load_default=None,
+        allow_none=True,
+        min_length=3,
+        max_length=2000,
+        metadata=meta(
+            "Opmerking",
+            "Comment",
+            "Verplicht bij terugsturen: wat moet er anders?",
+            "Required when sending back: what should change?",
+        ),
+    )
+
+    @validates_schema
+    def _comment_when_sent_back(self, data: dict[str, Any], **_: Any) -> None:
+        errors = formkit.require_when(
+            data,
+            data.get("approval") == "send_back",
+            ["approval_comment"],
+            ("bij terugsturen", "when sending back"),
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReviseMandateForm(StrictForm):
+    """The secretariat revises the mandate after the chair or the working group sent it back."""
+
+    working_group_id = _working_group(required=True)
+    question = _question(required=True)
+    focus_domain = formkit.focus_domain(load_default=None, allow_none=True)
+    deliverable = _deliverable(required=True)
+    due_date = _due_date(required=True)
+    status_every_weeks = _every_weeks()
+    revision_note = Text(
+        load_default=None,
+        allow_none=True,
+        max_length=2000,
+        metadata=meta(
+            "Toelichting bij de wijziging",
+            "Note on the revision",
+            "Wat werd er aangepast?",
+            "What was changed?",
+        ),
+    )
+
+
+class AcceptMandateForm(StrictForm):
+    """The working group's chair accepts the mandate or declines it with a reason."""
+
+    acceptance = formkit.choice(
+        {"accept": ("Aanvaarden", "Accept"), "decline": ("Weigeren", "Decline")},
+        meta(
+            "Beslissing",
+            "Decision",
+            "Aanvaarden, of weigeren met een reden.",
+            "Accept, or decline with a reason.",
+        ),
+    )
+    acceptance_comment = Text(
+        load_default=None,
+        allow_none=True,
+        min_length=3,
+        max_length=2000,
+        metadata=meta(
+            "Reden of opmerking",
+            "Reason or comment",
+            "Verplicht bij weigeren.",
+            "Required when declining.",
+        ),
+    )
+
+    @validates_schema
+    def _reason_when_declined(self, data: dict[str, Any], **_: Any) -> None:
+        errors = formkit.require_when(
+            data,
+            data.get("acceptance") == "decline",
+            ["acceptance_comment"],
+            ("bij weigeren", "when declining"),
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+class StatusUpdateForm(StrictForm):
+    """A periodic status update of the working group."""
+
+    progress = Text(
+        required=True,
+        min_length=3,
+        max_length=4000,
+        metadata=meta(
+            "Stand van zaken",
+            "Progress",
+            "Wat is er sinds de vorige melding gebeurd?",
+            "What happened since the previous update?",
+        ),
+    )
+    on_track = formkit.flag(
+        meta(
+            "Op schema",
+            "On track",
+            "Haalt de werkgroep de uiterste datum?",
+            "Will the working group meet the due date?",
+        ),
+        required=True,
+    )
+    expected_report_date = formkit.day(
+        meta(
+            "Verwachte rapportdatum",
+            "Expected report date",
+            "Alleen als het rapport later komt dan gepland.",
+            "Only when the report will come later than planned.",
+        ),
+        formkit.after_today(max_years=3),
+        load_default=None,
+        allow_none=True,
+    )
+
+    @validates_schema
+    def _date_when_late(self, data: dict[str, Any], **_: Any) -> None:
+        errors = formkit.require_when(
+            data,
+            data.get("on_track") is False,
+            ["expected_report_date"],
+            ("als de werkgroep niet op schema zit", "when not on track"),
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+class SubmitReportForm(StrictForm):
+    """The working group's chair submits the report."""
+
+    report = Text(
+        required=True,
+        min_length=10,
+        max_length=50_000,
+        metadata=meta(
+            "Rapport",
+            "Report",
+            "De resultaten van de werkgroep, zoals de voorzitter ze terugkoppelt.",
+            "The working group's results, as its chair reports them back.",
+        ),
+    )
+    recommendations = Text(
+        load_default=None,
+        allow_none=True,
+        max_length=10_000,
+        metadata=meta(
+            "Aanbevelingen",
+            "Recommendations",
+            "Voorstellen aan het Stuurorgaan (optioneel).",
+            "Proposals to the committee (optional).",
+        ),
+    )
+
+
+class LateReportForm(StrictForm):
+    """Escalation: the committee's chair decides on a late report."""
+
+    late_decision = formkit.choice(
+        {
+            "extend": ("Termijn verlengen", "Extend the due date"),
+            "to_agenda": ("Op de agenda zetten", "Put on the agenda"),
+        },
+        meta(
+            "Beslissing",
+            "Decision",
+            "De termijn verlengen, of de zaak op de agenda van het Stuurorgaan zetten.",
+            "Extend the due date, or put the matter on the committee's agenda.",
+        ),
+    )
+    new_due_date = formkit.day(
+        meta(
+            "Nieuwe uiterste datum",
+            "New due date",
+            "Verplicht bij verlengen.",
+            "Required when extending.",
+        ),
+        formkit.after_today(max_years=3),
+        load_default=None,
+        allow_none=True,
+    )
+    instruction = Text(
+        required=True,
+        min_length=3,
+        max_length=2000,
+        metadata=meta(
+            "Toelichting",
+            "Instruction",
+            "Wat verwacht de voorzitter van de werkgroep (of het Stuurorgaan)?",
+            "What the chair expects of the working group (or the committee).",
+        ),
+    )
+
+    @validates_schema
+    def _date_when_extended(self, data: dict[str, Any], **_: Any) -> None:
+        extend = data.get("late_decision") == "extend"
+        errors = {
+            **formkit.require_when(
+                data, extend, ["new_due_date"], ("bij verlengen", "when extending")
+            ),
+            **formkit.forbid_when(
+                data, not extend, ["new_due_date"], ("als u niet verlengt", "unless extending")
+            ),
+        }
+        if errors:
+            raise ValidationError(errors)
+
+
+class BundleProposalForm(StrictForm):
+    """The secretariat bundles the report into a plain-language proposal for the agenda."""
+
+    title = Text(
+        required=True,
+        max_length=200,
+        metadata=meta("Titel", "Title", "Korte titel van het voorstel.", "Short title."),
+    )
+    summary = Text(
+        required=True,
+        max_length=4000,
+        metadata=meta(
+            "Samenvattende nota",
+            "Summary note",
+            "De resultaten van de werkgroep in heldere taal.",
+            "The working group's results in plain language.",
+        ),
+    )
+    question = Text(
+        required=True,
+        max_length=4000,
+        metadata=meta(
+            "Voorstel tot besluit",
+            "Proposed decision",
+            "Wat wordt het Stuurorgaan gevraagd te beslissen?",
+            "What the committee is asked to decide.",
+        ),
+    )
+    impact = Text(
+        required=True,
+        max_length=4000,
+        metadata=meta(
+            "Impact",
+            "Impact",
+            "Gevolgen voor overheidsinstanties, burgers en budget.",
+            "Consequences for entities, citizens and budget.",
+        ),
+    )
+    affected_entities = formkit.identifiers(
+        meta(
+            "Betrokken overheidsinstanties",
+            "Affected entities",
+            "De overheidsinstanties die het voorstel raakt.",
+            "The government entities the proposal affects.",
+        ),
+        min_items=0,
+        max_items=50,
+        load_default=list,
+    )
+
+
+FORMS: dict[str, type[Schema]] = {
+    "wga_start": MandateStartForm,
+    "approve_mandate": ApproveMandateForm,
+    "revise_mandate": ReviseMandateForm,
+    "accept_mandate": AcceptMandateForm,
+    "status_update": StatusUpdateForm,
+    "submit_report": SubmitReportForm,
+    "handle_late_report": LateReportForm,
+    "bundle_proposal": BundleProposalForm,
+}
+"""Schema per BPMN element id of `working_group_assignment`."""

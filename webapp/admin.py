@@ -1,0 +1,229 @@
+"""*Beheer* (admins only): process versions and deploys, incidents (retry), suspend and resume,
+users and roles, the audit-trail check."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from engine import Actor, DeployError, EngineError, NotFound
+from webapp import sessions
+from webapp.identity import current_actor, engine, login_required, safe_next, state
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+MODEL_SUFFIXES = (".bpmn", ".dmn")
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        actor = current_actor()
+        if actor is None or not actor.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _me() -> Actor:
+    actor = current_actor()
+    assert actor is not None
+    return actor
+
+
+@bp.get("/")
+@admin_required
+def index() -> str:
+    eng = engine()
+    return render_template(
+        "admin/index.html",
+        incidents=len(eng.incidents()),
+        versions=len(eng.versions()),
+        users=len(eng.users()),
+    )
+
+
+# -- process versions --------------------------------------------------------------------------
+
+
+@bp.get("/processen")
+@admin_required
+def versions() -> str:
+    return render_template("admin/versions.html", versions=engine().versions(), report=None)
+
+
+@bp.post("/processen")
+@admin_required
+def deploy() -> Response | tuple[str, int]:
+    uploads = [f for f in request.files.getlist("modellen") if f.filename]
+    problems: list[str] = []
+    files: list[tuple[str, bytes]] = []
+    for upload in uploads:
+        name = (upload.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+        if not name.lower().endswith(MODEL_SUFFIXES):
+            problems.append(_("%(name)s: alleen .bpmn- en .dmn-bestanden.", name=name))
+            continue
+        files.append((name, upload.read()))
+    if not uploads:
+        problems.append(_("Kies een of meer .bpmn- of .dmn-bestanden."))
+    report: dict[str, Any] | None = None
+    if not problems:
+        try:
+            result = engine().deploy_files(files, actor=_me().user_id)
+        except DeployError as error:
+            report = {
+                "file": error.file,
+                "line": error.line,
+                "element": error.element,
+                "detail": error.detail,
+            }
+        else:
+            for item in result:
+                if item.created:
+                    flash(
+                        _(
+                            "%(process)s: versie %(version)s geïnstalleerd.",
+                            process=item.process_id,
+                            version=item.version,
+                        ),
+                        "success",
+                    )
+                else:
+                    flash(
+                        _(
+                            "%(process)s: ongewijzigd (versie %(version)s).",
+                            process=item.process_id,
+                            version=item.version,
+                        ),
+                        "info",
+                    )
+            return redirect(url_for("admin.versions"))
+    page = render_template(
+        "admin/versions.html", versions=engine().versions(), report=report, problems=problems
+    )
+    return page, 422
+
+
+# -- incidents and case state ------------------------------------------------------------------
+
+
+@bp.get("/incidenten")
+@admin_required
+def incidents() -> str:
+    show_all = request.args.get("alle") == "1"
+    return render_template(
+        "admin/incidents.html",
+        incidents=engine().incidents(open_only=not show_all),
+        show_all=show_all,
+    )
+
+
+_CASE_ACTIONS = ("opnieuw", "opschorten", "hervatten")
+
+
+@bp.post("/dossiers/<int:case_id>/<action>")
+@admin_required
+def case_action(case_id: int, action: str) -> Response:
+    if action not in _CASE_ACTIONS:
+        abort(404)
+    eng = engine()
+    reason = request.form.get("reden", "").strip()[:500] or None
+    try:
+        if action == "opnieuw":
+            eng.retry(case_id, _me())
+            flash(_("Het dossier is opnieuw geprobeerd."), "success")
+        elif action == "opschorten":
+            eng.suspend(case_id, _me(), reason)
+            flash(_("Het dossier is opgeschort."), "success")
+        else:
+            eng.resume(case_id, _me(), reason)
+            flash(_("Het dossier is hervat."), "success")
+    except NotFound:
+        abort(404)
+    except EngineError as error:
+        flash(_("Dat lukte niet: %(reason)s", reason=error.message), "error")
+    return redirect(safe_next(request.form.get("terug")) or url_for("cases.show", case_id=case_id))
+
+
+# -- users and roles ---------------------------------------------------------------------------
+
+
+@bp.get("/gebruikers")
+@admin_required
+def users() -> str:
+    return render_template("admin/users.html", users=engine().users())
+
+
+@bp.post("/gebruikers")
+@admin_required
+def create_user() -> Response:
+    eng = engine()
+    user_id = request.form.get("id", "").strip()
+    name = request.form.get("naam", "").strip()
+    if not user_id or len(user_id) > 100 or not name:
+        flash(_("Geef een gebruikersnaam (tot 100 tekens) en een naam."), "error")
+        return redirect(url_for("admin.users"))
+    language = request.form.get("taal") if request.form.get("taal") in ("nl", "en") else "nl"
+    created = eng.ensure_user(
+        user_id,
+        name[:200],
+        email=request.form.get("email") or None,
+        language=language,
+        actor=_me().user_id,
+    )
+    password = request.form.get("wachtwoord", "")
+    if password:
+        if state().accounts.password_problem(password):
+            flash(_("Kies een wachtwoord van minstens 12 tekens."), "error")
+        else:
+            state().accounts.set_password(user_id, password)
+    flash(_("Gebruiker aangemaakt.") if created else _("Die gebruiker bestond al."), "info")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/gebruikers/<user_id>/<action>")
+@admin_required
+def user_action(user_id: str, action: str) -> Response:
+    eng = engine()
+    role = request.form.get("rol", "").strip()[:100]
+    scope = request.form.get("bereik", "").strip()[:100] or None
+    try:
+        if action == "rol" and role:
+            eng.grant(user_id, role, scope, _me())
+        elif action == "rol-intrekken" and role:
+            eng.revoke(user_id, role, scope, _me())
+        elif action in ("activeren", "deactiveren"):
+            eng.set_user_active(user_id, action == "activeren", _me())
+            if action == "deactiveren":
+                sessions.end_all(eng, user_id)
+        elif action == "wachtwoord":
+            password = request.form.get("wachtwoord", "")
+            if state().accounts.password_problem(password):
+                flash(_("Kies een wachtwoord van minstens 12 tekens."), "error")
+                return redirect(url_for("admin.users"))
+            state().accounts.set_password(user_id, password)
+        else:
+            abort(404)
+    except NotFound:
+        abort(404)
+    except EngineError as error:
+        flash(_("Dat lukte niet: %(reason)s", reason=error.message), "error")
+        return redirect(url_for("admin.users"))
+    flash(_("Opgeslagen."), "success")
+    return redirect(url_for("admin.users"))
+
+
+# -- audit -------------------------------------------------------------------------------------
+
+
+@bp.route("/audit", methods=["GET", "POST"])
+@admin_required
+def audit() -> str:
+    result = engine().verify_audit() if request.method == "POST" else None
+    return render_template("admin/audit.html", result=result)

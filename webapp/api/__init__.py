@@ -1,0 +1,111 @@
+"""The REST API under /api/v1 (flask-smorest): OpenAPI 3 at /api/v1/openapi.json, browsable
+docs at /api/v1/docs (Swagger UI served from this server, no CDN).
+
+Clients authenticate with `Authorization: Bearer <token>` (tokens from *Mijn account*); the
+rights are those of the pages. Every error is `application/problem+json` with a stable `code`,
+and every operation documents the errors it can answer.
+"""
+
+from __future__ import annotations
+
+import http
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+
+from engine import Actor
+from webapp.api.schemas import ProblemSchema
+from webapp.errors import PROBLEM_JSON, ApiError, handle_http
+from webapp.identity import current_actor
+
+ERROR_RESPONSES: dict[int, tuple[str, str]] = {
+    401: ("Unauthenticated", "UNAUTHENTICATED: no valid bearer token."),
+    403: ("Forbidden", "FORBIDDEN: your roles do not allow this."),
+    404: ("NotFound", "NOT_FOUND: it does not exist, or you may not see it (the same answer)."),
+    409: (
+        "Conflict",
+        "TASK_CONFLICT (someone else claimed or completed it first), "
+        "TASK_NOT_ACTIVE (no longer ready) or CASE_STATE (the case is suspended).",
+    ),
+    413: ("PayloadTooLarge", "PAYLOAD_TOO_LARGE: the body is larger than allowed."),
+    422: ("ValidationFailed", "VALIDATION_FAILED: every bad field is listed in `errors`."),
+    429: ("RateLimited", "RATE_LIMITED: too many requests; see Retry-After."),
+}
+
+
+class StuurboordApi(Api):
+    """flask-smorest's Api with problem+json errors."""
+
+    ERROR_SCHEMA = ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            if status >= 400:
+                self.spec.components.response(
+                    status.name,
+                    {
+                        "description": status.phrase,
+                        "content": {PROBLEM_JSON: {"schema": ProblemSchema}},
+                    },
+                    lazy=True,
+                )
+        for _status, (name, description) in ERROR_RESPONSES.items():
+            self.spec.components.response(
+                name,
+                {"description": description, "content": {PROBLEM_JSON: {"schema": ProblemSchema}}},
+            )
+
+    def handle_http_exception(self, error: Any) -> Any:
+        return handle_http(error)
+
+
+def documents(blp: Any, *statuses: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Document the error answers of an operation (401 always)."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        for status in sorted({401, *statuses}, reverse=True):
+            view = blp.alt_response(status, response=ERROR_RESPONSES[status][0])(view)
+        return view
+
+    return decorate
+
+
+def require_actor() -> Actor:
+    """The API client's user, or 401."""
+    actor = current_actor()
+    if actor is None:
+        raise ApiError(
+            401,
+            "UNAUTHENTICATED",
+            "Send Authorization: Bearer <token>.",
+            headers={"WWW-Authenticate": 'Bearer realm="stuurboord"'},
+        )
+    return actor
+
+
+def authenticate() -> None:
+    """before_request of every API blueprint: 401 without a valid token."""
+    require_actor()
+
+
+def init_api(app: Flask) -> StuurboordApi:
+    from webapp.api import cases, docs, notifications, tasks
+    from webapp.security import csrf
+
+    api = StuurboordApi(
+        app,
+        spec_kwargs={
+            "info": {"description": "Cases, tasks and notifications of Stuurboord."},
+            "servers": [{"url": "/"}],
+            "security": [{"bearerAuth": []}],
+        },
+    )
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    for blueprint in (cases.blp, tasks.blp, notifications.blp):
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
+    app.register_blueprint(docs.bp)
+    return api

@@ -1,0 +1,117 @@
+"""The application factory: `create_app(engine, config)`.
+
+Settings come from STUURBOORD_* environment variables (webapp/config.py); `config` overrides
+them (tests pass {"TESTING": True, ...}). Without an engine, one is built as the command line
+builds it (STUURBOORD_DATABASE_URL etc.).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+
+from engine import Engine
+from webapp import errors, i18n, identity, security
+from webapp.accounts import Accounts
+from webapp.config import secret_key, settings_from_env
+from webapp.identity import WebState
+
+
+def _instance_path() -> Path:
+    return Path(os.environ.get("STUURBOORD_INSTANCE_PATH", Path.cwd() / "instance")).resolve()
+
+
+def _configure(app: Flask, config: dict[str, Any] | None) -> None:
+    app.config.update(settings_from_env())
+    app.config.update(config or {})
+    if app.config.get("TESTING"):
+        app.config["STUURBOORD_MODE"] = "testing"
+    app.config["SECRET_KEY"] = secret_key(app.config, Path(app.instance_path))
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["STUURBOORD_MODE"] == "production"
+    secure = bool(app.config["SESSION_COOKIE_SECURE"])
+    app.config.update(
+        SESSION_COOKIE_NAME="__Host-stuurboord" if secure else "stuurboord",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_PATH="/",
+        API_TITLE="Stuurboord API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        JSON_SORT_KEYS=False,
+    )
+
+
+def _context() -> dict[str, Any]:
+    from webapp.wording import role_label, status_label
+
+    actor = g.get("actor")
+    unread = 0
+    if actor is not None:
+        unread = identity.engine().unread_count(actor.user_id)
+    return {
+        "actor": actor,
+        "unread_count": unread,
+        "is_admin": bool(actor and actor.is_admin),
+        "role_label": role_label,
+        "status_label": status_label,
+        "display_name": display_name,
+    }
+
+
+def display_name(user_id: str | None) -> str:
+    """A user's name for pages (cached per request); ids of system actors as they are."""
+    if not user_id:
+        return ""
+    names = g.get("_names")
+    if names is None:
+        names = {u.id: u.display_name for u in identity.engine().users()}
+        g._names = names
+    return str(names.get(user_id, user_id))
+
+
+def create_app(engine: Engine | None = None, config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(_instance_path()), instance_relative_config=False)
+    _configure(app, config)
+    if engine is None:
+        from engine.cli import build_engine
+
+        engine = build_engine()
+    app.extensions["stuurboord"] = WebState(engine, Accounts(engine, app.config))
+    i18n.init_app(app)
+    security.init_app(app)
+    identity.init_app(app)
+    app.context_processor(_context)
+    app.jinja_env.globals["display_name"] = display_name
+
+    from webapp import account, admin, auth, cases, inbox, notifications, oidc, tasks
+    from webapp.api import init_api
+
+    for blueprint in (
+        auth.bp,
+        oidc.bp,
+        inbox.bp,
+        tasks.bp,
+        cases.bp,
+        notifications.bp,
+        account.bp,
+        admin.bp,
+    ):
+        app.register_blueprint(blueprint)
+    init_api(app)
+    errors.init_app(app)
+
+    from webapp.commands import register_commands
+
+    register_commands(app)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,136 @@
+"""*Mijn taken*: what needs me, by role, with due dates; overdue first. Sort and filter by
+query parameters (so the page works without JavaScript); claim one or several at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from werkzeug.wrappers import Response
+
+from engine import Actor, EngineError, NotFound
+from engine.queries import CaseInfo, TaskInfo
+from webapp import rights
+from webapp.identity import current_actor, engine, login_required
+
+bp = Blueprint("inbox", __name__)
+
+SORTS = ("vervaldatum", "dossier", "taak", "aangemaakt")
+
+
+@dataclass(frozen=True)
+class Row:
+    task: TaskInfo
+    case: CaseInfo
+    on_behalf_of: str | None
+    overdue: bool
+
+
+def _sort_key(sort: str, now: datetime) -> Callable[[Row], tuple[Any, ...]]:
+    def key(row: Row) -> tuple[Any, ...]:
+        task = row.task
+        if sort == "dossier":
+            return (row.case.title or "", row.case.id, task.created_at)
+        if sort == "taak":
+            return ((task.name or task.element_id).lower(), task.created_at)
+        if sort == "aangemaakt":
+            return (task.created_at,)
+        due = task.due_at or datetime.max.replace(tzinfo=now.tzinfo)
+        return (not row.overdue, due, task.created_at)
+
+    return key
+
+
+def rows_for(
+    actor: Actor, role: str | None, search: str, claimed: str, sort: str, descending: bool
+) -> list[Row]:
+    eng = engine()
+    now = eng.clock.now()
+    cases: dict[int, CaseInfo] = {}
+    rows = []
+    for task, on_behalf_of in rights.my_tasks(eng, actor, role):
+        if claimed == "mij" and task.claimed_by != actor.user_id:
+            continue
+        if claimed == "vrij" and task.claimed_by is not None:
+            continue
+        case = cases.get(task.case_id) or eng.case(task.case_id)
+        cases[case.id] = case
+        text = f"{task.name or task.element_id} {case.title or ''} {case.id}".lower()
+        if search and search.lower() not in text:
+            continue
+        overdue = task.due_at is not None and task.due_at < now
+        rows.append(Row(task, case, on_behalf_of, overdue))
+    rows.sort(key=_sort_key(sort, now), reverse=descending)
+    return rows
+
+
+@bp.get("/")
+@login_required
+def home() -> Response:
+    return redirect(url_for("inbox.index"))
+
+
+@bp.get("/taken")
+@login_required
+def index() -> str:
+    actor = current_actor()
+    assert actor is not None
+    role = request.args.get("rol") or None
+    search = request.args.get("zoek", "")[:100]
+    claimed = request.args.get("opgenomen", "alle")
+    sort = request.args.get("sorteer", "vervaldatum")
+    sort = sort if sort in SORTS else "vervaldatum"
+    descending = request.args.get("richting") == "af"
+    rows = rows_for(actor, role, search, claimed, sort, descending)
+    roles = sorted({r for r, _scope in actor.grants})
+    return render_template(
+        "inbox.html",
+        rows=rows,
+        roles=roles,
+        role=role,
+        search=search,
+        claimed=claimed,
+        sort=sort,
+        descending=descending,
+        sorts=SORTS,
+    )
+
+
+def claim_one(actor: Actor, task_id: str) -> TaskInfo:
+    eng = engine()
+    task = rights.visible_task(eng, actor, task_id)
+    return eng.claim(task.id, rights.actor_for_task(eng, actor, task))
+
+
+@bp.post("/taken/opnemen")
+@login_required
+def claim_many() -> Response:
+    actor = current_actor()
+    assert actor is not None
+    ids = request.form.getlist("taak")[:200]
+    done, failed = 0, 0
+    for task_id in ids:
+        try:
+            claim_one(actor, task_id)
+            done += 1
+        except (EngineError, NotFound):
+            failed += 1
+    if done:
+        flash(ngettext("%(num)s taak opgenomen.", "%(num)s taken opgenomen.", done), "success")
+    if failed:
+        flash(
+            ngettext(
+                "%(num)s taak kon niet opgenomen worden (al opgenomen of afgerond).",
+                "%(num)s taken konden niet opgenomen worden (al opgenomen of afgerond).",
+                failed,
+            ),
+            "warning",
+        )
+    if not ids:
+        flash(_("Kies eerst een of meer taken."), "warning")
+    return redirect(url_for("inbox.index"))

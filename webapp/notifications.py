@@ -1,0 +1,35 @@
+"""The bell: in-app notifications (list, mark read). The unread count is in every page's
+header (webapp/app.py's context)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from webapp.identity import current_actor, engine, login_required
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.get("/meldingen")
+@login_required
+def index() -> str:
+    actor = current_actor()
+    assert actor is not None
+    unread_only = request.args.get("ongelezen") == "1"
+    items = engine().notifications(actor.user_id, unread_only=unread_only, limit=100)
+    return render_template("notifications.html", items=items, unread_only=unread_only)
+
+
+@bp.post("/meldingen/gelezen")
+@login_required
+def mark_read() -> Response:
+    actor = current_actor()
+    assert actor is not None
+    raw = request.form.getlist("melding")
+    ids = [int(v) for v in raw if v.isdigit()][:500] if raw else None
+    count = engine().mark_read(actor.user_id, ids)
+    if count:
+        flash(_("Gemarkeerd als gelezen."), "success")
+    return redirect(url_for("notifications.index"))
