@@ -12,12 +12,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The English catalogue of the web app (Dutch is the source language).
+MO := webapp/translations/en/LC_MESSAGES/messages.mo
+$(MO): webapp/translations/en/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel --quiet compile -d webapp/translations
 
-run: $(STAMP)
+setup: $(STAMP) $(MO)
+
+run: $(STAMP) $(MO)
 	$(BIN)/stuurboord run
 
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2
 

@@ -6,6 +6,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,25 @@ from engine.settings import Settings
 BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
 
 
+@dataclass
+class Application:
+    """What the application on top of the engine plugs in: its registry and its tables.
+
+    The engine's CLI knows no application; the composition root (webapp.cli) configures it.
+    """
+
+    build_registry: Callable[[], Registry] = Registry
+    migrations: list[Path] = field(default_factory=list)
+
+
+APPLICATION = Application()
+
+
+def configure(build_registry: Callable[[], Registry], migrations: list[Path]) -> None:
+    APPLICATION.build_registry = build_registry
+    APPLICATION.migrations = list(migrations)
+
+
 def build_engine() -> Engine:
     settings = Settings.from_env()
     db = Database(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
@@ -31,19 +51,11 @@ def build_engine() -> Engine:
 
 
 def _registry() -> Registry:
-    try:
-        from processes import build_registry
-    except ImportError:
-        return Registry()
-    return build_registry()
+    return APPLICATION.build_registry()
 
 
 def _migrations() -> list[Path]:
-    try:
-        from processes import MIGRATIONS
-    except ImportError:
-        return []
-    return [MIGRATIONS]
+    return APPLICATION.migrations
 
 
 def _fail(message: str) -> None:
@@ -257,19 +269,3 @@ def audit_verify() -> None:
     click.echo(result.describe())
     if not result.ok:
         sys.exit(1)
-
-
-@main.command()
-@clean_errors
-def run() -> None:
-    """Set up the embedded database, deploy bpmn/ and report what was done."""
-    engine = build_engine()
-    revision = migrate.upgrade(engine.db, _migrations())
-    click.echo(f"database {engine.db.url} at revision {revision}")
-    models = sorted(BPMN_DIR.glob("*.bpmn")) + sorted(BPMN_DIR.glob("*.dmn"))
-    if not models:
-        click.echo(f"no models in {BPMN_DIR}")
-        return
-    for item in engine.deploy(models):
-        state = "new version" if item.created else "unchanged"
-        click.echo(f"deployed {item.process_id}: version {item.version} ({state})")

@@ -19,12 +19,14 @@ from sqlalchemy import text
 
 from engine import Database, Engine, ManualClock, Registry
 from engine.migrate import upgrade
-from processes import MIGRATIONS
+from processes import MIGRATIONS as PROCESS_MIGRATIONS
 from tests.smtp import inbox  # noqa: F401  (fixture shared by the mail tests)
+from webapp import MIGRATIONS as WEB_MIGRATIONS
 
 PG_URL = os.environ.get("STUURBOORD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 BPMN = Path(__file__).parent / "bpmn"
+MIGRATIONS = [PROCESS_MIGRATIONS, WEB_MIGRATIONS]  # the engine's own are always included
 
 
 def _worker() -> str:
@@ -35,7 +37,7 @@ def _worker() -> str:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     db = Database(f"sqlite:///{path}")
-    upgrade(db, [MIGRATIONS])
+    upgrade(db, MIGRATIONS)
     db.dispose()
     return path
 
@@ -48,7 +50,7 @@ def postgres_url() -> Iterator[str]:
     admin.execute(f"CREATE DATABASE {name}")
     url = PG_URL.rsplit("/", 1)[0] + "/" + name
     db = Database(url)
-    upgrade(db, [MIGRATIONS])
+    upgrade(db, MIGRATIONS)
     db.dispose()
     yield url
     admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from engine import Database
-from engine.cli import main
 from tests import modelkit as m
 from tests.conftest import BPMN
+from webapp.cli import main
 
 
 @pytest.fixture
@@ -120,7 +120,20 @@ def test_audit_verify_fails_on_tampering(cli, db: Database) -> None:
     assert "audit trail broken at sequence 2" in result.output
 
 
-def test_run_sets_up_the_database_and_deploys_bpmn_folder(cli) -> None:
-    out = cli("run").output
-    assert "at revision" in out
-    assert "deployed" in out or "no models in" in out
+def test_run_serves_the_web_app_with_the_scheduler(cli, monkeypatch) -> None:
+    import webapp.serve
+
+    calls = []
+    monkeypatch.setattr(webapp.serve, "serve", lambda host, port: calls.append((host, port)))
+    cli("run", "--port", "9123")
+    assert calls == [("127.0.0.1", 9123)]
+
+
+def test_demo_loads_users_with_a_demo_password(cli, db: Database) -> None:
+    out = cli("demo").output
+    assert "demo password for every account" in out
+    from engine import Engine
+
+    users = Engine(db).users()
+    assert len(users) >= 5
+    assert any(("secretariat", None) in u.grants for u in users)

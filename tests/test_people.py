@@ -46,8 +46,9 @@ def test_deputy_acts_for_the_principal_and_the_audit_says_so(review: Engine, clo
     with pytest.raises(ValidationFailed, match="own deputy"):
         review.set_deputy("carla", "carla", clock.now(), clock.now() + timedelta(days=1), carla)
     with pytest.raises(Forbidden):
-        review.set_deputy("carla", "dirk", clock.now(), clock.now() + timedelta(days=1),
-                          review.actor("dirk"))
+        review.set_deputy(
+            "carla", "dirk", clock.now(), clock.now() + timedelta(days=1), review.actor("dirk")
+        )
     review.set_deputy("carla", "dirk", clock.now(), clock.now() + timedelta(days=7), carla)
     assert review.principals_of("dirk") == ["carla"]
     dirk_for_carla = review.acting_for("dirk", "carla")

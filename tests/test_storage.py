@@ -12,12 +12,12 @@ from sqlalchemy.exc import OperationalError
 from engine import Database
 from engine.migrate import current_revisions, pending
 from engine.settings import Settings
-from processes import MIGRATIONS
+from tests.conftest import MIGRATIONS
 
 
 def test_schema_is_at_head(db: Database) -> None:
     assert current_revisions(db)
-    assert pending(db, [MIGRATIONS]) == []
+    assert pending(db, MIGRATIONS) == []
 
 
 def test_sqlite_connection_settings(tmp_path) -> None:

@@ -18,6 +18,7 @@ from flask import Flask
 
 from engine import Engine, migrate
 from engine.cli import BPMN_DIR, build_engine
+from processes import MIGRATIONS as PROCESS_MIGRATIONS
 from webapp import MIGRATIONS as WEB_MIGRATIONS
 from webapp.app import create_app
 from webapp.demo import DEMO_PASSWORD, give_demo_passwords, load_demo_data
@@ -28,14 +29,11 @@ log = logging.getLogger(__name__)
 
 
 def _migrations() -> list[Any]:
-    try:
-        from processes import MIGRATIONS
-    except ImportError:
-        return [WEB_MIGRATIONS]
-    return [MIGRATIONS, WEB_MIGRATIONS]
+    return [PROCESS_MIGRATIONS, WEB_MIGRATIONS]
 
 
-def _deploy(engine: Any) -> None:
+def deploy_models(engine: Any) -> None:
+    """Deploy every model in bpmn/ (unchanged ones are a no-op) and say what happened."""
     models = sorted(BPMN_DIR.glob("*.bpmn")) + sorted(BPMN_DIR.glob("*.dmn"))
     if not models:
         click.echo(f"no models in {BPMN_DIR}")
@@ -51,7 +49,7 @@ def prepare(engine: Engine, app: Flask) -> list[tuple[str, str, list[str]]]:
     new = not migrate.current_revisions(engine.db)
     revision = migrate.upgrade(engine.db, _migrations())
     click.echo(f"database {engine.db.url} at revision {revision}")
-    _deploy(engine)
+    deploy_models(engine)
     compile_catalogs()
     if not (new and app.config["STUURBOORD_MODE"] == "demo"):
         return []
