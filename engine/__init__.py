@@ -20,6 +20,7 @@ from engine.errors import (
     ValidationFailed,
 )
 from engine.facade import Engine
+from engine.queries import AuditInfo, CaseInfo, DiagramState, IncidentInfo, TaskInfo, VersionInfo
 from engine.registry import Registry
 from engine.service_call import ServiceCall
 
@@ -27,14 +28,18 @@ __all__ = [
     "SCHEDULER_ACTOR",
     "SYSTEM_ACTOR",
     "Actor",
+    "AuditInfo",
+    "CaseInfo",
     "CaseStateError",
     "Clock",
     "Database",
     "DeployError",
+    "DiagramState",
     "Engine",
     "EngineError",
     "Forbidden",
     "Hooks",
+    "IncidentInfo",
     "ManualClock",
     "MessageNotExpected",
     "NotFound",
@@ -42,7 +47,9 @@ __all__ = [
     "ServiceCall",
     "SystemClock",
     "TaskConflict",
+    "TaskInfo",
     "TaskNotActive",
     "UnknownProcess",
     "ValidationFailed",
+    "VersionInfo",
 ]

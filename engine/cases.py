@@ -136,6 +136,12 @@ class CaseService:
         self._committed(current)
         return info
 
+    def start_event_id(self, process_id: str) -> str | None:
+        with self.db.snapshot() as connection:
+            version = self._latest(connection, process_id)
+        start_event = runtime.start_event(self._specs(version.id)[0])
+        return start_event.bpmn_id if start_event is not None else None
+
     def _start_in(
         self,
         session: Session,

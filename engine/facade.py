@@ -69,6 +69,10 @@ class Engine:
             audit.flush()
         return result
 
+    def start_event_id(self, process_id: str) -> str | None:
+        """The id of the latest version's single none start event (its start form's key)."""
+        return self._cases.start_event_id(process_id)
+
     def versions(self, process_id: str | None = None) -> list[VersionInfo]:
         with self.db.read() as session:
             return queries.versions(session, process_id)

@@ -65,6 +65,19 @@ class ServiceCall:
         )
         self.deferred.append(key)
 
+    def role_holders(self, role: str, scope: str | None = None) -> list[str]:
+        """Active users holding `role` unscoped or for `scope`, sorted."""
+        from engine.recipients import holders
+
+        return holders(self.session, role, scope)
+
+    def notify(self, user_id: str, template: str, params: dict[str, Any], *, event: str) -> int:
+        """Queue a notification in this step's transaction (at most once per event and user)."""
+        from engine.notifications import enqueue
+
+        return enqueue(self.session, self.clock, event_key=event, user_id=user_id,
+                       template=template, params=params, case_id=self.case_id)  # fmt: skip
+
     def record(
         self, action: str, *, changes: dict[str, Any] | None = None, reason: str | None = None
     ) -> None:

@@ -11,13 +11,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from engine import ServiceCall
-from engine.notifications import enqueue
-from engine.recipients import holders
 
 
 def role_holders(call: ServiceCall, role: str, scope: str | None = None) -> list[str]:
     """Active users holding `role` (unscoped, or for `scope`), sorted."""
-    return holders(call.session, role, scope)
+    return call.role_holders(role, scope)
 
 
 def notify(
@@ -31,14 +29,6 @@ def notify(
     """Queue `template` for each user (once per step and event); returns who was notified."""
     notified = []
     for user_id in dict.fromkeys(users):
-        enqueue(
-            call.session,
-            call.clock,
-            event_key=f"case:{call.case_id}:{call.task_id}:{event}",
-            user_id=user_id,
-            template=template,
-            params=params,
-            case_id=call.case_id,
-        )
+        call.notify(user_id, template, params, event=f"case:{call.case_id}:{call.task_id}:{event}")
         notified.append(user_id)
     return notified
