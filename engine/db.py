@@ -9,13 +9,16 @@ transactions begin DEFERRED.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from engine.work import listen_on_commit
 
 _BEGIN_OPTION = "stuurboord_begin"
 
@@ -48,6 +51,8 @@ class Database:
         self._write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
         self._read_engine = self.engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
+        self.work_listeners: list[Callable[[datetime], None]] = []
+        listen_on_commit(self._write_sessions, self.work_listeners)
         self._read_sessions = sessionmaker(self._read_engine, expire_on_commit=False)
 
     @property

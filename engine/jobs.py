@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.models import ScheduledJob, SchedulerLease
 from engine.sqlutil import insert_ignoring_duplicates
+from engine.work import announce_work
 
 TIMER, REMINDER, ESCALATION, MESSAGE, START = "timer", "reminder", "escalation", "message", "start"
 OPEN = ("pending", "claimed")
@@ -70,7 +71,10 @@ def job_row(
 
 
 def add(session: Session, rows: list[dict[str, Any]]) -> int:
-    return insert_ignoring_duplicates(session, ScheduledJob.__table__, rows)
+    inserted = insert_ignoring_duplicates(session, ScheduledJob.__table__, rows)
+    if inserted:
+        announce_work(session, min(row["due_at"] for row in rows))
+    return inserted
 
 
 def sync_timers(

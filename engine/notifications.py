@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.models import Notification, UserAccount
+from engine.work import announce_work
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,8 @@ def enqueue(
         inserted += _insert_once(
             session, _row(key, user_id, channel, case_id, template, params, now)
         )
+    if inserted:
+        announce_work(session, now)
     return inserted
 
 

@@ -59,7 +59,10 @@ class Scheduler:
         self.lease = lease
         self.batch = batch
         self.fence: jobs.Fence | None = None
-        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self.listening = threading.Event()
+        self._plan_lock = threading.Lock()
+        self._planned: datetime | None = None
         self._apscheduler: object | None = None
 
     # -- leadership -------------------------------------------------------------------------
@@ -187,6 +190,13 @@ class Scheduler:
         scheduler = BackgroundScheduler() if background else BlockingScheduler()
         self._apscheduler = scheduler
         self._idle_check = idle_check
+        self._planned = datetime.now().astimezone()
+        self.engine.db.work_listeners.append(self.wake_if_earlier)
+        if self.engine.db.is_postgresql:
+            self._listen_thread = threading.Thread(
+                target=self._listen, name="stuurboord-work-listener", daemon=True
+            )
+            self._listen_thread.start()
         scheduler.add_job(self._tick, "date", run_date=datetime.now().astimezone(), id="due",
                           misfire_grace_time=None, coalesce=True)  # fmt: skip
         scheduler.add_job(self.lead, "interval", seconds=max(1, self.lease.total_seconds() / 3),
@@ -196,9 +206,48 @@ class Scheduler:
 
     def wake(self) -> None:
         """New work may be due earlier than planned: run now."""
+        self.wake_if_earlier(datetime.now().astimezone())
+
+    def wake_if_earlier(self, due: datetime) -> None:
+        """Re-arm the next run for `due` if that is earlier than planned (new work appeared)."""
+        scheduler = self._apscheduler
+        with self._plan_lock:
+            if scheduler is None or (self._planned is not None and due >= self._planned):
+                return
+            when = max(due, datetime.now().astimezone())
+            self._planned = when
+            scheduler.modify_job("due", next_run_time=when)  # type: ignore[attr-defined]
+
+    def stop(self) -> None:
+        """Stop serving: APScheduler, the work listener and the lease."""
+        self._stopping.set()
         scheduler = self._apscheduler
         if scheduler is not None:
-            scheduler.modify_job("due", next_run_time=datetime.now().astimezone())  # type: ignore[attr-defined]
+            scheduler.shutdown(wait=False)  # type: ignore[attr-defined]
+            self._apscheduler = None
+        if self.wake_if_earlier in self.engine.db.work_listeners:
+            self.engine.db.work_listeners.remove(self.wake_if_earlier)
+        self.resign()
+
+    def _listen(self) -> None:
+        """PostgreSQL: hear NOTIFYs from other processes that committed new work."""
+        import psycopg
+
+        from engine.work import CHANNEL
+
+        url = self.engine.db.engine.url.set(drivername="postgresql")
+        while not self._stopping.is_set():
+            try:
+                with psycopg.connect(url.render_as_string(hide_password=False),
+                                     autocommit=True) as connection:  # fmt: skip
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    self.listening.set()
+                    while not self._stopping.is_set():
+                        for note in connection.notifies(timeout=1.0):
+                            self.wake_if_earlier(datetime.fromisoformat(note.payload))
+            except Exception:
+                log.warning("work listener lost its connection; reconnecting", exc_info=True)
+                self._stopping.wait(5)
 
     def _tick(self) -> None:
         try:
@@ -210,6 +259,8 @@ class Scheduler:
         limit = now + self._idle_check  # also re-check leadership and other processes' work
         when = limit if next_at is None else max(now, min(next_at, limit))
         scheduler = self._apscheduler
+        with self._plan_lock:
+            self._planned = when
         if scheduler is not None:
             scheduler.add_job(self._tick, "date", run_date=when, id="due", replace_existing=True,  # type: ignore[attr-defined]
                               misfire_grace_time=None, coalesce=True)  # fmt: skip

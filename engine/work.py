@@ -1,0 +1,46 @@
+"""Telling the scheduler that new work is due earlier than it planned to wake.
+
+A transaction that adds a scheduled job or a notification calls `announce_work(session, due)`.
+On commit, listeners in this process hear the earliest due time (the embedded web app and
+scheduler share a process); on PostgreSQL a `NOTIFY stuurboord_work` is sent in the same
+transaction, so a scheduler in another process hears it too, only once the work is committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+CHANNEL = "stuurboord_work"
+_KEY = "stuurboord_new_work"
+_NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', :due)")
+
+Listener = Callable[[datetime], None]
+
+
+def announce_work(session: Session, due: datetime) -> None:
+    earliest = session.info.get(_KEY)
+    if earliest is not None and earliest <= due:
+        return
+    session.info[_KEY] = due
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_NOTIFY, {"due": due.isoformat()})
+
+
+def listen_on_commit(sessions: object, listeners: list[Listener]) -> None:
+    """Call every listener with the earliest new due time after a write session commits."""
+
+    @event.listens_for(sessions, "after_commit")
+    def _after_commit(session: Session) -> None:
+        due = session.info.pop(_KEY, None)
+        if due is None:
+            return
+        for listener in list(listeners):
+            listener(due)
+
+    @event.listens_for(sessions, "after_rollback")
+    def _after_rollback(session: Session) -> None:
+        session.info.pop(_KEY, None)
