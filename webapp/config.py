@@ -16,6 +16,9 @@
 | STUURBOORD_API_START_LIMIT | 30 | cases one API client may start per minute |
 | STUURBOORD_OIDC_ISSUER | (off) | OpenID Connect issuer; see webapp/oidc.py |
 | STUURBOORD_OIDC_CLIENT_ID / _SECRET | | the client registered at that issuer |
+| STUURBOORD_OIDC_SCOPES | openid email profile | scopes asked for (`openid` is always added) |
+| STUURBOORD_OIDC_USER_CLAIM | preferred_username | claim holding the user id (or `email`) |
+| STUURBOORD_OIDC_PROVIDER_NAME | (issuer's host name) | the button label: "Aanmelden met ACM/IDM" |
 """
 
 from __future__ import annotations
@@ -73,6 +76,9 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "OIDC_ISSUER": env.get("STUURBOORD_OIDC_ISSUER") or None,
         "OIDC_CLIENT_ID": env.get("STUURBOORD_OIDC_CLIENT_ID") or None,
         "OIDC_CLIENT_SECRET": env.get("STUURBOORD_OIDC_CLIENT_SECRET") or None,
+        "OIDC_SCOPES": env.get("STUURBOORD_OIDC_SCOPES") or "openid email profile",
+        "OIDC_USER_CLAIM": env.get("STUURBOORD_OIDC_USER_CLAIM") or "preferred_username",
+        "OIDC_PROVIDER_NAME": env.get("STUURBOORD_OIDC_PROVIDER_NAME") or None,
     }
 
 

@@ -214,5 +214,5 @@ def test_deeply_nested_json_is_a_bad_request_not_a_crash(app):
     assert response.mimetype == "application/problem+json"
 
 
-def test_oidc_is_an_extension_point_for_now(client):
-    assert client.get("/aanmelden/oidc").status_code == 501
+def test_oidc_routes_are_absent_unless_configured(client):
+    assert client.get("/aanmelden/oidc").status_code == 404
