@@ -89,7 +89,18 @@ def create_app(engine: Engine | None = None, config: dict[str, Any] | None = Non
     app.context_processor(_context)
     app.jinja_env.globals["display_name"] = display_name
 
-    from webapp import account, admin, auth, cases, inbox, notifications, oidc, tasks
+    from webapp import (
+        account,
+        admin,
+        auth,
+        cases,
+        compliance,
+        inbox,
+        meetings,
+        notifications,
+        oidc,
+        tasks,
+    )
     from webapp.api import init_api
 
     for blueprint in (
@@ -98,6 +109,8 @@ def create_app(engine: Engine | None = None, config: dict[str, Any] | None = Non
         inbox.bp,
         tasks.bp,
         cases.bp,
+        meetings.bp,
+        compliance.bp,
         notifications.bp,
         account.bp,
         admin.bp,

@@ -92,19 +92,29 @@ def authenticate() -> None:
 
 
 def init_api(app: Flask) -> StuurboordApi:
-    from webapp.api import cases, docs, notifications, tasks
+    from webapp.api import cases, docs, followup, meetings, notifications, tasks
     from webapp.security import csrf
 
     api = StuurboordApi(
         app,
         spec_kwargs={
-            "info": {"description": "Cases, tasks and notifications of Stuurboord."},
+            "info": {
+                "description": "Cases, tasks, notifications, meetings, decisions and "
+                "comply-or-explain obligations of Stuurboord."
+            },
             "servers": [{"url": "/"}],
             "security": [{"bearerAuth": []}],
         },
     )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blueprint in (cases.blp, tasks.blp, notifications.blp):
+    for blueprint in (
+        cases.blp,
+        tasks.blp,
+        notifications.blp,
+        meetings.blp,
+        followup.decisions_blp,
+        followup.obligations_blp,
+    ):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
