@@ -4,6 +4,7 @@ It knows nothing about the committee. Use the facade: `from engine import Engine
 """
 
 from engine.actors import SCHEDULER_ACTOR, SYSTEM_ACTOR, Actor
+from engine.audit import AuditRecorder
 from engine.cases import Hooks
 from engine.clock import Clock, ManualClock, SystemClock
 from engine.db import Database
@@ -29,6 +30,7 @@ __all__ = [
     "SYSTEM_ACTOR",
     "Actor",
     "AuditInfo",
+    "AuditRecorder",
     "CaseInfo",
     "CaseStateError",
     "Clock",

@@ -12,7 +12,8 @@ Errors are the classes in `engine.errors`; on any error nothing was stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,14 @@ class Engine:
     def start_event_id(self, process_id: str) -> str | None:
         """The id of the latest version's single none start event (its start form's key)."""
         return self._cases.start_event_id(process_id)
+
+    def version_source(self, process_id: str, version: int) -> str:
+        """The BPMN file (with its diagram) a process version was deployed from."""
+        with self.db.read() as session:
+            source = queries.version_source(session, process_id, version)
+        if source is None:
+            raise NotFound(f"process {process_id} has no version {version}")
+        return source
 
     def versions(self, process_id: str | None = None) -> list[VersionInfo]:
         with self.db.read() as session:
@@ -143,12 +152,18 @@ class Engine:
         with self.db.read() as session:
             return users.acting_for(session, deputy_id, principal_id, self.clock.now())
 
-    def _audited(self, change: Callable[[Session, AuditRecorder], Any]) -> Any:
+    @contextmanager
+    def recording(self) -> Iterator[tuple[Session, AuditRecorder]]:
+        """A write transaction for an application's own records (organisations, meetings...)
+        with an audit recorder: the changes and their audit rows commit together."""
         with self.db.write() as session:
             audit = AuditRecorder(session, self.clock)
-            result = change(session, audit)
+            yield session, audit
             audit.flush()
-        return result
+
+    def _audited(self, change: Callable[[Session, AuditRecorder], Any]) -> Any:
+        with self.recording() as (session, audit):
+            return change(session, audit)
 
     def actor(self, user_id: str) -> Actor:
         """The user with their current grants. Unknown or inactive users raise NotFound."""

@@ -262,3 +262,11 @@ def _case_info(row: Any) -> CaseInfo:
         started_at=row.started_at, updated_at=row.updated_at, ended_at=row.ended_at,
         data=dict(row.data or {}),
     )  # fmt: skip
+
+
+def version_source(session: Session, process_id: str, version: int) -> str | None:
+    return session.execute(
+        select(ProcessVersion.source_xml).where(
+            ProcessVersion.process_id == process_id, ProcessVersion.version == version
+        )
+    ).scalar_one_or_none()

@@ -118,6 +118,9 @@ def create_app(engine: Engine | None = None, config: dict[str, Any] | None = Non
         app.register_blueprint(blueprint)
     init_api(app)
     errors.init_app(app)
+    from webapp import diagram
+
+    diagram.init_app(app)
 
     from webapp.commands import register_commands
 

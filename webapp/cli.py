@@ -41,7 +41,9 @@ def demo() -> None:
     engine = build_engine()
     migrate.upgrade(engine.db, [PROCESS_MIGRATIONS, WEB_MIGRATIONS])
     deploy_models(engine)
-    load_demo_data(engine)
+    summary = load_demo_data(engine)
+    if not summary.loaded:
+        click.echo("the demo data was already there; nothing changed")
     app = create_app(engine, {"STUURBOORD_MODE": "demo"})
     with app.app_context():
         accounts = give_demo_passwords(engine, state().accounts)

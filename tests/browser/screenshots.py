@@ -1,0 +1,172 @@
+"""Screenshots of the main pages for the README, from the demo app.
+
+    .venv/bin/python tests/browser/screenshots.py [--out docs/screenshots]
+
+Builds the demo (as `stuurboord run` does on a new database: every model in bpmn/, the demo
+committee and its cases walked up to now, the demo password) in a temporary folder, serves it on
+127.0.0.1 and a free port, and saves 1280x800 PNGs of: *Mijn taken*, *Nieuw onderwerp*, a
+*Dossier* with its diagram, a meeting's agenda, the comply-or-explain register and *Beheer*.
+Uses Debian's chromium (/usr/bin/chromium); downloads nothing. Not a test (no `test_` name).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+import processes  # noqa: E402
+import webapp  # noqa: E402
+from engine import Database, Engine  # noqa: E402
+from engine.migrate import upgrade  # noqa: E402
+from engine.policy import load_policy  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ServerThread  # noqa: E402
+from webapp import diagram  # noqa: E402
+from webapp.app import create_app  # noqa: E402
+from webapp.demo import DEMO_PASSWORD, give_demo_passwords, load_demo_data  # noqa: E402
+from webapp.i18n import compile_catalogs  # noqa: E402
+from webapp.identity import state  # noqa: E402
+
+BPMN_DIR = ROOT / "bpmn"
+VIEWPORT = {"width": 1280, "height": 800}
+MAX_BYTES = 300 * 1024
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One screenshot: the file, who looks, and how to get the page ready."""
+
+    name: str
+    user: str
+    prepare: Callable[[Page, str], None]
+
+
+def build_demo(folder: Path) -> tuple[Engine, object]:
+    """The demo database in `folder` and the app on it."""
+    database = Database(f"sqlite:///{folder / 'stuurboord.db'}")
+    upgrade(database, [processes.MIGRATIONS, webapp.MIGRATIONS])
+    engine = Engine(database, processes.build_registry(), policy=load_policy(BPMN_DIR / "policy"))
+    engine.deploy([BPMN_DIR])
+    compile_catalogs()
+    load_demo_data(engine)
+    app = create_app(engine, {"STUURBOORD_MODE": "demo", "SECRET_KEY": "screenshots-only"})
+    if "case_diagram" not in app.jinja_env.globals:  # until webapp/app.py registers it
+        diagram.init_app(app)
+    with app.app_context():
+        give_demo_passwords(engine, state().accounts)
+    return engine, app
+
+
+def _open(path: str) -> Callable[[Page, str], None]:
+    def prepare(page: Page, url: str) -> None:
+        page.goto(url + path)
+
+    return prepare
+
+
+def _case_with_diagram(engine: Engine) -> Callable[[Page, str], None]:
+    """The running topic case whose chair decision is up, scrolled to its diagram, and the
+    diagram scrolled to the marked step (as a person would)."""
+    cases = engine.list_cases(process_id="topic", status="running", limit=100)
+    chosen = next(
+        (
+            c
+            for c in cases
+            if any(t.state == "ready" and t.element_id == "chair_decision" for t in
+                   engine.case_tasks(c.id))
+        ),
+        cases[0],
+    )  # fmt: skip
+
+    def prepare(page: Page, url: str) -> None:
+        page.goto(f"{url}/dossiers/{chosen.id}")
+        page.locator("section.diagram").scroll_into_view_if_needed()
+        page.evaluate(
+            """() => {
+                const section = document.querySelector('section.diagram');
+                window.scrollTo(0, section.getBoundingClientRect().top + window.scrollY - 8);
+                const mark = document.querySelector('svg.bpmn [data-state=active]')
+                    || document.querySelector('svg.bpmn [data-state=waiting]');
+                const box = document.querySelector('.diagram-scroll');
+                if (mark && box) {
+                    const m = mark.getBoundingClientRect(), b = box.getBoundingClientRect();
+                    box.scrollLeft += m.left - b.left - b.width * 0.66;
+                    box.scrollTop += m.top - b.top - b.height * 0.72;
+                }
+            }"""
+        )
+
+    return prepare
+
+
+def _upcoming_meeting(page: Page, url: str) -> None:
+    page.goto(url + "/zittingen")
+    page.locator("section[aria-labelledby=komend] tbody a").first.click()
+    page.get_by_role("heading", name="Agenda", exact=True).scroll_into_view_if_needed()
+
+
+def shots(engine: Engine) -> list[Shot]:
+    return [
+        Shot("mijn-taken.png", "secretariaat", _open("/taken")),
+        Shot("nieuw-onderwerp.png", "indiener", _open("/onderwerpen/nieuw")),
+        Shot("dossier-diagram.png", "voorzitter", _case_with_diagram(engine)),
+        Shot("zitting-agenda.png", "secretariaat", _upcoming_meeting),
+        Shot("pas-toe-of-leg-uit.png", "secretariaat", _open("/pas-toe-of-leg-uit")),
+        Shot("beheer.png", "beheerder", _open("/beheer/")),
+    ]
+
+
+def sign_in(page: Page, url: str, user: str) -> None:
+    page.goto(url + "/aanmelden")
+    page.fill("#gebruiker", user)
+    page.fill("#wachtwoord", DEMO_PASSWORD)
+    page.click("form.stack button")
+    page.wait_for_url("**/taken")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="stuurboord-screenshots-") as folder:
+        engine, app = build_demo(Path(folder))
+        server = ServerThread(app)  # type: ignore[arg-type]
+        server.start()
+        url = f"http://127.0.0.1:{server.port}"
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+                )
+                for shot in shots(engine):
+                    context = browser.new_context(viewport=VIEWPORT, locale="nl-BE")  # type: ignore[arg-type]
+                    page = context.new_page()
+                    sign_in(page, url, shot.user)
+                    shot.prepare(page, url)
+                    path = out / shot.name
+                    page.screenshot(path=str(path), type="png")
+                    size = path.stat().st_size
+                    print(f"{path.relative_to(ROOT)}: {size // 1024} KB")
+                    if size > MAX_BYTES:
+                        print(f"  warning: larger than {MAX_BYTES // 1024} KB")
+                    context.close()
+                browser.close()
+        finally:
+            server.stop()
+            engine.db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
