@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from processes.followup import formkit
-from processes.followup.formkit import Text, meta
+from processes.records import formkit
 from processes.records.followup import ANSWER_LABELS
-from processes.records.formkit import StrictForm
+from processes.records.formkit import StrictForm, Text, meta
 
 PROCESS = "government_escalation"
 
@@ -53,15 +52,14 @@ def _decision_needed(**kwargs: Any) -> Text:
     )
 
 
-def _decision_id(**kwargs: Any) -> Any:
+def _decision_id(*, required: bool = False) -> fields.Integer:
     return formkit.case_id(
-        meta(
-            "Besluit van het Stuurorgaan",
-            "Committee decision",
+        ("Besluit van het Stuurorgaan", "Committee decision"),
+        help=(
             "Het besluit van het Stuurorgaan waaraan de bindende afspraak hangt.",
             "The committee decision the binding agreement belongs to.",
         ),
-        **kwargs,
+        required=required,
     )
 
 
@@ -69,9 +67,8 @@ class EscalationStartForm(StrictForm):
     """Start: the committee decided to put a matter before the Flemish Government."""
 
     topic_case_id = formkit.case_id(
-        meta(
-            "Onderwerp",
-            "Topic",
+        ("Onderwerp", "Topic"),
+        help=(
             "Het dossier van het onderwerp dat geëscaleerd wordt.",
             "The case of the topic being escalated.",
         ),
@@ -80,7 +77,7 @@ class EscalationStartForm(StrictForm):
     title = _title(required=True)
     summary = _summary(required=True)
     decision_needed = _decision_needed(required=True)
-    decision_id = _decision_id(load_default=None, allow_none=True)
+    decision_id = _decision_id()
 
 
 class PrepareDossierForm(StrictForm):
@@ -106,16 +103,16 @@ class ApproveDossierForm(StrictForm):
     """The committee's chair approves the dossier or sends it back."""
 
     dossier_decision = formkit.choice(
+        ("Beslissing", "Decision"),
         {
-            "approve": ("Goedkeuren en versturen", "Approve and send"),
-            "send_back": ("Terugsturen", "Send back"),
+            "approve": {"nl": "Goedkeuren en versturen", "en": "Approve and send"},
+            "send_back": {"nl": "Terugsturen", "en": "Send back"},
         },
-        meta(
-            "Beslissing",
-            "Decision",
+        help=(
             "Goedkeuren en versturen, of terugsturen naar het secretariaat.",
             "Approve and send, or send back to the secretariat.",
         ),
+        required=True,
     )
     dossier_comment = Text(
         load_default=None,
@@ -146,13 +143,13 @@ class RecordAnswerForm(StrictForm):
     """The government liaison records the Flemish Government's answer."""
 
     answer = formkit.choice(
-        ANSWER_OPTIONS,
-        meta(
-            "Antwoord",
-            "Answer",
+        ("Antwoord", "Answer"),
+        ANSWER_LABELS,
+        help=(
             "Bindende afspraak, weigering of amendement.",
             "Binding agreement, refusal or amendment.",
         ),
+        required=True,
     )
     answer_text = Text(
         required=True,
@@ -166,39 +163,30 @@ class RecordAnswerForm(StrictForm):
         ),
     )
     answered_on = formkit.day(
-        meta(
-            "Datum van het antwoord",
-            "Date of the answer",
-            "Wanneer de Vlaamse Regering besliste.",
-            "When the Flemish Government decided.",
-        ),
-        formkit.not_after_today(max_years_back=2),
+        ("Datum van het antwoord", "Date of the answer"),
+        help=("Wanneer de Vlaamse Regering besliste.", "When the Flemish Government decided."),
+        check=formkit.not_after_today(max_years_back=2),
         required=True,
     )
     deadline = formkit.day(
-        meta(
-            "Uiterste datum voor de instanties",
-            "Deadline for the entities",
+        ("Uiterste datum voor de instanties", "Deadline for the entities"),
+        help=(
             "Bij een bindende afspraak: tegen wanneer toepassen of uitleggen.",
             "For a binding agreement: by when to comply or explain.",
         ),
-        formkit.not_before_today(max_years=3),
-        load_default=None,
-        allow_none=True,
+        check=formkit.not_before_today(max_years=3),
     )
     entities = formkit.identifiers(
-        meta(
-            "Gebonden instanties",
-            "Bound entities",
+        ("Gebonden instanties", "Bound entities"),
+        help=(
             "Bij een bindende afspraak: de overheidsinstanties die ze moeten toepassen.",
             "For a binding agreement: the government entities that must apply it.",
         ),
         min_items=1,
         max_items=500,
-        load_default=None,
-        allow_none=True,
+        default=None,
     )
-    focus_domain = formkit.focus_domain(load_default=None, allow_none=True)
+    focus_domain = formkit.focus_domain()
 
     @validates_schema
     def _binding_terms(self, data: dict[str, Any], **_: Any) -> None:

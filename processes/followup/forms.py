@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from processes.followup import formkit
-from processes.followup.formkit import Identifier, Text, meta
-from processes.records.formkit import StrictForm
+from processes.records import formkit
+from processes.records.formkit import Identifier, StrictForm, Text, meta
 
 PROCESS = "comply_or_explain"
 OBLIGATION_PROCESS = "obligation"
@@ -19,15 +18,14 @@ OBLIGATION_PROCESS = "obligation"
 MAX_ENTITIES = 500
 
 
-def _decision_id(**kwargs: Any) -> Any:
+def _decision_id(*, required: bool = False) -> fields.Integer:
     return formkit.case_id(
-        meta(
-            "Besluit",
-            "Decision",
+        ("Besluit", "Decision"),
+        help=(
             "Het besluit (of de bindende afspraak) dat opgevolgd wordt.",
             "The decision (or binding agreement) being followed up.",
         ),
-        **kwargs,
+        required=required,
     )
 
 
@@ -44,16 +42,15 @@ def _decision_text(**kwargs: Any) -> Text:
     )
 
 
-def _deadline(**kwargs: Any) -> Any:
+def _deadline(*, required: bool = False) -> fields.Date:
     return formkit.day(
-        meta(
-            "Uiterste datum",
-            "Deadline",
+        ("Uiterste datum", "Deadline"),
+        help=(
             "Tegen wanneer elke instantie toepast of uitlegt.",
             "By when each entity complies or explains.",
         ),
-        formkit.not_before_today(max_years=3),
-        **kwargs,
+        check=formkit.not_before_today(max_years=3),
+        required=required,
     )
 
 
@@ -64,9 +61,8 @@ class ComplyOrExplainStartForm(StrictForm):
     decision_text = _decision_text(required=True)
     deadline = _deadline(required=True)
     entities = formkit.identifiers(
-        meta(
-            "Gebonden instanties",
-            "Bound entities",
+        ("Gebonden instanties", "Bound entities"),
+        help=(
             "De overheidsinstanties die moeten toepassen of uitleggen (minstens één).",
             "The government entities that must comply or explain (at least one).",
         ),
@@ -74,16 +70,13 @@ class ComplyOrExplainStartForm(StrictForm):
         max_items=MAX_ENTITIES,
         required=True,
     )
-    focus_domain = formkit.focus_domain(load_default=None, allow_none=True)
+    focus_domain = formkit.focus_domain()
     source_case_id = formkit.case_id(
-        meta(
-            "Herkomst",
-            "Source",
+        ("Herkomst", "Source"),
+        help=(
             "Het dossier waaruit het besluit komt (onderwerp of escalatie).",
             "The case the decision comes from (topic or escalation).",
         ),
-        load_default=None,
-        allow_none=True,
     )
 
 
@@ -91,12 +84,8 @@ class ObligationStartForm(StrictForm):
     """Start of one entity's follow-up (normally started by comply-or-explain itself)."""
 
     obligation_id = formkit.case_id(
-        meta(
-            "Verplichting",
-            "Obligation",
-            "De op te volgen verplichting.",
-            "The obligation to follow up.",
-        ),
+        ("Verplichting", "Obligation"),
+        help=("De op te volgen verplichting.", "The obligation to follow up."),
         required=True,
     )
     decision_id = _decision_id(required=True)
@@ -111,11 +100,10 @@ class ObligationStartForm(StrictForm):
         ),
     )
     deadline = _deadline(required=True)
-    focus_domain = formkit.focus_domain(load_default=None, allow_none=True)
+    focus_domain = formkit.focus_domain()
     parent_case_id = formkit.case_id(
-        meta(
-            "Opvolgingsdossier",
-            "Follow-up case",
+        ("Opvolgingsdossier", "Follow-up case"),
+        help=(
             "Het pas-toe-of-leg-uit-dossier van het besluit.",
             "The comply-or-explain case of the decision.",
         ),
@@ -142,28 +130,28 @@ class AnswerObligationForm(StrictForm):
     what instead, by when)."""
 
     response = formkit.choice(
-        {"comply": ("Pas toe", "Comply"), "explain": ("Leg uit", "Explain")},
-        meta(
-            "Antwoord",
-            "Answer",
+        ("Antwoord", "Answer"),
+        {
+            "comply": {"nl": "Pas toe", "en": "Comply"},
+            "explain": {"nl": "Leg uit", "en": "Explain"},
+        },
+        help=(
             "Pas toe: het besluit is toegepast. Leg uit: waarom (nog) niet.",
             "Comply: the decision has been applied. Explain: why not (yet).",
         ),
+        required=True,
     )
     what_done = _long(
         ("Wat werd gedaan", "What was done"),
         ("Hoe de instantie het besluit toepast.", "How the entity applies the decision."),
     )
     done_on = formkit.day(
-        meta(
-            "Sinds wanneer",
-            "Since when",
+        ("Sinds wanneer", "Since when"),
+        help=(
             "Datum waarop het besluit toegepast werd.",
             "Date on which the decision was applied.",
         ),
-        formkit.not_after_today(max_years_back=5),
-        load_default=None,
-        allow_none=True,
+        check=formkit.not_after_today(max_years_back=5),
     )
     evidence = Text(
         load_default=None,
@@ -193,15 +181,9 @@ class AnswerObligationForm(StrictForm):
         ("Wat de instantie in de plaats doet.", "What the entity does instead."),
     )
     planned_on = formkit.day(
-        meta(
-            "Geplande datum",
-            "Planned date",
-            "Wanneer de instantie wel zal toepassen.",
-            "When the entity will comply.",
-        ),
-        formkit.after_today(max_years=5),
-        load_default=None,
-        allow_none=True,
+        ("Geplande datum", "Planned date"),
+        help=("Wanneer de instantie wel zal toepassen.", "When the entity will comply."),
+        check=formkit.after_today(max_years=5),
     )
 
     @validates_schema
@@ -222,16 +204,16 @@ class AssessExplanationForm(StrictForm):
     """The secretariat assesses an explanation."""
 
     verdict = formkit.choice(
+        ("Beoordeling", "Assessment"),
         {
-            "accepted": ("Aanvaard", "Accepted"),
-            "not_accepted": ("Niet aanvaard", "Not accepted"),
+            "accepted": {"nl": "Aanvaard", "en": "Accepted"},
+            "not_accepted": {"nl": "Niet aanvaard", "en": "Not accepted"},
         },
-        meta(
-            "Beoordeling",
-            "Assessment",
+        help=(
             "Aanvaard, of niet aanvaard (dan komt het als escalatie op de agenda).",
             "Accepted, or not accepted (then it goes on the agenda as an escalation).",
         ),
+        required=True,
     )
     assessment_note = Text(
         required=True,
@@ -250,27 +232,21 @@ class OverdueObligationForm(StrictForm):
     """Escalation: the committee's chair decides on an entity that did not answer in time."""
 
     overdue_decision = formkit.choice(
+        ("Beslissing", "Decision"),
         {
-            "extend": ("Nieuwe termijn geven", "Give a new deadline"),
-            "to_agenda": ("Op de agenda zetten", "Put on the agenda"),
+            "extend": {"nl": "Nieuwe termijn geven", "en": "Give a new deadline"},
+            "to_agenda": {"nl": "Op de agenda zetten", "en": "Put on the agenda"},
         },
-        meta(
-            "Beslissing",
-            "Decision",
+        help=(
             "De instantie een nieuwe termijn geven, of de zaak op de agenda zetten.",
             "Give the entity a new deadline, or put the matter on the agenda.",
         ),
+        required=True,
     )
     new_deadline = formkit.day(
-        meta(
-            "Nieuwe uiterste datum",
-            "New deadline",
-            "Verplicht bij een nieuwe termijn.",
-            "Required when giving a new deadline.",
-        ),
-        formkit.after_today(max_years=3),
-        load_default=None,
-        allow_none=True,
+        ("Nieuwe uiterste datum", "New deadline"),
+        help=("Verplicht bij een nieuwe termijn.", "Required when giving a new deadline."),
+        check=formkit.after_today(max_years=3),
     )
     instruction = Text(
         required=True,

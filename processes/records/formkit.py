@@ -1,4 +1,5 @@
-"""Building blocks for the process forms (marshmallow schemas), shared by every process package.
+"""Building blocks for the process forms (marshmallow schemas), shared by every process package
+(topics, meetings, and the follow-up processes: working groups, escalations, comply-or-explain).
 
 Every form is strict (an unknown field is refused), every text has a maximum length, every
 field carries a Dutch and English label and help text in its metadata::
@@ -8,17 +9,30 @@ field carries a Dutch and English label and help text in its metadata::
 and error messages are written for people: Dutch first, then English after a slash.
 Dates are checked against :func:`processes.records.dates.today` (looked up at validation time,
 so tests can replace it).
+
+Where two flavours of a block exist, they differ in what they accept and in the message the user
+reads, and forms rely on both:
+
+* text: :func:`text` (kept as typed, "too long" / "not only spaces") and :class:`Text` (stripped,
+  "enter 1 to N characters");
+* code lists: :func:`codes_list` (any short code) and :func:`identifiers` (strict
+  :class:`Identifier` codes, "give 1 to N codes");
+* dates: :func:`day` checks today-or-later within 5 years by default (:func:`not_in_past`,
+  :func:`within_years`, :func:`not_in_future`); the follow-up forms pass one of
+  :func:`after_today`, :func:`not_before_today` or :func:`not_after_today` as `check`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from processes.records import dates
+from processes.records.reference import FOCUS_DOMAINS
 
 SHORT_TEXT = 200
 """Titles, names, locations."""
@@ -30,6 +44,8 @@ ID_TEXT = 50
 """Codes of organisations and working groups."""
 MAX_LIST = 50
 """Longest list a form takes (entities, domains, attendance)."""
+MAX_CASE_ID = 2**31 - 1
+"""Largest case id a form takes."""
 
 REQUIRED = "Dit veld is verplicht. / This field is required."
 NOT_NULL = "Dit veld mag niet leeg zijn. / This field may not be empty."
@@ -113,6 +129,26 @@ def text(
     )
 
 
+class Text(fields.String):
+    """A string with surrounding whitespace removed, then checked for length: `min_length` (1
+    by default, so spaces alone are refused) to `max_length` characters."""
+
+    def __init__(self, *, min_length: int = 1, max_length: int, **kwargs: Any) -> None:
+        length = validate.Length(
+            min=min_length,
+            max=max_length,
+            error=(
+                f"Geef {min_length} tot {max_length} tekens. / "
+                f"Enter {min_length} to {max_length} characters."
+            ),
+        )
+        kwargs.setdefault("error_messages", _messages(invalid="Geef tekst in. / Enter text."))
+        super().__init__(validate=[length], **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
 def choice(
     label: tuple[str, str],
     choices: Mapping[str, Mapping[str, str]],
@@ -137,11 +173,29 @@ def choice(
     )
 
 
-def _unique(values: list[Any]) -> None:
-    if len(set(values)) != len(values):
-        raise ValidationError(
-            "Elke waarde mag maar één keer voorkomen. / Each value may appear once."
-        )
+def focus_domain(*, required: bool = False) -> fields.String:
+    """One of the strategic plan's focus domains, by code (empty allowed unless `required`)."""
+    return choice(
+        ("Focusdomein", "Focus domain"),
+        FOCUS_DOMAINS,
+        help=(
+            "Het focusdomein van het strategisch plan waartoe dit behoort.",
+            "The focus domain of the strategic plan this belongs to.",
+        ),
+        required=required,
+        allow_none=not required,
+    )
+
+
+def _each_once(message: str) -> Callable[[list[Any]], None]:
+    def check(values: list[Any]) -> None:
+        if len(set(values)) != len(values):
+            raise ValidationError(message)
+
+    return check
+
+
+_unique = _each_once("Elke waarde mag maar één keer voorkomen. / Each value may appear once.")
 
 
 def choices_list(
@@ -212,6 +266,64 @@ def codes_list(
     )
 
 
+_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,49}$")
+
+
+class Identifier(fields.String):
+    """An organisation or working-group code: a string (or a whole number) of at most 50
+    letters, digits and ``_ . : -``. Always handed back as a string, the form role scopes use."""
+
+    default_error_messages = {
+        **_messages(),
+        "invalid": "Geef een code. / Enter a code.",
+        "invalid_id": (
+            "Ongeldige code: tot 50 letters, cijfers, '_', '.', ':' of '-'. / "
+            "Not a valid code: up to 50 letters, digits, '_', '.', ':' or '-'."
+        ),
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            value = str(value)
+        code = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not _IDENTIFIER.match(code):
+            raise self.make_error("invalid_id")
+        return code
+
+
+def identifiers(
+    label: tuple[str, str],
+    *,
+    help: tuple[str, str] = ("", ""),
+    min_items: int = 0,
+    max_items: int = MAX_LIST,
+    required: bool = False,
+    default: Callable[[], list[str]] | None = list,
+) -> fields.List:
+    """A list of :class:`Identifier` codes, each at most once. Left out (and not `required`):
+    `default()`, a new empty list; with `default` None it is None, and null is accepted."""
+    options: dict[str, Any] = (
+        {"required": True} if required else {"load_default": default, "allow_none": default is None}
+    )
+    return fields.List(
+        Identifier(),
+        validate=[
+            validate.Length(
+                min=min_items,
+                max=max_items,
+                error=(
+                    f"Geef {min_items} tot {max_items} codes. / "
+                    f"Give {min_items} to {max_items} codes."
+                ),
+            ),
+            _each_once("Elke code mag maar één keer voorkomen. / Each code may appear only once."),
+        ],
+        error_messages=_messages(invalid="Geef een lijst. / Enter a list."),
+        metadata=meta(*label, *help),
+        **options,
+    )
+
+
 def flag(
     label: tuple[str, str],
     *,
@@ -219,6 +331,7 @@ def flag(
     default: bool | None = False,
     required: bool = False,
 ) -> fields.Boolean:
+    """Yes or no; left out: `default` (None: leave it out of the data)."""
     options: dict[str, Any] = {"required": True} if required else {}
     if not required and default is not None:
         options["load_default"] = default
@@ -257,6 +370,14 @@ def integer(
     )
 
 
+def case_id(
+    label: tuple[str, str], *, help: tuple[str, str] = ("", ""), required: bool = False
+) -> fields.Integer:
+    """The id of another case (a positive whole number; existence is checked by the service).
+    Left out (and not `required`): None."""
+    return integer(label, help=help, required=required, minimum=1, maximum=MAX_CASE_ID)
+
+
 def not_in_past(value: date) -> None:
     """Refuse a date before today (in the committee's calendar)."""
     today = dates.today()
@@ -291,6 +412,62 @@ def within_years(years: int) -> Callable[[date], None]:
     return check
 
 
+def _at_most_years_ahead(value: date, now: date, years: int) -> None:
+    if value > now + timedelta(days=366 * years):
+        raise ValidationError(
+            f"Kies een datum binnen {years} jaar. / Choose a date within {years} years."
+        )
+
+
+def after_today(max_years: int = 3) -> Callable[[date], None]:
+    """A date strictly after today, and at most `max_years` ahead."""
+
+    def check(value: date) -> None:
+        now = dates.today()
+        if value <= now:
+            raise ValidationError(
+                f"Kies een datum na vandaag ({now.isoformat()}). / "
+                f"Choose a date after today ({now.isoformat()})."
+            )
+        _at_most_years_ahead(value, now, max_years)
+
+    return check
+
+
+def not_before_today(max_years: int = 3) -> Callable[[date], None]:
+    """A date today or later (not in the past), and at most `max_years` ahead."""
+
+    def check(value: date) -> None:
+        now = dates.today()
+        if value < now:
+            raise ValidationError(
+                f"Deze datum ligt in het verleden; kies {now.isoformat()} of later. / "
+                f"This date is in the past; choose {now.isoformat()} or later."
+            )
+        _at_most_years_ahead(value, now, max_years)
+
+    return check
+
+
+def not_after_today(max_years_back: int = 5) -> Callable[[date], None]:
+    """A date today or earlier, and not more than `max_years_back` ago."""
+
+    def check(value: date) -> None:
+        now = dates.today()
+        if value > now:
+            raise ValidationError(
+                f"Deze datum ligt in de toekomst; kies {now.isoformat()} of vroeger. / "
+                f"This date is in the future; choose {now.isoformat()} or earlier."
+            )
+        if value < now - timedelta(days=366 * max_years_back):
+            raise ValidationError(
+                f"Kies een datum van de laatste {max_years_back} jaar. / "
+                f"Choose a date within the last {max_years_back} years."
+            )
+
+    return check
+
+
 def day(
     label: tuple[str, str],
     *,
@@ -298,14 +475,19 @@ def day(
     required: bool = False,
     future: bool = True,
     past: bool = False,
+    check: Callable[[date], None] | None = None,
     omit_when_missing: bool = False,
 ) -> fields.Date:
-    """A calendar date. `future`: today or later (within 5 years); `past`: today or earlier."""
+    """A calendar date. `future`: today or later (within 5 years); `past`: today or earlier;
+    `check` (such as :func:`after_today`): that check instead of `future` and `past`."""
     validators: list[Callable[[date], None]] = []
-    if future:
-        validators += [not_in_past, within_years(5)]
-    if past:
-        validators.append(not_in_future)
+    if check is not None:
+        validators.append(check)
+    else:
+        if future:
+            validators += [not_in_past, within_years(5)]
+        if past:
+            validators.append(not_in_future)
     options: dict[str, Any] = {"required": True} if required else {}
     if not required and not omit_when_missing:
         options["load_default"] = None
@@ -320,19 +502,34 @@ def day(
     )
 
 
+def _left_empty(value: Any) -> bool:
+    """Missing or None, an empty list, or text of nothing but spaces."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, list) and not value)
+
+
 def require_when(
-    data: Mapping[str, Any], condition: bool, names: tuple[str, ...], because: tuple[str, str]
+    data: Mapping[str, Any], condition: bool, names: Iterable[str], because: tuple[str, str]
 ) -> dict[str, list[str]]:
     """Errors for the fields in `names` that are empty although `condition` holds."""
     if not condition:
         return {}
-    errors: dict[str, list[str]] = {}
-    for name in names:
-        value = data.get(name)
-        if (
-            value is None
-            or (isinstance(value, str | list) and not value)
-            or (isinstance(value, str) and not value.strip())
-        ):
-            errors[name] = [f"Verplicht {because[0]}. / Required {because[1]}."]
-    return errors
+    return {
+        name: [f"Verplicht {because[0]}. / Required {because[1]}."]
+        for name in names
+        if _left_empty(data.get(name))
+    }
+
+
+def forbid_when(
+    data: Mapping[str, Any], condition: bool, names: Iterable[str], because: tuple[str, str]
+) -> dict[str, list[str]]:
+    """Errors for the fields in `names` that are filled in although `condition` holds."""
+    if not condition:
+        return {}
+    return {
+        name: [f"Laat leeg {because[0]}. / Leave empty {because[1]}."]
+        for name in names
+        if not _left_empty(data.get(name))
+    }

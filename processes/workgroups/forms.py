@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from processes.followup import formkit
-from processes.followup.formkit import Identifier, Text, meta
-from processes.records.formkit import StrictForm
+from processes.records import formkit
+from processes.records.formkit import Identifier, StrictForm, Text, meta
 
 PROCESS = "working_group_assignment"
 
@@ -53,24 +52,22 @@ def _deliverable(**kwargs: Any) -> Text:
     )
 
 
-def _due_date(**kwargs: Any) -> Any:
+def _due_date(*, required: bool = False) -> fields.Date:
     return formkit.day(
-        meta(
-            "Uiterste datum",
-            "Due date",
+        ("Uiterste datum", "Due date"),
+        help=(
             "Datum waarop het rapport van de werkgroep binnen moet zijn.",
             "Date by which the working group's report is due.",
         ),
-        formkit.not_before_today(max_years=3),
-        **kwargs,
+        check=formkit.not_before_today(max_years=3),
+        required=required,
     )
 
 
-def _every_weeks() -> Any:
-    return formkit.whole_number(
-        meta(
-            "Voortgang elke ... weken",
-            "Status update every ... weeks",
+def _every_weeks() -> fields.Integer:
+    return formkit.integer(
+        ("Voortgang elke ... weken", "Status update every ... weeks"),
+        help=(
             "Hoe vaak de werkgroep de stand van zaken meldt (1 tot 26 weken). Leeg: het ritme "
             "uit de beslissingstabel 'Rapportageritme'.",
             "How often the working group reports progress (1 to 26 weeks). Empty: the rhythm "
@@ -78,8 +75,6 @@ def _every_weeks() -> Any:
         ),
         minimum=1,
         maximum=26,
-        load_default=None,
-        allow_none=True,
     )
 
 
@@ -87,9 +82,8 @@ class MandateStartForm(StrictForm):
     """Start: a mandate for a working group, after the committee's decision."""
 
     topic_case_id = formkit.case_id(
-        meta(
-            "Onderwerp",
-            "Topic",
+        ("Onderwerp", "Topic"),
+        help=(
             "Het dossier van het onderwerp waarover de werkgroep een opdracht krijgt.",
             "The case of the topic the working group is mandated on.",
         ),
@@ -97,7 +91,7 @@ class MandateStartForm(StrictForm):
     )
     working_group_id = _working_group(required=True)
     question = _question(required=True)
-    focus_domain = formkit.focus_domain(load_default=None, allow_none=True)
+    focus_domain = formkit.focus_domain()
     deliverable = _deliverable(required=True)
     due_date = _due_date(required=True)
     status_every_weeks = _every_weeks()
@@ -107,13 +101,16 @@ class ApproveMandateForm(StrictForm):
     """The committee's chair approves the mandate or sends it back."""
 
     approval = formkit.choice(
-        {"approve": ("Goedkeuren", "Approve"), "send_back": ("Terugsturen", "Send back")},
-        meta(
-            "Beslissing",
-            "Decision",
+        ("Beslissing", "Decision"),
+        {
+            "approve": {"nl": "Goedkeuren", "en": "Approve"},
+            "send_back": {"nl": "Terugsturen", "en": "Send back"},
+        },
+        help=(
             "Goedkeuren, of terugsturen naar het secretariaat.",
             "Approve, or send back to the secretariat.",
         ),
+        required=True,
     )
     approval_comment = Text(
         load_default=None,
@@ -145,7 +142,7 @@ class ReviseMandateForm(StrictForm):
 
     working_group_id = _working_group(required=True)
     question = _question(required=True)
-    focus_domain = formkit.focus_domain(load_default=None, allow_none=True)
+    focus_domain = formkit.focus_domain()
     deliverable = _deliverable(required=True)
     due_date = _due_date(required=True)
     status_every_weeks = _every_weeks()
@@ -166,13 +163,13 @@ class AcceptMandateForm(StrictForm):
     """The working group's chair accepts the mandate or declines it with a reason."""
 
     acceptance = formkit.choice(
-        {"accept": ("Aanvaarden", "Accept"), "decline": ("Weigeren", "Decline")},
-        meta(
-            "Beslissing",
-            "Decision",
-            "Aanvaarden, of weigeren met een reden.",
-            "Accept, or decline with a reason.",
-        ),
+        ("Beslissing", "Decision"),
+        {
+            "accept": {"nl": "Aanvaarden", "en": "Accept"},
+            "decline": {"nl": "Weigeren", "en": "Decline"},
+        },
+        help=("Aanvaarden, of weigeren met een reden.", "Accept, or decline with a reason."),
+        required=True,
     )
     acceptance_comment = Text(
         load_default=None,
@@ -214,24 +211,20 @@ class StatusUpdateForm(StrictForm):
         ),
     )
     on_track = formkit.flag(
-        meta(
-            "Op schema",
-            "On track",
+        ("Op schema", "On track"),
+        help=(
             "Haalt de werkgroep de uiterste datum?",
             "Will the working group meet the due date?",
         ),
         required=True,
     )
     expected_report_date = formkit.day(
-        meta(
-            "Verwachte rapportdatum",
-            "Expected report date",
+        ("Verwachte rapportdatum", "Expected report date"),
+        help=(
             "Alleen als het rapport later komt dan gepland.",
             "Only when the report will come later than planned.",
         ),
-        formkit.after_today(max_years=3),
-        load_default=None,
-        allow_none=True,
+        check=formkit.after_today(max_years=3),
     )
 
     @validates_schema
@@ -277,27 +270,21 @@ class LateReportForm(StrictForm):
     """Escalation: the committee's chair decides on a late report."""
 
     late_decision = formkit.choice(
+        ("Beslissing", "Decision"),
         {
-            "extend": ("Termijn verlengen", "Extend the due date"),
-            "to_agenda": ("Op de agenda zetten", "Put on the agenda"),
+            "extend": {"nl": "Termijn verlengen", "en": "Extend the due date"},
+            "to_agenda": {"nl": "Op de agenda zetten", "en": "Put on the agenda"},
         },
-        meta(
-            "Beslissing",
-            "Decision",
+        help=(
             "De termijn verlengen, of de zaak op de agenda van het Stuurorgaan zetten.",
             "Extend the due date, or put the matter on the committee's agenda.",
         ),
+        required=True,
     )
     new_due_date = formkit.day(
-        meta(
-            "Nieuwe uiterste datum",
-            "New due date",
-            "Verplicht bij verlengen.",
-            "Required when extending.",
-        ),
-        formkit.after_today(max_years=3),
-        load_default=None,
-        allow_none=True,
+        ("Nieuwe uiterste datum", "New due date"),
+        help=("Verplicht bij verlengen.", "Required when extending."),
+        check=formkit.after_today(max_years=3),
     )
     instruction = Text(
         required=True,
@@ -365,15 +352,13 @@ class BundleProposalForm(StrictForm):
         ),
     )
     affected_entities = formkit.identifiers(
-        meta(
-            "Betrokken overheidsinstanties",
-            "Affected entities",
+        ("Betrokken overheidsinstanties", "Affected entities"),
+        help=(
             "De overheidsinstanties die het voorstel raakt.",
             "The government entities the proposal affects.",
         ),
         min_items=0,
         max_items=50,
-        load_default=list,
     )
 
 
