@@ -185,12 +185,24 @@ class Engine:
         return info
 
     def list_cases(self, *, status: str | None = None, process_id: str | None = None,
-                   involving: str | None = None, limit: int = 50,
-                   offset: int = 0) -> list[CaseInfo]:  # fmt: skip
-        """Cases, newest first; `involving` keeps those a user started or has/had a task in."""
+                   involving: str | None = None, visible_to: Sequence[Actor] = (),
+                   limit: int = 50, offset: int = 0) -> list[CaseInfo]:  # fmt: skip
+        """Cases, newest first; `involving` keeps those a user started or has/had a task in,
+        `visible_to` also those the actors may act on now through their roles."""
         with self.db.read() as session:
             return queries.list_cases(session, status=status, process_id=process_id,
-                                      involving=involving, limit=limit, offset=offset)  # fmt: skip
+                                      involving=involving, visible_to=visible_to, limit=limit,
+                                      offset=offset)  # fmt: skip
+
+    def cases(self, case_ids: Iterable[int]) -> dict[int, CaseInfo]:
+        """Several cases at once (missing ids are left out)."""
+        with self.db.read() as session:
+            return queries.cases_by_id(session, case_ids)
+
+    def user(self, user_id: str) -> users.UserInfo | None:
+        """One user (active or not) with their grants, or None."""
+        with self.db.read() as session:
+            return users.user_info(session, user_id)
 
     def case_involves(self, case_id: int, user_id: str) -> bool:
         with self.db.read() as session:

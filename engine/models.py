@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -68,7 +69,10 @@ class Case(Base):
     """A running or finished instance of a process version."""
 
     __tablename__ = "case_instance"
-    __table_args__ = (Index("ix_case_process_status", "process_id", "status"),)
+    __table_args__ = (
+        Index("ix_case_process_status", "process_id", "status"),
+        Index("ix_case_started_by", "started_by", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
@@ -97,9 +101,18 @@ class CaseTask(Base):
     __tablename__ = "case_task"
     __table_args__ = (
         Index("ix_case_task_role", "state", "role", "scope"),
-        Index("ix_case_task_assignee", "state", "assignee"),
         Index("ix_case_task_case", "case_id", "state"),
-    )
+        # The inbox: ready tasks for me by name, or for my roles when nobody is named.
+        Index("ix_case_task_ready_assignee", "assignee", postgresql_where=text("state = 'ready'"),
+              sqlite_where=text("state = 'ready'")),
+        Index("ix_case_task_ready_role", "role", "scope",
+              postgresql_where=text("state = 'ready' AND assignee IS NULL"),
+              sqlite_where=text("state = 'ready' AND assignee IS NULL")),
+        # Involvement (cases I have or had a task in), for case lists.
+        Index("ix_case_task_assignee", "assignee"),
+        Index("ix_case_task_completed_by", "completed_by"),
+        Index("ix_case_task_claimed_by", "claimed_by"),
+    )  # fmt: skip
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_instance.id"))

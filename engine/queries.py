@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, false, or_, select
+from sqlalchemy import and_, bindparam, or_, select, union, union_all
 from sqlalchemy.orm import Session, defer
 
 from engine.actors import Actor
@@ -126,21 +127,34 @@ def case_info(session: Session, case_id: int) -> CaseInfo | None:
 
 
 def inbox(session: Session, actor: Actor, role: str | None = None) -> list[TaskInfo]:
-    """Ready tasks this actor may act on: one indexed query on the task table."""
-    me = actor.on_behalf_of or actor.user_id
-    mine = [CaseTask.assignee == me]
-    global_roles = actor.global_roles
-    if global_roles:
-        mine.append(and_(CaseTask.assignee.is_(None), CaseTask.role.in_(global_roles)))
-    for scoped_role, scope in actor.scoped_roles:
-        mine.append(
-            and_(CaseTask.assignee.is_(None), CaseTask.role == scoped_role, CaseTask.scope == scope)
+    """Ready tasks this actor may act on: one query on the task table, each branch served by a
+    partial index on ready tasks (named for me; or for my roles when nobody is named)."""
+    branches = [select(*_TASK).where(CaseTask.state == "ready", CaseTask.assignee.in_(_me(actor)))]
+    role_match = _role_match(actor)
+    if role_match is not None:
+        branches.append(
+            select(*_TASK).where(CaseTask.state == "ready", CaseTask.assignee.is_(None), role_match)
         )
-    query = select(*_TASK).where(CaseTask.state == "ready", or_(false(), *mine))
+    query = union_all(*branches).subquery()
+    statement = select(query)
     if role is not None:
-        query = query.where(CaseTask.role == role)
-    rows = session.connection().execute(query.order_by(CaseTask.due_at, CaseTask.created_at))
+        statement = statement.where(query.c.role == role)
+    rows = session.connection().execute(statement.order_by(query.c.due_at, query.c.created_at))
     return [TaskInfo.of(row) for row in rows]
+
+
+def _me(actor: Actor) -> list[str]:
+    return [actor.on_behalf_of or actor.user_id]
+
+
+def _role_match(actor: Actor) -> Any:
+    """The roles (and role scopes) this actor holds, as a condition on task rows."""
+    terms = []
+    if actor.global_roles:
+        terms.append(CaseTask.role.in_(sorted(actor.global_roles)))
+    for scoped_role, scope in sorted(actor.scoped_roles):
+        terms.append(and_(CaseTask.role == scoped_role, CaseTask.scope == scope))
+    return or_(*terms) if terms else None
 
 
 _TASK = tuple(CaseTask.__table__.columns)
@@ -210,10 +224,13 @@ def list_cases(
     status: str | None = None,
     process_id: str | None = None,
     involving: str | None = None,
+    visible_to: Sequence[Actor] = (),
     limit: int = 50,
     offset: int = 0,
 ) -> list[CaseInfo]:
-    """Cases newest first; `involving` keeps those a user started or has or had a task in."""
+    """Cases newest first. `involving` keeps those a user started or has or had a task in;
+    `visible_to` those that any of these actors started, has or had a task in, or may act on
+    now through their roles."""
     query = (
         select(*_CASE, ProcessVersion.version)
         .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
@@ -227,7 +244,36 @@ def list_cases(
         query = query.where(Case.process_id == process_id)
     if involving is not None:
         query = query.where(or_(Case.started_by == involving, Case.id.in_(_involved(involving))))
+    if visible_to:
+        query = query.where(or_(*(_visible(actor) for actor in visible_to)))
     return [_case_info(row) for row in session.connection().execute(query)]
+
+
+def cases_by_id(session: Session, ids: Iterable[int]) -> dict[int, CaseInfo]:
+    """Several cases in one query."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    query = (
+        select(*_CASE, ProcessVersion.version)
+        .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+        .where(Case.id.in_(wanted))
+    )
+    return {row.id: _case_info(row) for row in session.connection().execute(query)}
+
+
+def _visible(actor: Actor) -> Any:
+    user = actor.user_id
+    terms = [Case.started_by == user, Case.id.in_(_involved(user))]
+    if actor.on_behalf_of:
+        terms += [Case.started_by == actor.on_behalf_of, Case.id.in_(_involved(actor.on_behalf_of))]
+    role_match = _role_match(actor)
+    if role_match is not None:
+        terms.append(Case.id.in_(
+            select(CaseTask.case_id).where(CaseTask.state == "ready",
+                                           CaseTask.assignee.is_(None), role_match)
+        ))  # fmt: skip
+    return or_(*terms)
 
 
 def case_involves(session: Session, case_id: int, user_id: str) -> bool:
@@ -243,10 +289,12 @@ def case_involves(session: Session, case_id: int, user_id: str) -> bool:
 
 
 def _involved(user_id: str) -> Any:
-    return select(CaseTask.case_id).where(
-        or_(CaseTask.assignee == user_id, CaseTask.completed_by == user_id,
-            CaseTask.claimed_by == user_id)
-    )  # fmt: skip
+    """Cases a user has or had a task in: one branch per indexed column."""
+    return union(
+        select(CaseTask.case_id).where(CaseTask.assignee == user_id),
+        select(CaseTask.case_id).where(CaseTask.completed_by == user_id),
+        select(CaseTask.case_id).where(CaseTask.claimed_by == user_id),
+    )
 
 
 _CASE = (

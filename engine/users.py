@@ -93,6 +93,15 @@ def list_users(session: Session) -> list[UserInfo]:
     ]  # fmt: skip
 
 
+def user_info(session: Session, user_id: str) -> UserInfo | None:
+    user = session.get(UserAccount, user_id)
+    if user is None:
+        return None
+    grants = tuple((g.role, g.scope) for g in _grants(session, user_id))
+    return UserInfo(user.id, user.display_name, user.email, user.language, user.notify_mode,
+                    user.active, grants)  # fmt: skip
+
+
 def set_active(
     session: Session, audit: AuditRecorder, user_id: str, active: bool, actor: str
 ) -> None:

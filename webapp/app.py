@@ -70,16 +70,18 @@ def display_name(user_id: str | None) -> str:
         return ""
     names = g.get("_names")
     if names is None:
-        names = {u.id: u.display_name for u in identity.engine().users()}
-        g._names = names
-    return str(names.get(user_id, user_id))
+        names = g._names = {}
+    if user_id not in names:
+        user = identity.engine().user(user_id)
+        names[user_id] = user.display_name if user is not None else user_id
+    return str(names[user_id])
 
 
 def create_app(engine: Engine | None = None, config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(_instance_path()), instance_relative_config=False)
     _configure(app, config)
     if engine is None:
-        from engine.cli import build_engine
+        from webapp.cli import build_engine  # the committee's registry, not the bare engine
 
         engine = build_engine()
     app.extensions["stuurboord"] = WebState(engine, Accounts(engine, app.config))

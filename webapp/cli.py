@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from engine.cli import clean_errors, configure, main
+from engine.cli import build_engine, clean_errors, configure, main
 from processes import MIGRATIONS as PROCESS_MIGRATIONS
 from processes import build_registry
 from webapp import MIGRATIONS as WEB_MIGRATIONS
@@ -32,7 +32,6 @@ def run(host: str, port: int) -> None:
 def demo() -> None:
     """Fill the database with the demo committee, meetings and cases in every state."""
     from engine import migrate
-    from engine.cli import build_engine
     from webapp.app import create_app
     from webapp.demo import DEMO_PASSWORD, give_demo_passwords, load_demo_data
     from webapp.identity import state
@@ -52,4 +51,4 @@ def demo() -> None:
     click.echo(f"demo data loaded; demo password for every account: {DEMO_PASSWORD}")
 
 
-__all__ = ["main"]
+__all__ = ["build_engine", "main"]

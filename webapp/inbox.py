@@ -51,15 +51,15 @@ def rows_for(
 ) -> list[Row]:
     eng = engine()
     now = eng.clock.now()
-    cases: dict[int, CaseInfo] = {}
+    tasks = rights.my_tasks(eng, actor, role)
+    cases: dict[int, CaseInfo] = eng.cases({task.case_id for task, _ in tasks})
     rows = []
-    for task, on_behalf_of in rights.my_tasks(eng, actor, role):
+    for task, on_behalf_of in tasks:
         if claimed == "mij" and task.claimed_by != actor.user_id:
             continue
         if claimed == "vrij" and task.claimed_by is not None:
             continue
-        case = cases.get(task.case_id) or eng.case(task.case_id)
-        cases[case.id] = case
+        case = cases[task.case_id]
         text = f"{task.name or task.element_id} {case.title or ''} {case.id}".lower()
         if search and search.lower() not in text:
             continue

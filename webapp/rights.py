@@ -129,19 +129,6 @@ def visible_cases(
     actors = acting_actors(engine, actor)
     if any(sees_all(who) for who in actors):
         return engine.list_cases(status=status, process_id=process_id, limit=limit, offset=offset)
-    found: dict[int, CaseInfo] = {}
-    window = limit + offset
-    for who in actors:
-        for case in engine.list_cases(
-            status=status, process_id=process_id, involving=who.user_id, limit=window
-        ):
-            found[case.id] = case
-        for task in engine.tasks_for(who):
-            if task.case_id not in found:
-                case = engine.case(task.case_id)
-                if (status is None or case.status == status) and (
-                    process_id is None or case.process_id == process_id
-                ):
-                    found[case.id] = case
-    ordered = sorted(found.values(), key=lambda c: c.id, reverse=True)
-    return ordered[offset : offset + limit]
+    return engine.list_cases(
+        status=status, process_id=process_id, visible_to=actors, limit=limit, offset=offset
+    )

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 
+def get_locale_name() -> str:
+    return str(get_locale() or "nl")
+
+
 def role_label(role: str) -> str:
-    labels = {
+    return _role_labels(get_locale_name()).get(role, role)
+
+
+@functools.lru_cache(maxsize=8)
+def _role_labels(_language: str) -> dict[str, str]:
+    """The translated role names, built once per language (gettext per row is slow)."""
+    return {
         "submitter": _("indiener"),
         "secretariat": _("secretariaat"),
         "chair": _("voorzitter"),
@@ -18,7 +31,6 @@ def role_label(role: str) -> str:
         "college_liaison": _("Voorzitterscollege"),
         "admin": _("beheerder"),
     }
-    return labels.get(role, role)
 
 
 def status_label(status: str) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from engine import Engine
-from engine.cli import build_engine
 from tests.web.conftest import csrf_of
 from webapp.app import create_app
+from webapp.cli import build_engine
 from webapp.demo import DEMO_PASSWORD
 from webapp.serve import prepare
 
