@@ -199,6 +199,11 @@ class Engine:
         with self.db.read() as session:
             return queries.cases_by_id(session, case_ids)
 
+    def display_names(self) -> dict[str, str]:
+        """Every user's display name by id (one light query, for pages that name many people)."""
+        with self.db.snapshot() as connection:
+            return users.display_names(connection)
+
     def user(self, user_id: str) -> users.UserInfo | None:
         """One user (active or not) with their grants, or None."""
         with self.db.read() as session:

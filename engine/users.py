@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from engine.actors import Actor
@@ -91,6 +91,11 @@ def list_users(session: Session) -> list[UserInfo]:
                  tuple(grants.get(u.id, ())))
         for u in users
     ]  # fmt: skip
+
+
+def display_names(connection: Connection) -> dict[str, str]:
+    rows = connection.execute(select(UserAccount.id, UserAccount.display_name))
+    return {row.id: row.display_name for row in rows}
 
 
 def user_info(session: Session, user_id: str) -> UserInfo | None:

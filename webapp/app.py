@@ -70,11 +70,8 @@ def display_name(user_id: str | None) -> str:
         return ""
     names = g.get("_names")
     if names is None:
-        names = g._names = {}
-    if user_id not in names:
-        user = identity.engine().user(user_id)
-        names[user_id] = user.display_name if user is not None else user_id
-    return str(names[user_id])
+        names = g._names = identity.engine().display_names()
+    return str(names.get(user_id, user_id))
 
 
 def create_app(engine: Engine | None = None, config: dict[str, Any] | None = None) -> Flask:

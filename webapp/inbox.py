@@ -75,6 +75,9 @@ def home() -> Response:
     return redirect(url_for("inbox.index"))
 
 
+PAGE_SIZE = 50  # rows per page: the whole queue is sorted and filtered, one page rendered
+
+
 @bp.get("/taken")
 @login_required
 def index() -> str:
@@ -87,10 +90,18 @@ def index() -> str:
     sort = sort if sort in SORTS else "vervaldatum"
     descending = request.args.get("richting") == "af"
     rows = rows_for(actor, role, search, claimed, sort, descending)
+    page = max(1, request.args.get("pagina", 1, type=int) or 1)
+    start = (page - 1) * PAGE_SIZE
     roles = sorted({r for r, _scope in actor.grants})
+    filters = {"rol": role, "zoek": search or None, "opgenomen": claimed, "sorteer": sort,
+               "richting": "af" if descending else None}  # fmt: skip
     return render_template(
         "inbox.html",
-        rows=rows,
+        rows=rows[start : start + PAGE_SIZE],
+        total=len(rows),
+        page=page,
+        more=start + PAGE_SIZE < len(rows),
+        filters={key: value for key, value in filters.items() if value},
         roles=roles,
         role=role,
         search=search,

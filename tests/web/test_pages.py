@@ -214,3 +214,19 @@ def test_changing_password_ends_other_sessions(app):
     assert response.status_code == 302
     assert first.get("/taken").status_code == 200  # this browser stays signed in
     assert second.get("/taken").status_code == 302
+
+
+def test_inbox_shows_fifty_tasks_a_page_with_filters_kept(client, web_engine, clock):
+    made = []
+    for _ in range(55):
+        made.append(start_review(web_engine, "carla")[1])
+        clock.advance(minutes=1)
+    sign_in(client, "carla")
+    first = client.get("/taken?sorteer=aangemaakt").text
+    assert sum(first.count(f"/taken/{task}\"") for task in made) == 50
+    assert "Taken 1 tot 50 van 55" in first
+    assert "pagina=2" in first and "sorteer=aangemaakt" in first
+    second = client.get("/taken?sorteer=aangemaakt&pagina=2").text
+    shown = [task for task in made if f"/taken/{task}\"" in second]
+    assert shown == made[50:]  # oldest first: the last five on page two
+    assert "Taken 51 tot 55 van 55" in second
