@@ -1,9 +1,15 @@
 """*Beheer* (admins only): process versions and deploys, incidents (retry), suspend and resume,
-users and roles, the audit-trail check."""
+users and roles, the audit-trail check.
+
+Each process version's diagram (unmarked, as deployed) is drawn on demand: the list links to
+``/beheer/processen/<process>/<version>``, which shows the list with that one diagram above it,
+so the list stays fast however many versions there are.
+"""
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -12,11 +18,15 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from engine import Actor, DeployError, EngineError, NotFound
-from webapp import sessions
+from engine.queries import VersionInfo
+from webapp import diagram, sessions
 from webapp.identity import current_actor, engine, login_required, safe_next, state
+from webapp.wording import role_label
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 MODEL_SUFFIXES = (".bpmn", ".dmn")
+MAX_PROCESS_ID = 255
+log = logging.getLogger(__name__)
 
 
 def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -56,6 +66,47 @@ def index() -> str:
 @admin_required
 def versions() -> str:
     return render_template("admin/versions.html", versions=engine().versions(), report=None)
+
+
+def version_diagram_of(source_xml: str, version: VersionInfo) -> diagram.Diagram | None:
+    """The unmarked diagram of one process version, or None when it cannot be drawn (the page
+    says so)."""
+    try:
+        return diagram.build(
+            source_xml,
+            version.process_id,
+            None,
+            lane_label=role_label,
+            prefix=f"versie{version.version}",
+        )
+    except diagram.DiagramUnavailable as error:
+        log.info("no diagram for %s v%s: %s", version.process_id, version.version, error)
+    except Exception:  # the diagram is an aid: never let it take the page down
+        log.exception("drawing %s v%s failed", version.process_id, version.version)
+    return None
+
+
+@bp.get("/processen/<process_id>/<int:version>")
+@admin_required
+def version_diagram(process_id: str, version: int) -> str:
+    """The list of versions with the diagram of one of them, as deployed (no case marks)."""
+    eng = engine()
+    if len(process_id) > MAX_PROCESS_ID:
+        abort(404)
+    shown = next((v for v in eng.versions(process_id) if v.version == version), None)
+    if shown is None:
+        abort(404)
+    try:
+        source = eng.version_source(process_id, version)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "admin/versions.html",
+        versions=eng.versions(),
+        report=None,
+        shown=shown,
+        diagram=version_diagram_of(source, shown),
+    )
 
 
 @bp.post("/processen")

@@ -93,17 +93,21 @@ def _start_page(
 def _start(process_id: str) -> Response | tuple[str, int]:
     eng = engine()
     _element, schema = _start_schema(process_id)
+    if forms.ADD_ENTRY in request.form:  # *Nog een rij*: the same form with one more entry
+        shown = forms.read_form(schema, request.form, keep_blank=True)
+        forms.add_entry(schema, shown, request.form.get(forms.ADD_ENTRY, ""))
+        return _start_page(process_id, values=shown)
     data = forms.read_form(schema, request.form)
     try:
         case = eng.start_case(process_id, data, _me(), title=_title(data))
     except ValidationFailed as error:
-        return _start_page(process_id, values=dict(request.form), errors=error.errors, status=422)
+        return _start_page(process_id, values=data, errors=error.errors, status=422)
     except UnknownProcess:
         abort(404)
     except Forbidden:
         return _start_page(
             process_id,
-            values=dict(request.form),
+            values=data,
             status=403,
             problem=_("Je hebt niet de rol om zo'n dossier te starten."),
         )

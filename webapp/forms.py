@@ -5,25 +5,77 @@ task. Field metadata gives the words: `label` and `help` (a text or {"nl", "en"}
 `fields_for` describes the inputs to render; `read_form` turns a posted form into the data the
 engine validates (numbers as numbers, booleans as booleans, lists as lists); `messages` makes
 marshmallow's error messages readable in the current language.
+
+Lists:
+
+- a list with choices is a group of checkboxes; a list of free values (text, codes, numbers) is
+  a textarea with one value per line;
+- a list of sub-forms (``fields.List(fields.Nested(Schema))``, kind ``entries``) is a fieldset
+  with one fieldset per entry, whose inputs are named ``<list>-<index>-<field>``
+  (``treatments-0-outcome``) and are rendered like top-level fields. A hidden input
+  ``<list>-rijen`` carries how many entries the form showed. Entries the person left wholly
+  empty are dropped when the form is read.
+- The page may *seed* a list of sub-forms (`Seed`): one entry per seed, with the seed's legend,
+  its fixed values carried in hidden inputs and its initial values filled in. A seeded list has
+  as many entries as seeds. An unseeded list starts with one empty entry and has a button
+  *Nog een rij* (name `ADD_ENTRY`, value the list's input name) that posts the form to show one
+  more entry without completing anything (`add_entry`), as long as the list's maximum length
+  allows.
+
+Errors come as marshmallow gives them (``{"treatments": {0: {"outcome": [...]}}}``) or with
+dotted keys (``{"treatments.0.outcome": [...]}``); both land on the right input.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
+from flask_babel import gettext as _
 from marshmallow import Schema, fields, missing, validate
 from werkzeug.datastructures import MultiDict
 
 from webapp.i18n import language, localized
 
 LONG_TEXT = 300  # strings allowed longer than this get a textarea
+ADD_ENTRY = "_rij_erbij"
+"""Name of the *Nog een rij* button; its value names the list that gets one more entry."""
+COUNT_SUFFIX = "-rijen"
+"""Suffix of the hidden input that says how many entries a list of sub-forms showed."""
+MAX_ENTRIES = 500
+"""Entries read from one posted list at most (whatever the form claims)."""
+SEPARATOR = " \u203a "
+"""Between the parts of a label in the error summary: list, entry, input."""
+
+
+@dataclass(frozen=True)
+class Seed:
+    """One entry of a list of sub-forms that the page prepares (for example one per agenda
+    item): `legend` names it, `fixed` values travel in hidden inputs and cannot be changed on
+    the page, `values` are filled in and can be."""
+
+    legend: str
+    fixed: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class Problem(NamedTuple):
+    """One line of the error summary: the id of the input (or group) it links to, the words
+    naming it, and its messages."""
+
+    anchor: str
+    label: str
+    messages: list[str]
 
 
 @dataclass
 class FormField:
+    """One input (or group of inputs) of a form. `name` is the posted name (with the
+    ``<list>-<index>-`` prefix inside a list of sub-forms), `key` the schema's key."""
+
     name: str
     kind: str
     label: str
@@ -33,6 +85,10 @@ class FormField:
     value: Any = None
     errors: list[str] = field(default_factory=list)
     attrs: dict[str, Any] = field(default_factory=dict)
+    key: str = ""
+    hidden: bool = False
+    entries: list[Entry] = field(default_factory=list)
+    can_add: bool = False
 
     @property
     def input_id(self) -> str:
@@ -43,6 +99,69 @@ class FormField:
             return choice in [str(v) for v in self.value]
         return self.value is not None and str(self.value) == choice
 
+    @property
+    def hidden_values(self) -> list[str]:
+        """The value as hidden inputs carry it (read back by `read_form` as this kind)."""
+        value = self.value
+        if value is None:
+            return []
+        if isinstance(value, bool):
+            return ["true" if value else "false"]
+        if isinstance(value, list | tuple):
+            if self.kind == "checkboxes":
+                return [str(v) for v in value]
+            return ["\n".join(str(v) for v in value)]
+        return [str(value)]
+
+    @property
+    def add_anchor(self) -> str:
+        """The id the entry added by *Nog een rij* will have (the page scrolls to it)."""
+        return f"{self.input_id}-{len(self.entries)}"
+
+    @property
+    def problems(self) -> list[Problem]:
+        """This field's errors and, for a list of sub-forms, those of every entry and input in
+        it, for the error summary."""
+        found = [Problem(self.input_id, self.label, self.errors)] if self.errors else []
+        for entry in self.entries:
+            where = f"{self.label}{SEPARATOR}{entry.legend}"
+            if entry.errors:
+                found.append(Problem(entry.legend_id, where, entry.errors))
+            for sub in entry.fields:
+                found += [
+                    Problem(p.anchor, f"{where}{SEPARATOR}{p.label}", p.messages)
+                    for p in sub.problems
+                ]
+        return found
+
+
+@dataclass
+class Entry:
+    """One entry of a list of sub-forms: a fieldset with its own legend and inputs, and the
+    errors that belong to the entry as a whole (or to its hidden inputs)."""
+
+    list_name: str
+    index: int
+    legend: str
+    fields: list[FormField]
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def entry_id(self) -> str:
+        return f"f-{self.list_name}-{self.index}"
+
+    @property
+    def legend_id(self) -> str:
+        return f"{self.entry_id}-legend"
+
+    @property
+    def visible_fields(self) -> list[FormField]:
+        return [f for f in self.fields if not f.hidden]
+
+    @property
+    def hidden_fields(self) -> list[FormField]:
+        return [f for f in self.fields if f.hidden]
+
 
 def _validators(item: fields.Field) -> list[Any]:
     found = list(getattr(item, "validators", []) or [])
@@ -50,6 +169,24 @@ def _validators(item: fields.Field) -> list[Any]:
     if inner is not None:
         found += list(getattr(inner, "validators", []) or [])
     return found
+
+
+def _sub_schema(item: fields.Field) -> Schema | None:
+    """The schema of each entry, if `item` is a list of sub-forms."""
+    if isinstance(item, fields.List) and isinstance(item.inner, fields.Nested):
+        schema = item.inner.schema
+        return schema if isinstance(schema, Schema) else None
+    return None
+
+
+def _max_entries(item: fields.Field) -> int | None:
+    """The most entries a list takes (its own Length validator), if it says."""
+    limits = [
+        int(v.max)
+        for v in getattr(item, "validators", []) or []
+        if isinstance(v, validate.Length) and v.max is not None
+    ]
+    return min(limits) if limits else None
 
 
 def _choices(item: fields.Field) -> list[tuple[str, str]]:
@@ -70,6 +207,8 @@ def _choices(item: fields.Field) -> list[tuple[str, str]]:
 
 def _kind(item: fields.Field, choices: list[tuple[str, str]]) -> str:
     widget = item.metadata.get("widget")
+    if _sub_schema(item) is not None:
+        return "entries"
     if isinstance(item, fields.List):
         return "checkboxes" if choices else "lines"
     if choices:
@@ -127,21 +266,99 @@ def _label(name: str, item: fields.Field) -> str:
     return localized(item.metadata.get("label")) or name.replace("_", " ").capitalize()
 
 
+# -- errors as a tree --------------------------------------------------------------------------
+
+
+def _merge(node: dict[Any, Any], key: Any, value: Any) -> None:
+    """Put `value` at `key`, keeping what is there (messages of a list next to its entries go
+    under ``_schema``)."""
+    if key not in node:
+        node[key] = value
+        return
+    here = node[key]
+    if isinstance(here, dict) and isinstance(value, dict):
+        for k, v in value.items():
+            _merge(here, k, v)
+    elif isinstance(here, dict):
+        _merge(here, "_schema", value if isinstance(value, list) else [value])
+    elif isinstance(value, dict):
+        node[key] = value
+        _merge(value, "_schema", here if isinstance(here, list) else [here])
+    else:
+        as_list = here if isinstance(here, list) else [here]
+        node[key] = as_list + (value if isinstance(value, list) else [value])
+
+
+def error_tree(errors: Mapping[Any, Any] | None) -> dict[Any, Any]:
+    """Errors with dotted keys (``treatments.0.outcome``) and digit-string indexes (as after a
+    JSON round trip) as marshmallow's nested form: ``{"treatments": {0: {"outcome": [...]}}}``."""
+    tree: dict[Any, Any] = {}
+    for key, value in (errors or {}).items():
+        path: list[Any] = str(key).split(".") if isinstance(key, str) and key else [key]
+        path = [int(p) if isinstance(p, str) and p.isdigit() else p for p in path]
+        node = tree
+        for part in path[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = {} if child is None else {"_schema": child}
+                node[part] = child
+            node = child
+        _merge(node, path[-1], error_tree(value) if isinstance(value, Mapping) else value)
+    return tree
+
+
+def _split_list_errors(errors: Any) -> tuple[list[str], dict[int, dict[Any, Any]]]:
+    """A list's own messages (readable), and the errors of each entry by index."""
+    if not isinstance(errors, dict):
+        return messages(errors), {}
+    own: list[str] = []
+    entries: dict[int, dict[Any, Any]] = {}
+    for key, value in errors.items():
+        if isinstance(key, int):
+            entries[key] = value if isinstance(value, dict) else {"_schema": value}
+        elif key == "_schema":
+            own += messages(value)
+        else:
+            own += [f"{key}: {m}" for m in messages(value)]
+    return own, entries
+
+
+# -- describing a form -------------------------------------------------------------------------
+
+
 def fields_for(
     schema_class: type[Schema] | None,
     values: dict[str, Any] | None = None,
     errors: dict[str, Any] | None = None,
+    seeds: Mapping[str, list[Seed]] | None = None,
 ) -> list[FormField]:
-    """The inputs of a form, with values to show again and errors per field."""
+    """The inputs of a form, with values to show again and errors per field. `seeds` prepares
+    lists of sub-forms by their key (see the module docstring)."""
     if schema_class is None:
         return []
-    schema = schema_class()
-    values, errors = values or {}, errors or {}
+    return _fields(schema_class(), values or {}, error_tree(errors), "", seeds or {})
+
+
+def _fields(
+    schema: Schema,
+    values: Mapping[str, Any],
+    errors: Mapping[Any, Any],
+    prefix: str,
+    seeds: Mapping[str, list[Seed]],
+) -> list[FormField]:
     found = []
     for name, item in schema.load_fields.items():
         if item.dump_only:
             continue
         key = item.data_key or name
+        sub = _sub_schema(item)
+        if sub is not None:
+            found.append(
+                _entries_field(
+                    name, key, item, sub, values.get(key), errors.get(key), prefix, seeds.get(key)
+                )
+            )
+            continue
         choices = _choices(item)
         kind = _kind(item, choices)
         value = values.get(key)
@@ -155,7 +372,7 @@ def fields_for(
             value = default
         found.append(
             FormField(
-                name=key,
+                name=prefix + key,
                 kind=kind,
                 label=_label(name, item),
                 help=localized(item.metadata.get("help")) or None,
@@ -164,9 +381,85 @@ def fields_for(
                 value=value,
                 errors=messages(errors.get(key)),
                 attrs=_attrs(item, kind),
+                key=key,
             )
         )
     return found
+
+
+def _seed_of(row: Mapping[str, Any], seeds: list[Seed], taken: list[Seed]) -> Seed | None:
+    """The seed a posted entry came from: the first not yet taken whose fixed values it has."""
+    for seed in seeds:
+        if all(seed is not t for t in taken) and all(
+            row.get(k) == v for k, v in seed.fixed.items()
+        ):
+            return seed
+    return None
+
+
+def _rows(value: Any, seeds: list[Seed] | None) -> list[tuple[dict[str, Any], Seed | None]]:
+    """The entries to show: the given ones (matched to their seeds), then any seed not given."""
+    given = [v if isinstance(v, dict) else {} for v in value] if isinstance(value, list) else []
+    if seeds is None:
+        return [(row, None) for row in given] or [({}, None)]
+    if not isinstance(value, list):
+        return [({**s.values, **s.fixed}, s) for s in seeds]
+    rows: list[tuple[dict[str, Any], Seed | None]] = []
+    taken: list[Seed] = []
+    for row in given:
+        seed = _seed_of(row, seeds, taken)
+        if seed is not None:
+            taken.append(seed)
+        rows.append((row, seed))
+    rows += [({**s.values, **s.fixed}, s) for s in seeds if all(s is not t for t in taken)]
+    return rows
+
+
+def _entries_field(
+    name: str,
+    key: str,
+    item: fields.Field,
+    sub: Schema,
+    value: Any,
+    errors: Any,
+    prefix: str,
+    seeds: list[Seed] | None,
+) -> FormField:
+    list_name = prefix + key
+    own, by_index = _split_list_errors(errors)
+    entries = []
+    for index, (row, seed) in enumerate(_rows(value, seeds)):
+        entry_errors = dict(by_index.get(index, {}))
+        general = messages(entry_errors.pop("_schema", None))
+        inputs = _fields(sub, row, entry_errors, f"{list_name}-{index}-", {})
+        known: set[str] = set()
+        for spec in inputs:
+            if seed is not None and spec.key in seed.fixed:
+                spec.hidden = True
+                general += [f"{spec.label}: {m}" for m in spec.errors]
+                spec.errors = []
+            known.add(spec.key)
+        general += [
+            f"{k}: {m}" for k, v in entry_errors.items() if k not in known for m in messages(v)
+        ]
+        legend = seed.legend if seed is not None else _("Rij %(number)s", number=index + 1)
+        entries.append(Entry(list_name, index, legend, inputs, general))
+    limit = _max_entries(item)
+    return FormField(
+        name=list_name,
+        kind="entries",
+        label=_label(name, item),
+        help=localized(item.metadata.get("help")) or None,
+        required=bool(item.required),
+        value=value,
+        errors=own,
+        key=key,
+        entries=entries,
+        can_add=seeds is None and (limit is None or len(entries) < limit),
+    )
+
+
+# -- reading a posted form ---------------------------------------------------------------------
 
 
 def _number(text: str, kind: str) -> Any:
@@ -179,36 +472,136 @@ def _number(text: str, kind: str) -> Any:
         return text
 
 
-def read_form(schema_class: type[Schema] | None, form: MultiDict[str, str]) -> dict[str, Any]:
-    """Posted form → data for the engine. Empty inputs are left out (defaults apply)."""
+def read_form(
+    schema_class: type[Schema] | None, form: MultiDict[str, str], *, keep_blank: bool = False
+) -> dict[str, Any]:
+    """Posted form → data for the engine. Empty inputs are left out (defaults apply), and so
+    are wholly empty entries of a list of sub-forms, unless `keep_blank` (to show the form
+    again as it was, for *Nog een rij*)."""
+    if schema_class is None:
+        return {}
+    return _read(schema_class(), form, "", keep_blank)
+
+
+def _read(schema: Schema, form: MultiDict[str, str], prefix: str, keep_blank: bool) -> dict:
     data: dict[str, Any] = {}
-    for spec in fields_for(schema_class):
-        name, kind = spec.name, spec.kind
-        if kind == "checkboxes":
-            data[name] = [v for v in form.getlist(name) if v]
+    for name, item in schema.load_fields.items():
+        if item.dump_only:
             continue
-        if kind == "checkbox":
-            data[name] = form.get(name) in ("on", "true", "1")
+        key = item.data_key or name
+        sub = _sub_schema(item)
+        if sub is not None:
+            rows = _read_entries(sub, form, prefix + key, keep_blank)
+            if rows is not None:
+                data[key] = rows
             continue
-        raw = form.get(name)
-        if raw is None:
-            continue
-        raw = raw.replace("\r\n", "\n")
-        if raw.strip() == "":
-            continue
-        if kind == "lines":
-            data[name] = [line.strip() for line in raw.split("\n") if line.strip()]
-        elif kind == "yesno":
-            data[name] = {"ja": True, "yes": True, "true": True}.get(
-                raw, False if raw in ("nee", "no", "false") else raw
-            )
-        elif kind in ("integer", "decimal"):
-            data[name] = _number(raw.strip(), kind)
-        elif kind == "datetime":
-            data[name] = raw.strip()
-        else:
-            data[name] = raw
+        kind = _kind(item, _choices(item))
+        found, value = _read_value(item, kind, form, prefix + key)
+        if found:
+            data[key] = value
     return data
+
+
+def _read_value(
+    item: fields.Field, kind: str, form: MultiDict[str, str], name: str
+) -> tuple[bool, Any]:
+    """(whether the input holds something, its value as the schema wants it)."""
+    if kind == "checkboxes":
+        return True, [v for v in form.getlist(name) if v]
+    if kind == "checkbox":
+        return True, form.get(name) in ("on", "true", "1")
+    raw = form.get(name)
+    if raw is None:
+        return False, None
+    raw = raw.replace("\r\n", "\n")
+    if raw.strip() == "":
+        return False, None
+    if kind == "lines":
+        inner = getattr(item, "inner", None)
+        inner_kind = _kind(inner, []) if isinstance(inner, fields.Field) else "text"
+        lines = [line.strip() for line in raw.split("\n") if line.strip()]
+        if inner_kind in ("integer", "decimal"):
+            return True, [_number(line, inner_kind) for line in lines]
+        return True, lines
+    if kind == "yesno":
+        return True, {"ja": True, "yes": True, "true": True}.get(
+            raw, False if raw in ("nee", "no", "false") else raw
+        )
+    if kind in ("integer", "decimal"):
+        return True, _number(raw.strip(), kind)
+    if kind == "datetime":
+        return True, raw.strip()
+    return True, raw
+
+
+def _read_entries(
+    sub: Schema, form: MultiDict[str, str], name: str, keep_blank: bool
+) -> list[dict[str, Any]] | None:
+    """The entries of a list of sub-forms, in index order; None when the form had none of it
+    or every entry was left empty (so that a required list says so)."""
+    pattern = re.compile(rf"{re.escape(name)}-(\d+)-")
+    indexes = {int(m.group(1)) for k in form if (m := pattern.match(k)) and len(m.group(1)) < 6}
+    count = form.get(name + COUNT_SUFFIX, "")
+    if count.isdigit() and len(count) < 6:
+        indexes |= set(range(int(count)))
+    elif not indexes:
+        return None
+    rows = []
+    for index in sorted(i for i in indexes if i < MAX_ENTRIES):
+        entry_prefix = f"{name}-{index}-"
+        if keep_blank or not _blank_entry(form, entry_prefix):
+            rows.append(_read(sub, form, entry_prefix, keep_blank))
+    if not rows and indexes:
+        return None
+    return rows
+
+
+def _blank_entry(form: MultiDict[str, str], prefix: str) -> bool:
+    """Whether the person left every input of this entry empty (hidden inputs of a seeded
+    entry count as filled in: such an entry is always kept)."""
+    return not any(
+        value.strip()
+        for key, values in form.lists()
+        if key.startswith(prefix) and not key.endswith(COUNT_SUFFIX)
+        for value in values
+    )
+
+
+def add_entry(
+    schema_class: type[Schema] | None,
+    data: dict[str, Any],
+    target: str,
+    *,
+    fixed: Collection[str] = (),
+) -> bool:
+    """Give the list of sub-forms whose input name is `target` (``treatments``, or
+    ``plans-0-steps`` inside another list) one more empty entry in `data`, if it takes more.
+    Lists named in `fixed` (seeded ones) never do. Returns whether an entry was added."""
+    if schema_class is None or target in fixed:
+        return False
+    return _add(schema_class(), data, "", target)
+
+
+def _add(schema: Schema, data: dict[str, Any], prefix: str, target: str) -> bool:
+    for name, item in schema.load_fields.items():
+        sub = _sub_schema(item)
+        if sub is None or item.dump_only:
+            continue
+        key = item.data_key or name
+        full = prefix + key
+        rows = data.get(key)
+        if full == target:
+            rows = list(rows) if isinstance(rows, list) else [{}]
+            limit = _max_entries(item)
+            if limit is not None and len(rows) >= limit:
+                return False
+            data[key] = [*rows, {}]
+            return True
+        if target.startswith(full + "-") and isinstance(rows, list):
+            for index, row in enumerate(rows):
+                if isinstance(row, dict) and _add(sub, row, f"{full}-{index}-", target):
+                    return True
+    return False
 
 
 _KNOWN = {
@@ -271,7 +664,7 @@ def form_errors(errors: dict[str, Any], known: list[FormField]) -> list[str]:
     """Errors that belong to no input of the form (schema-level ones), readable."""
     names = {f.name for f in known}
     general = []
-    for key, value in errors.items():
+    for key, value in error_tree(errors).items():
         if key not in names:
             prefix = "" if key == "_schema" else f"{key}: "
             general += [prefix + m for m in messages(value)]

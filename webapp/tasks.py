@@ -2,10 +2,21 @@
 
 Two people completing the same task: one wins, the other sees that someone else was first
 (409) and nothing of theirs is stored.
+
+Some tasks' forms are prepared from the records (`PREPARED`, by process and task): the meeting
+process's *Behandelingen vastleggen* gets one entry per agenda item still to treat, and
+*Agenda ordenen en markeren* one per scheduled item with its current marks (read through
+`processes.records.queries`, as the meeting pages do). When the process sent the task back
+because the last attempt could not be stored, the reasons show above the form.
+
+*Nog een rij* (`forms.ADD_ENTRY`) in a list of sub-forms shows the form again with one more
+entry; it completes nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -15,23 +26,105 @@ from werkzeug.wrappers import Response
 from engine import (
     Actor,
     CaseStateError,
+    Engine,
     Forbidden,
     TaskConflict,
     TaskNotActive,
     ValidationFailed,
 )
 from engine.queries import TaskInfo
+from processes.meetings import PROCESS_ID as MEETING_PROCESS
+from processes.records import queries as records
+from processes.records.queries import AgendaEntry
 from webapp import forms, rights
+from webapp.i18n import localized
 from webapp.identity import current_actor, engine, login_required, safe_next
 
 bp = Blueprint("tasks", __name__)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What the page adds to a task's form: seeds for its lists of sub-forms (by key) and
+    notices to show above it."""
+
+    seeds: dict[str, list[forms.Seed]] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+
+def _scheduled_items(eng: Engine, case_id: int) -> list[AgendaEntry]:
+    """The agenda items of the meeting a ``meeting`` case manages that are still to treat, in
+    agenda order (what ``meetings/store_treatments`` expects a treatment for)."""
+    with eng.db.read() as session:
+        meeting = records.meeting_of_case(session, case_id)
+        if meeting is None:
+            return []
+        entries = records.agenda(session, meeting.meeting_id)
+    return [e for e in entries if e.status == "scheduled"]
+
+
+def _item_legend(number: int, entry: AgendaEntry) -> str:
+    return _("Agendapunt %(number)s: %(title)s", number=number, title=entry.title)
+
+
+def _not_stored(data: Any) -> list[str]:
+    """The reasons a service gave for not storing the last attempt (``problems`` with nl/en
+    texts), if it did not."""
+    if not isinstance(data, dict) or data.get("stored", data.get("published")) is not False:
+        return []
+    problems = [localized(p) or "" for p in data.get("problems") or []]
+    return [p for p in problems if p]
+
+
+def _treatments(eng: Engine, task: TaskInfo) -> Prepared:
+    """*Behandelingen vastleggen*: one treatment per agenda item still to treat."""
+    items = _scheduled_items(eng, task.case_id)
+    seeds = [
+        forms.Seed(_item_legend(n, e), fixed={"agenda_item_id": e.agenda_item_id})
+        for n, e in enumerate(items, start=1)
+    ]
+    notices = _not_stored(eng.case(task.case_id).data.get("treatment_result"))
+    return Prepared({"treatments": seeds}, notices)
+
+
+def _agenda_order(eng: Engine, task: TaskInfo) -> Prepared:
+    """*Agenda ordenen en markeren*: the scheduled items in their order, with their marks."""
+    items = _scheduled_items(eng, task.case_id)
+    seeds = [
+        forms.Seed(
+            _item_legend(n, e),
+            fixed={"agenda_item_id": e.agenda_item_id},
+            values={"kind": e.kind, "public": e.public},
+        )
+        for n, e in enumerate(items, start=1)
+    ]
+    notices = _not_stored(eng.case(task.case_id).data.get("publication"))
+    return Prepared({"agenda_order": seeds}, notices)
+
+
+PREPARED: dict[tuple[str, str], Callable[[Engine, TaskInfo], Prepared]] = {
+    (MEETING_PROCESS, "record_treatments"): _treatments,
+    (MEETING_PROCESS, "order_agenda"): _agenda_order,
+}
+"""Tasks whose form the page prepares from the records, by (process id, task id)."""
+
+
+def prepared(task: TaskInfo) -> Prepared:
+    """The seeds and notices for this task's form (nothing for most tasks)."""
+    hook = PREPARED.get((task.process_id, task.element_id))
+    return hook(engine(), task) if hook is not None and task.state == "ready" else Prepared()
+
+
 def task_form(
-    task: TaskInfo, values: dict[str, Any] | None = None, errors: dict[str, Any] | None = None
+    task: TaskInfo,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, Any] | None = None,
+    ready: Prepared | None = None,
 ) -> list[forms.FormField]:
+    """The inputs of the task's form, prepared as `PREPARED` says."""
     schema = engine().registry.form_for(task.process_id, task.element_id)
-    return forms.fields_for(schema, values, errors)
+    ready = ready if ready is not None else prepared(task)
+    return forms.fields_for(schema, values, errors, ready.seeds)
 
 
 def _me() -> Actor:
@@ -50,7 +143,8 @@ def _render(
 ) -> tuple[str, int]:
     eng = engine()
     actor = _me()
-    fields = task_form(task, values, errors)
+    ready = prepared(task)
+    fields = task_form(task, values, errors, ready)
     general = forms.form_errors(errors, fields) if errors else []
     page = render_template(
         "task.html",
@@ -60,6 +154,7 @@ def _render(
         may_act=rights.may_act(eng, actor, task),
         acting=rights.actor_for_task(eng, actor, task),
         general_errors=general,
+        notices=ready.notices,
         problem=problem,
     )
     return page, status
@@ -78,11 +173,16 @@ def complete(task_id: str) -> Response | tuple[str, int]:
     actor = _me()
     task = rights.visible_task(eng, actor, task_id)
     schema = eng.registry.form_for(task.process_id, task.element_id)
+    if forms.ADD_ENTRY in request.form:  # *Nog een rij*: the same form with one more entry
+        shown = forms.read_form(schema, request.form, keep_blank=True)
+        seeded = prepared(task).seeds
+        forms.add_entry(schema, shown, request.form.get(forms.ADD_ENTRY, ""), fixed=seeded)
+        return _render(task, values=shown)
     data = forms.read_form(schema, request.form)
     try:
         case = eng.complete_task(task.id, data, rights.actor_for_task(eng, actor, task))
     except ValidationFailed as error:
-        return _render(task, 422, values=dict(request.form), errors=error.errors)
+        return _render(task, 422, values=data, errors=error.errors)
     except TaskConflict:
         return _render(
             eng.task(task.id),
@@ -105,8 +205,30 @@ def complete(task_id: str) -> Response | tuple[str, int]:
         return _render(task, 409, problem=_("Het dossier is opgeschort; deze taak kan nu niet."))
     except Forbidden:
         return _render(task, 403, problem=_("Je hebt niet de rol die deze taak vraagt."))
+    again = _sent_back(task, case.id)
+    if again is not None:
+        flash(
+            _(
+                "„%(name)s” is niet bewaard en staat weer open: %(reasons)s",
+                name=task.name or task.element_id,
+                reasons=" ".join(prepared(again).notices),
+            ),
+            "warning",
+        )
+        return redirect(url_for("tasks.show", task_id=again.id))
     flash(_("Taak „%(name)s” afgerond.", name=task.name or task.element_id), "success")
     return redirect(url_for("cases.show", case_id=case.id))
+
+
+def _sent_back(task: TaskInfo, case_id: int) -> TaskInfo | None:
+    """For a prepared task: the same task ready again because the process could not store
+    what was given (it says why in the case data), else None."""
+    if (task.process_id, task.element_id) not in PREPARED:
+        return None
+    for candidate in engine().case_tasks(case_id):
+        if candidate.state == "ready" and candidate.element_id == task.element_id:
+            return candidate if prepared(candidate).notices else None
+    return None
 
 
 def _back(task: TaskInfo) -> Response:

@@ -118,12 +118,6 @@ def test_submit_screen_admit_and_find_it_on_the_agenda_and_in_the_calendar(
     assert title in event.replace("\\,", ",")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="no page records a meeting's treatments yet: the record_treatments task's nested "
-    "list 'treatments' shows as one plain text box (webapp/forms.py has no widget for a "
-    "list of sub-forms, webapp/meetings.py no treatment page)",
-)
 def test_secretariat_records_a_binding_decision_after_the_meeting(
     site: Site, new_context: Callable[[], BrowserContext]
 ) -> None:
@@ -132,19 +126,39 @@ def test_secretariat_records_a_binding_decision_after_the_meeting(
     topic_case = board.admitted_topic(site, meeting_id, title)
     board.hold_meeting(site, meeting_case)
 
+    # The task's form has one fieldset per agenda item, its title in the legend.
     sara = as_user(new_context, site, "sara")
     meeting_title = board.committee(site).case(meeting_case).title or ""
     open_task(sara, site, "Behandelingen vastleggen", meeting_title)
-    sara.set_default_timeout(2_000)  # the fields below are missing today: fail fast
     item = sara.get_by_role("group", name=re.compile(re.escape(title)))
-    item.get_by_label("Uitkomst").select_option(label="Beslist")
+    item.get_by_role("group", name="Uitkomst").get_by_label("Beslist").check()
     item.get_by_label("Besluit").fill("Alle entiteiten gebruiken het aanmeldplatform.")
     item.get_by_label("Bindend voor overheidsinstanties").check()
     deadline = dates.local_date(site.clock.now()) + timedelta(days=90)
     item.get_by_label("Uiterste datum").fill(deadline.isoformat())
-    item.get_by_label("Gebonden overheidsinstanties").fill("dep-omg\ngem-gent")
+
+    # Forgetting the bound entities: the error is on that input, linked from the summary.
+    sara.get_by_role("button", name="Afronden").click()
+    summary = sara.locator(".error-summary")
+    link = summary.get_by_role("link", name=re.compile("Gebonden overheidsinstanties"))
+    expect(link).to_contain_text("Verplicht bij een bindend besluit.")
+    link.click()
+    item = sara.get_by_role("group", name=re.compile(re.escape(title)))
+    entities = item.get_by_label("Gebonden overheidsinstanties")
+    assert sara.url.endswith("#" + (entities.get_attribute("id") or "-"))
+    expect(entities).to_have_attribute("aria-invalid", "true")
+    expect(item.get_by_label("Besluit")).to_have_value(
+        "Alle entiteiten gebruiken het aanmeldplatform."
+    )
+
+    # Filled in, the decision is stored and comply-or-explain starts at both entities.
+    entities.fill("dep-omg\ngem-gent")
     complete(sara, "Behandelingen vastleggen")
-    assert data(site, topic_case)["outcome"]["binding"] is True
+    outcome = data(site, topic_case)["outcome"]
+    assert outcome["outcome"] == "decided" and outcome["binding"] is True
+    assert sorted(outcome["entities"]) == ["dep-omg", "gem-gent"]
+    for organisation in ("dep-omg", "gem-gent"):
+        assert board.obligation_case(site, topic_case, organisation) > 0
 
 
 def test_entity_contact_explains_and_the_register_shows_it(
