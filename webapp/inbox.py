@@ -4,7 +4,7 @@ query parameters (so the page works without JavaScript); claim one or several at
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +26,7 @@ SORTS = ("vervaldatum", "dossier", "taak", "aangemaakt")
 @dataclass(frozen=True)
 class Row:
     task: TaskInfo
-    case: CaseInfo
+    case: CaseInfo | None  # filled for the rows shown (and for all when search/sort need it)
     on_behalf_of: str | None
     overdue: bool
 
@@ -34,7 +34,7 @@ class Row:
 def _sort_key(sort: str, now: datetime) -> Callable[[Row], tuple[Any, ...]]:
     def key(row: Row) -> tuple[Any, ...]:
         task = row.task
-        if sort == "dossier":
+        if sort == "dossier" and row.case is not None:
             return (row.case.title or "", row.case.id, task.created_at)
         if sort == "taak":
             return ((task.name or task.element_id).lower(), task.created_at)
@@ -52,17 +52,21 @@ def rows_for(
     eng = engine()
     now = eng.clock.now()
     tasks = rights.my_tasks(eng, actor, role)
-    cases: dict[int, CaseInfo] = eng.cases({task.case_id for task, _ in tasks})
+    need_cases = bool(search) or sort == "dossier"
+    cases: dict[int, CaseInfo] = eng.cases({t.case_id for t, _ in tasks}) if need_cases else {}
     rows = []
     for task, on_behalf_of in tasks:
         if claimed == "mij" and task.claimed_by != actor.user_id:
             continue
         if claimed == "vrij" and task.claimed_by is not None:
             continue
-        case = cases[task.case_id]
-        text = f"{task.name or task.element_id} {case.title or ''} {case.id}".lower()
-        if search and search.lower() not in text:
-            continue
+        case = cases.get(task.case_id)
+        if search:
+            text = (
+                f"{task.name or task.element_id} {case.title or '' if case else ''} {task.case_id}"
+            )
+            if search.lower() not in text.lower():
+                continue
         overdue = task.due_at is not None and task.due_at < now
         rows.append(Row(task, case, on_behalf_of, overdue))
     rows.sort(key=_sort_key(sort, now), reverse=descending)
@@ -73,6 +77,14 @@ def rows_for(
 @login_required
 def home() -> Response:
     return redirect(url_for("inbox.index"))
+
+
+def with_cases(rows: list[Row]) -> list[Row]:
+    """Fill in the cases of the rows about to be shown (one query)."""
+    missing = {row.task.case_id for row in rows if row.case is None}
+    cases = engine().cases(missing) if missing else {}
+    return [row if row.case is not None else replace(row, case=cases.get(row.task.case_id))
+            for row in rows]  # fmt: skip
 
 
 PAGE_SIZE = 50  # rows per page: the whole queue is sorted and filtered, one page rendered
@@ -97,7 +109,7 @@ def index() -> str:
                "richting": "af" if descending else None}  # fmt: skip
     return render_template(
         "inbox.html",
-        rows=rows[start : start + PAGE_SIZE],
+        rows=with_cases(rows[start : start + PAGE_SIZE]),
         total=len(rows),
         page=page,
         more=start + PAGE_SIZE < len(rows),
