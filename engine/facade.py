@@ -12,6 +12,7 @@ Errors are the classes in `engine.errors`; on any error nothing was stored.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -21,6 +22,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine import deploy as deploying
+from engine import documents as docs
 from engine import notifications, queries, users
 from engine.actors import SYSTEM_ACTOR, Actor
 from engine.audit import AuditRecorder, VerifyResult, verify
@@ -29,8 +31,17 @@ from engine.clock import Clock, SystemClock
 from engine.db import Database
 from engine.errors import Forbidden, NotFound
 from engine.policy import Policy, load_policy
-from engine.queries import AuditInfo, CaseInfo, IncidentInfo, TaskInfo, VersionInfo
+from engine.queries import (
+    AuditInfo,
+    CaseInfo,
+    CommentInfo,
+    DocumentInfo,
+    IncidentInfo,
+    TaskInfo,
+    VersionInfo,
+)
 from engine.registry import Registry
+from engine.settings import Settings
 
 
 class Engine:
@@ -41,8 +52,12 @@ class Engine:
         clock: Clock | None = None,
         hooks: Hooks | None = None,
         policy: Policy | None = None,
+        documents_path: Path | None = None,
+        max_document_bytes: int | None = None,
     ) -> None:
         self.db = db
+        self._documents_path = Path(documents_path) if documents_path is not None else None
+        self._max_document_bytes = max_document_bytes
         self.registry = registry or Registry()
         self.clock = clock or SystemClock()
         self.hooks = hooks or Hooks()
@@ -51,7 +66,8 @@ class Engine:
 
     def with_clock(self, clock: Clock) -> Engine:
         """The same engine on another clock (for `scheduler --once --now`)."""
-        return Engine(self.db, self.registry, clock, self.hooks, self.policy)
+        return Engine(self.db, self.registry, clock, self.hooks, self.policy,
+                      self._documents_path, self._max_document_bytes)  # fmt: skip
 
     # -- deploys ----------------------------------------------------------------------------
 
@@ -132,6 +148,16 @@ class Engine:
     def revoke(self, user_id: str, role: str, scope: str | None, actor: Actor) -> bool:
         _require_admin(actor)
         return self._audited(lambda s, a: users.revoke(s, a, user_id, role, scope, actor.user_id))
+
+    def set_preferences(self, user_id: str, *, language: str | None = None,
+                        notify_mode: str | None = None, actor: Actor) -> None:  # fmt: skip
+        """A user's language (nl, en) and mail rhythm (immediate, digest): their own or, for an
+        admin, anyone's."""
+        if actor.user_id != user_id and not actor.is_admin:
+            raise Forbidden("only the user or an admin may change these preferences")
+        with self.recording() as (session, audit):
+            users.set_preferences(session, audit, user_id, language=language,
+                                  notify_mode=notify_mode, actor=actor.user_id)  # fmt: skip
 
     def set_deputy(self, user_id: str, deputy_id: str, starts: datetime, ends: datetime,
                    actor: Actor) -> None:  # fmt: skip
@@ -277,6 +303,56 @@ class Engine:
 
     def terminate(self, case_id: int, actor: Actor, reason: str | None = None) -> CaseInfo:
         return self._cases.terminate(case_id, actor, reason)
+
+    # -- documents and comments -------------------------------------------------------------
+
+    @property
+    def documents_path(self) -> Path:
+        """Where document files live: as given; else STUURBOORD_DOCUMENT_PATH; else beside an
+        SQLite database file (its instance folder); else `<instance>/documents`."""
+        if self._documents_path is None:
+            settings = Settings.from_env()
+            database = self.db.engine.url.database if self.db.is_sqlite else None
+            if os.environ.get("STUURBOORD_DOCUMENT_PATH") or not database or database == ":memory:":
+                assert settings.document_path is not None
+                self._documents_path = settings.document_path
+            else:
+                self._documents_path = Path(database).resolve().parent / "documents"
+        return self._documents_path
+
+    @property
+    def max_document_bytes(self) -> int:
+        if self._max_document_bytes is None:
+            self._max_document_bytes = Settings.from_env().document_max_bytes
+        return self._max_document_bytes
+
+    def add_document(self, case_id: int, filename: str, data: bytes, actor: Actor) -> DocumentInfo:
+        """Attach a file to a case. Refused (ValidationFailed naming the reason): empty, too
+        large, a name with control characters, content that is not PDF, PNG, JPEG, an office
+        document or UTF-8 text. The file is on disk before its row commits."""
+        accepted = docs.check(filename, data, self.max_document_bytes)
+        digest = docs.store(self.documents_path, bytes(data))
+        return self._audited(lambda s, a: docs.add_document(
+            s, a, self.clock, case_id=case_id, accepted=accepted, digest=digest,
+            size=len(data), actor=actor))  # fmt: skip
+
+    def documents(self, case_id: int) -> list[DocumentInfo]:
+        with self.db.read() as session:
+            return docs.documents(session, case_id)
+
+    def document(self, document_id: int) -> tuple[DocumentInfo, bytes]:
+        with self.db.read() as session:
+            info = docs.document(session, document_id)
+        return info, docs.load(self.documents_path, info.sha256)
+
+    def add_comment(self, case_id: int, body: str, actor: Actor) -> CommentInfo:
+        text = docs.clean_comment(body)
+        return self._audited(lambda s, a: docs.add_comment(
+            s, a, self.clock, case_id=case_id, body=text, actor=actor))  # fmt: skip
+
+    def comments(self, case_id: int) -> list[CommentInfo]:
+        with self.db.read() as session:
+            return docs.comments(session, case_id)
 
     # -- notifications ----------------------------------------------------------------------
 

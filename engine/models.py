@@ -291,3 +291,32 @@ class Deputy(Base):
     ends: Mapped[datetime]
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(100))
+
+
+class CaseDocument(Base):
+    """A file attached to a case. The bytes live on disk, named by their sha256."""
+
+    __tablename__ = "case_document"
+    __table_args__ = (Index("ix_case_document_case", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_instance.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime]
+
+
+class CaseComment(Base):
+    """A remark someone left on a case."""
+
+    __tablename__ = "case_comment"
+    __table_args__ = (Index("ix_case_comment_case", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_instance.id"))
+    author: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]

@@ -84,6 +84,35 @@ class VersionInfo:
 
 
 @dataclass(frozen=True)
+class DocumentInfo:
+    id: int
+    case_id: int
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+
+    @classmethod
+    def of(cls, row: Any) -> DocumentInfo:
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class CommentInfo:
+    id: int
+    case_id: int
+    author: str
+    body: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Any) -> CommentInfo:
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
 class AuditInfo:
     seq: int
     at: datetime

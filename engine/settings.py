@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+DEFAULT_DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
 DEFAULT_POLICY = Path(__file__).resolve().parent.parent / "bpmn" / "policy"
 
 
@@ -19,17 +20,24 @@ class Settings:
     instance_path: Path
     policy_path: Path | None = None
     sqlite_busy_timeout_ms: int = 30_000
+    document_path: Path | None = None
+    document_max_bytes: int = DEFAULT_DOCUMENT_MAX_BYTES
 
     @classmethod
     def from_env(cls) -> Settings:
         instance = _instance_path()
         url = os.environ.get("STUURBOORD_DATABASE_URL") or f"sqlite:///{instance / 'stuurboord.db'}"
         policy = os.environ.get("STUURBOORD_POLICY")
+        documents = os.environ.get("STUURBOORD_DOCUMENT_PATH")
         return cls(
             database_url=url,
             instance_path=instance,
             policy_path=Path(policy) if policy else DEFAULT_POLICY,
             sqlite_busy_timeout_ms=int(
                 os.environ.get("STUURBOORD_SQLITE_BUSY_TIMEOUT_MS", "30000")
+            ),
+            document_path=Path(documents).resolve() if documents else instance / "documents",
+            document_max_bytes=int(
+                os.environ.get("STUURBOORD_DOCUMENT_MAX_BYTES", str(DEFAULT_DOCUMENT_MAX_BYTES))
             ),
         )

@@ -163,3 +163,29 @@ def acting_for(session: Session, deputy_id: str, principal_id: str, now: datetim
         raise Forbidden(f"{deputy_id} is not a deputy of {principal_id} now")
     principal = actor_for(session, principal_id)
     return Actor(deputy_id, principal.grants, on_behalf_of=principal_id)
+
+
+LANGUAGES = ("nl", "en")
+NOTIFY_MODES = ("immediate", "digest")
+
+
+def set_preferences(session: Session, audit: AuditRecorder, user_id: str, *,
+                    language: str | None, notify_mode: str | None, actor: str) -> None:  # fmt: skip
+    """A user's language (pages and notifications) and mail rhythm (immediate or daily digest)."""
+    user = session.get(UserAccount, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    errors = {}
+    if language is not None and language not in LANGUAGES:
+        errors["language"] = [f"Must be one of {', '.join(LANGUAGES)}."]
+    if notify_mode is not None and notify_mode not in NOTIFY_MODES:
+        errors["notify_mode"] = [f"Must be one of {', '.join(NOTIFY_MODES)}."]
+    if errors:
+        raise ValidationFailed("invalid preferences", errors)
+    changes = {}
+    for name, value in (("language", language), ("notify_mode", notify_mode)):
+        if value is not None and getattr(user, name) != value:
+            changes[name] = {"before": getattr(user, name), "after": value}
+            setattr(user, name, value)
+    if changes:
+        audit.record(actor, "preferences_changed", changes=changes, reason=user_id)

@@ -94,3 +94,20 @@ def test_diagram_state_marks_completed_active_and_failing_elements(review: Engin
     assert state.active == ("approve",) and state.incidents == ()
     with pytest.raises(NotFound):
         review.diagram_state(999)
+
+
+def test_preferences_language_and_digest_are_audited_and_checked(review: Engine) -> None:
+    carla = actor(review, "carla", ("clerk", None))
+    review.set_preferences("carla", language="en", notify_mode="digest", actor=carla)
+    info = review.user("carla")
+    assert info is not None and (info.language, info.notify_mode) == ("en", "digest")
+    with pytest.raises(ValidationFailed) as caught:
+        review.set_preferences("carla", language="fr", notify_mode="hourly", actor=carla)
+    assert set(caught.value.errors) == {"language", "notify_mode"}
+    with pytest.raises(Forbidden):
+        review.set_preferences("carla", language="nl", actor=actor(review, "otto"))
+    [entry] = [e for e in review.audit_trail() if e.action == "preferences_changed"]
+    assert entry.changes == {
+        "language": {"before": "nl", "after": "en"},
+        "notify_mode": {"before": "immediate", "after": "digest"},
+    }

@@ -35,6 +35,7 @@ def _page(status: int = 200, new_token: str | None = None) -> tuple[str, int]:
         people=people,
         principals=eng.principals_of(actor.user_id),
         has_password=state().accounts.has_password(actor.user_id),
+        me=eng.user(actor.user_id),
     )
     return page, status
 
@@ -63,6 +64,24 @@ def change_password() -> Response | tuple[str, int]:
     accounts.set_password(actor.user_id, new)  # ends every session, this one too
     begin_session(actor.user_id)
     flash(_("Je wachtwoord is gewijzigd. Andere aanmeldingen zijn beëindigd."), "success")
+    return redirect(url_for("account.index"))
+
+
+@bp.post("/account/voorkeuren")
+@login_required
+def save_preferences() -> Response | tuple[str, int]:
+    actor = _me()
+    try:
+        engine().set_preferences(
+            actor.user_id,
+            language=request.form.get("taal") or None,
+            notify_mode=request.form.get("ritme") or None,
+            actor=actor,
+        )
+    except ValidationFailed:
+        flash(_("Kies een taal en een ritme uit de lijst."), "error")
+        return _page(422)
+    flash(_("Je voorkeuren zijn bewaard."), "success")
     return redirect(url_for("account.index"))
 
 

@@ -1,5 +1,10 @@
-"""Cases: the list, *Nieuw onderwerp* (start form from the registered schema) and the
-*Dossier* page (data, status, tasks, timeline from the audit trail, my tasks' forms inline).
+"""Cases: the list, *Nieuw onderwerp* (start form from the registered schema, with optional
+attachments) and the *Dossier* page (data, status, tasks, documents, comments, timeline from the
+audit trail, my tasks' forms inline).
+
+Documents: anyone who may see the case may upload (the engine checks the content) and download.
+Downloads are attachments with the server's own content type, `nosniff` and a sandboxing CSP;
+a document of a case the user may not see answers the same 404 as a missing one.
 
 The live BPMN diagram goes in the `diagram` block of case.html (part two).
 """
@@ -8,9 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from engine import Actor, Forbidden, NotFound, UnknownProcess, ValidationFailed
@@ -86,6 +93,7 @@ def _start_page(
         topic=topic,
         general_errors=general,
         problem=problem,
+        accept=ACCEPT,
     )
     return page, status
 
@@ -112,6 +120,7 @@ def _start(process_id: str) -> Response | tuple[str, int]:
             problem=_("Je hebt niet de rol om zo'n dossier te starten."),
         )
     flash(_("Je dossier is aangemaakt. Je volgt het hier op."), "success")
+    _attach(case.id, _uploads())
     return redirect(url_for("cases.show", case_id=case.id))
 
 
@@ -188,6 +197,124 @@ def _timeline(case_id: int, tasks: list[TaskInfo]) -> list[Moment]:
     return [Moment(e, action_label(e.action), names.get(e.task_id or "")) for e in reversed(trail)]
 
 
+# -- documents and comments --------------------------------------------------------------------
+
+ACCEPT = ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.pptx,.odt,.ods,.txt,.csv"
+UPLOAD_FIELD = "bestand"
+
+
+def _refusal(kind: str | None) -> str:
+    reasons = {
+        "name": _("de bestandsnaam is niet bruikbaar (lege naam of controletekens)"),
+        "empty": _("het bestand is leeg"),
+        "too_large": _("het bestand is te groot"),
+        "markup": _("het bestand bevat HTML of andere opmaakcode"),
+        "type": _(
+            "dit soort bestand wordt niet aanvaard (wel: PDF, PNG, JPEG, Word, Excel, "
+            "PowerPoint, OpenDocument, tekst of CSV)"
+        ),
+        "extension": _("de extensie past niet bij de inhoud of wordt niet aanvaard"),
+        "office": _("het bestand is geen geldig kantoordocument"),
+    }
+    return reasons.get(kind or "", _("het bestand wordt niet aanvaard"))
+
+
+def _uploads() -> list[FileStorage]:
+    return [f for f in request.files.getlist(UPLOAD_FIELD) if f and f.filename]
+
+
+def _attach(case_id: int, files: list[FileStorage]) -> int:
+    """Attach the uploaded files; a refused one is named in a flash with its reason."""
+    eng = engine()
+    added = 0
+    for upload in files:
+        data = upload.stream.read(eng.max_document_bytes + 1)
+        name = upload.filename or ""
+        try:
+            eng.add_document(case_id, name, data, _me())
+        except ValidationFailed as error:
+            flash(
+                _(
+                    "%(name)s is geweigerd: %(reason)s.",
+                    name=name.replace("\\", "/").rsplit("/", 1)[-1][:200] or "?",
+                    reason=_refusal(getattr(error, "kind", None)),
+                ),
+                "error",
+            )
+        else:
+            added += 1
+    return added
+
+
+def _visible(case_id: int) -> CaseInfo:
+    try:
+        return rights.visible_case(engine(), _me(), case_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.post("/dossiers/<int:case_id>/documenten")
+@login_required
+def upload(case_id: int) -> Response:
+    _visible(case_id)
+    files = _uploads()
+    if not files:
+        flash(_("Kies eerst een bestand."), "error")
+    elif added := _attach(case_id, files):
+        flash(_("%(count)d document(en) toegevoegd.", count=added), "success")
+    return redirect(url_for("cases.show", case_id=case_id, _anchor="documenten"))
+
+
+@bp.get("/documenten/<int:document_id>")
+@login_required
+def download(document_id: int) -> Response:
+    eng = engine()
+    if not 0 < document_id <= rights.MAX_ID:
+        abort(404)
+    try:
+        info, data = eng.document(document_id)
+        rights.visible_case(eng, _me(), info.case_id)
+    except NotFound:
+        abort(404)
+    fallback = info.filename.encode("ascii", "replace").decode().replace('"', "_")
+    fallback = fallback.replace("?", "_").replace("\\", "_")
+    response = Response(data, status=200)
+    response.headers["Content-Type"] = info.content_type
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(info.filename, safe='')}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.post("/dossiers/<int:case_id>/opmerkingen")
+@login_required
+def comment(case_id: int) -> Response:
+    _visible(case_id)
+    try:
+        engine().add_comment(case_id, request.form.get("opmerking", ""), _me())
+    except ValidationFailed as error:
+        too_long = "long" in error.message
+        flash(
+            _("Je opmerking is te lang: ten hoogste 5000 tekens.")
+            if too_long
+            else _("Je opmerking is leeg."),
+            "error",
+        )
+    else:
+        flash(_("Je opmerking is toegevoegd."), "success")
+    return redirect(url_for("cases.show", case_id=case_id, _anchor="opmerkingen"))
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return _("%(n)d B", n=size)
+    if size < 1024 * 1024:
+        return _("%(n)s kB", n=f"{size / 1024:.0f}")
+    return _("%(n)s MB", n=f"{size / (1024 * 1024):.1f}")
+
+
 @bp.get("/dossiers/<int:case_id>")
 @login_required
 def show(case_id: int) -> str:
@@ -211,4 +338,9 @@ def show(case_id: int) -> str:
         data_items=_data_items(case),
         timeline=_timeline(case_id, tasks),
         now=eng.clock.now(),
+        documents=eng.documents(case_id),
+        comments=eng.comments(case_id),
+        human_size=human_size,
+        accept=ACCEPT,
+        upload_field=UPLOAD_FIELD,
     )
