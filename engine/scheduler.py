@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from engine import jobs
 from engine.actors import SCHEDULER_ACTOR
+from engine.audit import AuditRecorder
 from engine.errors import EngineError, TaskConflict
 from engine.facade import Engine
-from engine.models import Notification, SchedulerLease
+from engine.models import Incident, Notification, SchedulerLease
 
 log = logging.getLogger("stuurboord.scheduler")
 
@@ -266,13 +268,8 @@ class Scheduler:
                               misfire_grace_time=None, coalesce=True)  # fmt: skip
 
 
-def _job_incident(session: object, engine: Engine, job: jobs.Job, message: str) -> None:
-    from sqlalchemy.orm import Session
-
-    from engine.audit import AuditRecorder
-    from engine.models import Incident
-
-    assert isinstance(session, Session)
+def _job_incident(session: Session, engine: Engine, job: jobs.Job, message: str) -> None:
+    """A job that failed for good: an incident for the admins, audited with it."""
     now = engine.clock.now()
     session.add(Incident(kind="job", case_id=job.case_id, task_id=job.task_id,
                          element_id=job.element_id, error_type="JobFailed", message=message,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, fields
 
 from processes.records import formkit
 from processes.records.followup import ANSWER_LABELS
@@ -127,16 +127,13 @@ class ApproveDossierForm(StrictForm):
         ),
     )
 
-    @validates_schema
-    def _comment_when_sent_back(self, data: dict[str, Any], **_: Any) -> None:
-        errors = formkit.require_when(
-            data,
-            data.get("dossier_decision") == "send_back",
+    rules = (
+        formkit.required_when(
             ["dossier_comment"],
+            formkit.equals("dossier_decision", "send_back"),
             ("bij terugsturen", "when sending back"),
-        )
-        if errors:
-            raise ValidationError(errors)
+        ),
+    )
 
 
 class RecordAnswerForm(StrictForm):
@@ -188,25 +185,18 @@ class RecordAnswerForm(StrictForm):
     )
     focus_domain = formkit.focus_domain()
 
-    @validates_schema
-    def _binding_terms(self, data: dict[str, Any], **_: Any) -> None:
-        binding = data.get("answer") == "binding_agreement"
-        errors = {
-            **formkit.require_when(
-                data,
-                binding,
-                _BINDING_FIELDS,
-                ("bij een bindende afspraak", "for a binding agreement"),
-            ),
-            **formkit.forbid_when(
-                data,
-                not binding,
-                _BINDING_FIELDS,
-                ("tenzij bij een bindende afspraak", "unless it is a binding agreement"),
-            ),
-        }
-        if errors:
-            raise ValidationError(errors)
+    rules = (
+        formkit.required_when(
+            _BINDING_FIELDS,
+            formkit.equals("answer", "binding_agreement"),
+            ("bij een bindende afspraak", "for a binding agreement"),
+        ),
+        formkit.empty_when(
+            _BINDING_FIELDS,
+            formkit.differs("answer", "binding_agreement"),
+            ("tenzij bij een bindende afspraak", "unless it is a binding agreement"),
+        ),
+    )
 
 
 class LinkDecisionForm(StrictForm):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, fields
 
 from processes.records import formkit
 from processes.records.formkit import Identifier, StrictForm, Text, meta
@@ -125,6 +125,10 @@ def _long(label: tuple[str, str], help_text: tuple[str, str], min_length: int = 
     )
 
 
+_COMPLYING = formkit.equals("response", "comply")
+_EXPLAINING = formkit.equals("response", "explain")
+
+
 class AnswerObligationForm(StrictForm):
     """The entity's contact answers: comply (what, when, evidence) or explain (why not, risks,
     what instead, by when)."""
@@ -186,18 +190,12 @@ class AnswerObligationForm(StrictForm):
         check=formkit.after_today(max_years=5),
     )
 
-    @validates_schema
-    def _fields_of_the_answer(self, data: dict[str, Any], **_: Any) -> None:
-        complying = data.get("response") == "comply"
-        explaining = data.get("response") == "explain"
-        errors = {
-            **formkit.require_when(data, complying, _COMPLY, ("om toe te passen", "to comply")),
-            **formkit.require_when(data, explaining, _EXPLAIN, ("om uit te leggen", "to explain")),
-            **formkit.forbid_when(data, complying, _EXPLAIN, ("bij toepassen", "when complying")),
-            **formkit.forbid_when(data, explaining, _COMPLY, ("bij uitleggen", "when explaining")),
-        }
-        if errors:
-            raise ValidationError(errors)
+    rules = (
+        formkit.required_when(_COMPLY, _COMPLYING, ("om toe te passen", "to comply")),
+        formkit.required_when(_EXPLAIN, _EXPLAINING, ("om uit te leggen", "to explain")),
+        formkit.empty_when(_EXPLAIN, _COMPLYING, ("bij toepassen", "when complying")),
+        formkit.empty_when(_COMPLY, _EXPLAINING, ("bij uitleggen", "when explaining")),
+    )
 
 
 class AssessExplanationForm(StrictForm):
@@ -260,22 +258,18 @@ class OverdueObligationForm(StrictForm):
         ),
     )
 
-    @validates_schema
-    def _deadline_when_extended(self, data: dict[str, Any], **_: Any) -> None:
-        extend = data.get("overdue_decision") == "extend"
-        errors = {
-            **formkit.require_when(
-                data, extend, ["new_deadline"], ("bij een nieuwe termijn", "for a new deadline")
-            ),
-            **formkit.forbid_when(
-                data,
-                not extend,
-                ["new_deadline"],
-                ("tenzij bij een nieuwe termijn", "unless giving a new deadline"),
-            ),
-        }
-        if errors:
-            raise ValidationError(errors)
+    rules = (
+        formkit.required_when(
+            ["new_deadline"],
+            formkit.equals("overdue_decision", "extend"),
+            ("bij een nieuwe termijn", "for a new deadline"),
+        ),
+        formkit.empty_when(
+            ["new_deadline"],
+            formkit.differs("overdue_decision", "extend"),
+            ("tenzij bij een nieuwe termijn", "unless giving a new deadline"),
+        ),
+    )
 
 
 FORMS: dict[tuple[str, str], type[Schema]] = {

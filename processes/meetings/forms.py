@@ -15,11 +15,13 @@ from processes.records.formkit import (
     choice,
     codes_list,
     day,
+    equals,
     flag,
     integer,
     meta,
-    require_when,
+    required_when,
     text,
+    truthy,
 )
 from processes.records.reference import AGENDA_KINDS, FOCUS_DOMAINS, OUTCOMES
 
@@ -155,38 +157,37 @@ class TreatmentEntryForm(StrictForm):
     decision_needed = text(("Gevraagde beslissing", "Decision needed"), NOTE_TEXT)
     note = text(("Notulen bij dit punt", "Minutes of this item"), NOTE_TEXT)
 
+    rules = (
+        required_when(
+            ("decision_text",), equals("outcome", "decided"), ("bij een besluit", "when decided")
+        ),
+        required_when(
+            ("deadline", "bound_entities"),
+            truthy("binding"),
+            ("bij een bindend besluit", "for a binding decision"),
+        ),
+        required_when(
+            ("working_group_id", "wg_question", "wg_deliverable", "wg_due_date"),
+            equals("outcome", "working_group"),
+            ("bij een opdracht aan een werkgroep", "when assigned to a working group"),
+        ),
+        required_when(
+            ("escalation_summary", "decision_needed"),
+            equals("outcome", "escalated"),
+            ("bij een escalatie", "when escalated"),
+        ),
+    )
+
     @validates_schema
-    def _consistent(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        outcome = data.get("outcome")
-        errors = {
-            **require_when(
-                data, outcome == "decided", ("decision_text",), ("bij een besluit", "when decided")
-            ),
-            **require_when(
-                data,
-                bool(data.get("binding")),
-                ("deadline", "bound_entities"),
-                ("bij een bindend besluit", "for a binding decision"),
-            ),
-            **require_when(
-                data,
-                outcome == "working_group",
-                ("working_group_id", "wg_question", "wg_deliverable", "wg_due_date"),
-                ("bij een opdracht aan een werkgroep", "when assigned to a working group"),
-            ),
-            **require_when(
-                data,
-                outcome == "escalated",
-                ("escalation_summary", "decision_needed"),
-                ("bij een escalatie", "when escalated"),
-            ),
-        }
-        if data.get("binding") and outcome != "decided":
-            errors["binding"] = [
-                "Alleen een besluit kan bindend zijn. / Only a decision can be binding."
-            ]
-        if errors:
-            raise ValidationError(errors)
+    def _binding_only_when_decided(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data.get("binding") and data.get("outcome") != "decided":
+            raise ValidationError(
+                {
+                    "binding": [
+                        "Alleen een besluit kan bindend zijn. / Only a decision can be binding."
+                    ]
+                }
+            )
 
 
 class RecordTreatmentsForm(StrictForm):

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from processes.records import dates
 from processes.records.reference import FOCUS_DOMAINS
@@ -54,8 +55,51 @@ BLANK = (
 )
 
 
+@dataclass(frozen=True)
+class When:
+    """A rule between fields: `fields` must be filled in (or, with `empty`, left empty) when
+    `holds(data)`; `because` completes the message ("Verplicht <nl>. / Required <en>.")."""
+
+    fields: tuple[str, ...]
+    holds: Callable[[Mapping[str, Any]], bool]
+    because: tuple[str, str]
+    empty: bool = False
+
+    def errors(self, data: Mapping[str, Any]) -> dict[str, list[str]]:
+        check = forbid_when if self.empty else require_when
+        return check(data, self.holds(data), self.fields, self.because)
+
+
+def required_when(
+    fields: Iterable[str], holds: Callable[[Mapping[str, Any]], bool], because: tuple[str, str]
+) -> When:
+    return When(tuple(fields), holds, because)
+
+
+def empty_when(
+    fields: Iterable[str], holds: Callable[[Mapping[str, Any]], bool], because: tuple[str, str]
+) -> When:
+    return When(tuple(fields), holds, because, empty=True)
+
+
+def equals(field: str, value: Any) -> Callable[[Mapping[str, Any]], bool]:
+    """A condition: `field` has `value`."""
+    return lambda data: data.get(field) == value
+
+
+def differs(field: str, value: Any) -> Callable[[Mapping[str, Any]], bool]:
+    """A condition: `field` does not have `value`."""
+    return lambda data: data.get(field) != value
+
+
+def truthy(field: str) -> Callable[[Mapping[str, Any]], bool]:
+    """A condition: `field` is set (true, non-empty)."""
+    return lambda data: bool(data.get(field))
+
+
 class StrictForm(Schema):
-    """Base of every form: unknown fields are refused with a readable message."""
+    """Base of every form: unknown fields are refused with a readable message, and the form's
+    `rules` (fields required or to be left empty depending on other fields) are checked."""
 
     class Meta:
         unknown = RAISE
@@ -66,6 +110,16 @@ class StrictForm(Schema):
         ),
         "type": "Het formulier moet een object zijn. / The form must be an object.",
     }
+
+    rules: ClassVar[tuple[When, ...]] = ()
+
+    @validates_schema
+    def _check_rules(self, data: dict[str, Any], **_: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        for rule in self.rules:
+            errors.update(rule.errors(data))
+        if errors:
+            raise ValidationError(errors)
 
 
 def meta(

@@ -21,10 +21,11 @@ from processes.records.formkit import (
     choices_list,
     codes_list,
     day,
+    equals,
     flag,
     integer,
     meta,
-    require_when,
+    required_when,
     text,
 )
 from processes.records.reference import AGENDA_KINDS, FOCUS_DOMAINS, TOPIC_KINDS, VRD2_PRIORITIES
@@ -286,27 +287,34 @@ class ChairDecisionForm(StrictForm):
         ),
     )
 
+    rules = (
+        required_when(
+            ("chair_meeting_id",),
+            equals("chair_decision", "admit"),
+            ("om te agenderen", "to admit"),
+        ),
+        required_when(
+            ("chair_defer_until",),
+            equals("chair_decision", "defer"),
+            ("om uit te stellen", "to defer"),
+        ),
+        required_when(
+            ("chair_reason",), equals("chair_decision", "decline"), ("om te weigeren", "to decline")
+        ),
+    )
+
     @validates_schema
-    def _consistent(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        decision = data.get("chair_decision")
-        errors = {
-            **require_when(
-                data, decision == "admit", ("chair_meeting_id",), ("om te agenderen", "to admit")
-            ),
-            **require_when(
-                data, decision == "defer", ("chair_defer_until",), ("om uit te stellen", "to defer")
-            ),
-            **require_when(
-                data, decision == "decline", ("chair_reason",), ("om te weigeren", "to decline")
-            ),
-        }
+    def _defer_to_a_later_date(self, data: dict[str, Any], **_kwargs: Any) -> None:
         until = data.get("chair_defer_until")
-        if decision == "defer" and until is not None and until <= dates.today():
-            errors["chair_defer_until"] = [
-                "Uitstellen kan alleen tot een datum na vandaag. / Defer to a date after today."
-            ]
-        if errors:
-            raise ValidationError(errors)
+        if data.get("chair_decision") == "defer" and until is not None and until <= dates.today():
+            raise ValidationError(
+                {
+                    "chair_defer_until": [
+                        "Uitstellen kan alleen tot een datum na vandaag. / "
+                        "Defer to a date after today."
+                    ]
+                }
+            )
 
 
 class AcknowledgeDeclineForm(StrictForm):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, fields
 
 from processes.records import formkit
 from processes.records.formkit import Identifier, StrictForm, Text, meta
@@ -125,16 +125,13 @@ class ApproveMandateForm(StrictForm):
         ),
     )
 
-    @validates_schema
-    def _comment_when_sent_back(self, data: dict[str, Any], **_: Any) -> None:
-        errors = formkit.require_when(
-            data,
-            data.get("approval") == "send_back",
+    rules = (
+        formkit.required_when(
             ["approval_comment"],
+            formkit.equals("approval", "send_back"),
             ("bij terugsturen", "when sending back"),
-        )
-        if errors:
-            raise ValidationError(errors)
+        ),
+    )
 
 
 class ReviseMandateForm(StrictForm):
@@ -184,16 +181,13 @@ class AcceptMandateForm(StrictForm):
         ),
     )
 
-    @validates_schema
-    def _reason_when_declined(self, data: dict[str, Any], **_: Any) -> None:
-        errors = formkit.require_when(
-            data,
-            data.get("acceptance") == "decline",
+    rules = (
+        formkit.required_when(
             ["acceptance_comment"],
+            formkit.equals("acceptance", "decline"),
             ("bij weigeren", "when declining"),
-        )
-        if errors:
-            raise ValidationError(errors)
+        ),
+    )
 
 
 class StatusUpdateForm(StrictForm):
@@ -227,16 +221,13 @@ class StatusUpdateForm(StrictForm):
         check=formkit.after_today(max_years=3),
     )
 
-    @validates_schema
-    def _date_when_late(self, data: dict[str, Any], **_: Any) -> None:
-        errors = formkit.require_when(
-            data,
-            data.get("on_track") is False,
+    rules = (
+        formkit.required_when(
             ["expected_report_date"],
+            formkit.equals("on_track", False),
             ("als de werkgroep niet op schema zit", "when not on track"),
-        )
-        if errors:
-            raise ValidationError(errors)
+        ),
+    )
 
 
 class SubmitReportForm(StrictForm):
@@ -298,19 +289,18 @@ class LateReportForm(StrictForm):
         ),
     )
 
-    @validates_schema
-    def _date_when_extended(self, data: dict[str, Any], **_: Any) -> None:
-        extend = data.get("late_decision") == "extend"
-        errors = {
-            **formkit.require_when(
-                data, extend, ["new_due_date"], ("bij verlengen", "when extending")
-            ),
-            **formkit.forbid_when(
-                data, not extend, ["new_due_date"], ("als u niet verlengt", "unless extending")
-            ),
-        }
-        if errors:
-            raise ValidationError(errors)
+    rules = (
+        formkit.required_when(
+            ["new_due_date"],
+            formkit.equals("late_decision", "extend"),
+            ("bij verlengen", "when extending"),
+        ),
+        formkit.empty_when(
+            ["new_due_date"],
+            formkit.differs("late_decision", "extend"),
+            ("als u niet verlengt", "unless extending"),
+        ),
+    )
 
 
 class BundleProposalForm(StrictForm):
