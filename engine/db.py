@@ -81,6 +81,23 @@ class Database:
         with self._read_engine.connect() as connection:
             yield connection
 
+    @contextlib.contextmanager
+    def consistent_read(self) -> Iterator[Connection]:
+        """A read-only transaction whose every statement sees the database as of one moment.
+
+        PostgreSQL: REPEATABLE READ (one snapshot for the whole transaction, unlike the default
+        READ COMMITTED). SQLite: a deferred transaction, whose WAL snapshot is fixed at its first
+        read and kept until it ends.
+        """
+        if self.is_postgresql:
+            options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+            connection = self.engine.connect().execution_options(**options)
+            with connection, connection.begin():
+                yield connection
+        else:
+            with self._read_engine.connect() as connection, connection.begin():
+                yield connection
+
     def dispose(self) -> None:
         self.engine.dispose()
 

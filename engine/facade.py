@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from engine import deploy as deploying
 from engine import documents as docs
-from engine import notifications, queries, users
+from engine import notifications, queries, stuck_mail, users
 from engine.actors import SYSTEM_ACTOR, Actor
 from engine.audit import AuditRecorder, VerifyResult, verify
 from engine.cases import CaseService, Hooks
@@ -369,6 +369,19 @@ class Engine:
         with self.db.write() as session:
             return notifications.mark_read(session, self.clock, user_id, ids)
 
+    def stuck_mail(self) -> list[stuck_mail.StuckMail]:
+        """E-mail that may or may not have gone out and waits for an admin's decision."""
+        with self.db.read() as session:
+            return stuck_mail.list_stuck(session, self.clock.now())
+
+    def resend_mail(self, notification_id: int, actor: Actor) -> None:
+        with self.db.write() as session:
+            stuck_mail.resend(session, self.clock, notification_id, actor)
+
+    def dismiss_mail(self, notification_id: int, actor: Actor, reason: str) -> None:
+        with self.db.write() as session:
+            stuck_mail.dismiss(session, self.clock, notification_id, actor, reason)
+
     # -- audit ------------------------------------------------------------------------------
 
     def audit_trail(self, case_id: int | None = None) -> list[AuditInfo]:
@@ -376,8 +389,9 @@ class Engine:
             return queries.audit_trail(session, case_id)
 
     def verify_audit(self) -> VerifyResult:
-        with self.db.read() as session:
-            return verify(session)
+        """Verify the chain as of one moment; writers may go on meanwhile."""
+        with self.db.consistent_read() as connection:
+            return verify(connection)
 
 
 def _require_admin(actor: Actor) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
@@ -134,3 +137,32 @@ def test_reordered_rows_are_found(trail: Engine) -> None:
     )
     result = trail.verify_audit()
     assert (result.ok, result.first_bad_seq) == (False, a)
+
+
+def _keep_writing(engine: Engine, stop: threading.Event, written: list[int]) -> None:
+    clerk = actor(engine, "walter", ("clerk", None))
+    deadline = time.monotonic() + 60  # bounded even if the test body fails to stop us
+    while not stop.is_set() and time.monotonic() < deadline:
+        engine.start_case("review", {"requester": f"w{len(written)}"}, clerk)
+        written.append(1)
+
+
+def test_verify_while_others_write_sees_one_snapshot(trail: Engine) -> None:
+    """No false alarm while the chain grows, and a real edit is still found meanwhile."""
+    stop, written = threading.Event(), []
+    writer = threading.Thread(target=_keep_writing, args=(trail, stop, written))
+    writer.start()
+    try:
+        results = []
+        while len(results) < 15 or len(written) < 20:
+            results.append(trail.verify_audit())
+            assert results[-1].ok, results[-1].describe()
+        assert "intact up to sequence" in results[-1].describe()
+        assert results[-1].head_seq == results[-1].checked
+        assert len({r.head_seq for r in results}) > 1  # the chain really grew meanwhile
+        _without_guards(trail.db, "UPDATE audit_trail SET actor = 'mallory' WHERE seq = 3")
+        tampered = [trail.verify_audit() for _ in range(3)]
+    finally:
+        stop.set()
+        writer.join()
+    assert all((r.ok, r.first_bad_seq) == (False, 3) for r in tampered)
