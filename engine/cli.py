@@ -216,8 +216,11 @@ for _name, _action in (("suspend", "suspend"), ("resume", "resume"), ("terminate
 @main.command()
 @click.option("--once", is_flag=True, help="Run what is due now, then exit.")
 @click.option("--now", "now", default=None, help="With --once: act as if it were this ISO time.")
+@click.option("--health-port", type=int, default=None,
+              help="Serve /healthz and /readyz on this port (for a process supervisor).")
+@click.option("--health-host", default="127.0.0.1", show_default=True)
 @clean_errors
-def scheduler(once: bool, now: str | None) -> None:
+def scheduler(once: bool, now: str | None, health_port: int | None, health_host: str) -> None:
     """Run the scheduler: timers, reminders, escalations, notifications (one leader at a time)."""
     from engine.clock import ManualClock
     from engine.mailer import Sender, transport_from_env
@@ -269,3 +272,47 @@ def audit_verify() -> None:
     click.echo(result.describe())
     if not result.ok:
         sys.exit(1)
+
+
+@main.group()
+def notifications() -> None:
+    """The notification outbox: e-mail whose delivery is uncertain."""
+
+
+@notifications.command("stuck")
+@clean_errors
+def notifications_stuck() -> None:
+    """List e-mail that may or may not have gone out (never resent by itself); exit 1 if any."""
+    stuck = build_engine().stuck_mail()
+    for mail in stuck:
+        claimed = mail.claimed_at.strftime("%Y-%m-%d %H:%M UTC")
+        reason = f" ({mail.last_error})" if mail.last_error else ""
+        click.echo(f"#{mail.id} to {mail.recipient} <{mail.email or '-'}> claimed {claimed}: "
+                   f"{mail.subject}{reason}")  # fmt: skip
+    if not stuck:
+        click.echo("no stuck mail")
+        return
+    sys.exit(1)
+
+
+@notifications.command("resend")
+@click.argument("notification_id", type=int)
+@click.option("--as", "user", default=None)
+@clean_errors
+def notifications_resend(notification_id: int, user: str | None) -> None:
+    """Queue a stuck mail again (the scheduler sends it on its next run)."""
+    engine = build_engine()
+    engine.resend_mail(notification_id, _actor(engine, user))
+    click.echo(f"mail #{notification_id} queued again")
+
+
+@notifications.command("dismiss")
+@click.argument("notification_id", type=int)
+@click.option("--reason", required=True, help="Why it need not be sent again.")
+@click.option("--as", "user", default=None)
+@clean_errors
+def notifications_dismiss(notification_id: int, reason: str, user: str | None) -> None:
+    """Close a stuck mail without sending it again."""
+    engine = build_engine()
+    engine.dismiss_mail(notification_id, _actor(engine, user), reason)
+    click.echo(f"mail #{notification_id} dismissed")

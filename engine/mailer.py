@@ -7,7 +7,10 @@ transaction. Each run:
    short transaction of its own (PostgreSQL: ``FOR UPDATE SKIP LOCKED``; SQLite: the write
    transaction begins IMMEDIATE). The UPDATE re-checks ``status = 'pending'``, so two senders
    never claim one row. While a row is 'sending', ``next_attempt_at`` holds its claim time;
-2. in-app rows are rendered (to validate the template) and marked 'sent';
+2. in-app rows are normally delivered by `enqueue` itself, in the transaction that creates
+   them; the few left 'pending' (their template did not render then) are rendered and marked
+   'sent' in the same transaction that claims them, so nothing can strand them in between,
+   and an in-app row found in 'sending' (left by a crash) simply goes back to 'pending';
 3. e-mail rows of 'immediate' users are rendered, sent, and then marked 'sent' in a new
    transaction;
 4. e-mail rows of 'digest' users wait until the next `digest_time` (local time in `timezone`);
@@ -20,7 +23,8 @@ process dies (or the database fails) between those two steps, the row stays in '
 is *never* sent again automatically: a missing mail is better than a double one. The same
 holds when the SMTP connection breaks after the message data went out but before the server
 answered (`DeliveryUncertain`). Only a definite refusal or an error before sending is retried.
-Admins find such rows with `Sender.stuck()`. Each mail's Message-ID derives from the
+Admins find such rows in *Beheer* and with `stuurboord notifications stuck`, and are told of
+each one in-app (`engine.stuck_mail`). Each mail's Message-ID derives from the
 notification key, so an MTA that dedupes on Message-ID drops a resend an admin makes by hand.
 """
 
@@ -43,6 +47,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
+from engine import stuck_mail
 from engine.audit import SCHEDULER, AuditRecorder
 from engine.clock import Clock
 from engine.db import Database
@@ -400,6 +405,7 @@ class Sender:
     def deliver_due(self) -> DeliveryReport:
         """Deliver every due row once; failures are retried later or become incidents."""
         tally = _Tally()
+        self._deliver_inapp(tally)
         while True:
             batch = self._claim_individual()
             for row in batch:
@@ -407,14 +413,19 @@ class Sender:
             if len(batch) < self.batch_size:
                 break
         self._deliver_digests(tally)
+        self._tell_admins_of_stuck()
         return tally.report()
 
     def stuck(self, older_than: timedelta) -> list[StuckNotification]:
-        """Rows in 'sending' claimed at least `older_than` ago: maybe sent, never retried."""
+        """Mail rows in 'sending' claimed at least `older_than` ago: maybe sent, never retried."""
         cutoff = self.clock.now() - older_than
         query = (
             select(Notification)
-            .where(Notification.status == "sending", Notification.next_attempt_at <= cutoff)
+            .where(
+                Notification.channel == EMAIL,
+                Notification.status == "sending",
+                Notification.next_attempt_at <= cutoff,
+            )
             .order_by(Notification.id)
         )
         with self.db.read() as session:
@@ -423,6 +434,54 @@ class Sender:
     def next_digest_at(self, after: datetime) -> datetime:
         """When the next digest goes out after `after` (UTC)."""
         return next_digest_at(after, self.digest_time, self.zone)
+
+    # -- in-app ----------------------------------------------------------------------------
+
+    def _deliver_inapp(self, tally: _Tally) -> None:
+        """Render due in-app rows and mark them 'sent' in the transaction that claims them.
+
+        Rows that do not render are claimed ('sending') in that same transaction and handed to
+        the failure path after it commits. In-app delivery has no outside side effect, so a row
+        a crash left in 'sending' is simply made 'pending' again first.
+        """
+        failed: list[tuple[_Claimed, Exception]] = []
+        with self.db.write() as session:
+            now = self.clock.now()
+            session.execute(
+                update(Notification)
+                .where(Notification.channel == INAPP, Notification.status == "sending")
+                .values(status="pending", next_attempt_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            query = (
+                select(Notification.id)
+                .where(
+                    Notification.channel == INAPP,
+                    Notification.status == "pending",
+                    Notification.next_attempt_at <= now,
+                )
+                .order_by(Notification.id)
+                .limit(self.batch_size)
+            )
+            rows = _load(session, _claim(session, self._locking(query), now))
+            delivered = []
+            for row in rows:
+                try:
+                    self.renderer(row.template, row.language, row.params)
+                except Exception as exc:
+                    failed.append((row, exc))
+                else:
+                    delivered.append(row.id)
+            tally.sent += _set_sent(session, delivered, now)
+        for row, exc in failed:
+            self._fail([row], exc, tally)
+
+    def _tell_admins_of_stuck(self) -> None:
+        try:
+            with self.db.write() as session:
+                stuck_mail.tell_admins(session, self.clock)
+        except Exception:
+            log.exception("could not tell the admins about stuck mail")
 
     # -- claiming --------------------------------------------------------------------------
 
@@ -434,7 +493,8 @@ class Sender:
                 .where(
                     Notification.status == "pending",
                     Notification.next_attempt_at <= now,
-                    ~((Notification.channel == EMAIL) & Notification.user_id.in_(_digest_users())),
+                    Notification.channel == EMAIL,
+                    ~Notification.user_id.in_(_digest_users()),
                 )
                 .order_by(Notification.next_attempt_at, Notification.id)
                 .limit(self.batch_size)

@@ -3,8 +3,10 @@
 `enqueue` adds one `notification` row per channel inside the caller's transaction, so a
 notification exists if and only if its cause was committed. Its key
 ``"{event_key}:{user_id}:{channel}"`` is unique, which makes enqueueing idempotent. The
-`engine.mailer.Sender` delivers rows after commit; in-app rows become visible here once the
-sender has marked them 'sent' (that is, once their template rendered).
+`engine.mailer.Sender` delivers e-mail rows after commit. An in-app row is delivered in the very
+transaction that creates it (its template is rendered there and the row written as 'sent'), so
+no crash between commit and delivery can strand it; only a row whose template fails to render is
+left 'pending' for the sender, which retries it and raises an incident in the end.
 
 Templates live in ``engine/templates/notifications/<name>.<language>.txt``: the first line of
 the output is the subject (or in-app title), the rest the body. They render with
@@ -116,7 +118,9 @@ def enqueue(
     """
     _check_request(event_key, template, params, channels)
     user = session.execute(
-        select(UserAccount.email, UserAccount.active).where(UserAccount.id == user_id)
+        select(UserAccount.email, UserAccount.active, UserAccount.language).where(
+            UserAccount.id == user_id
+        )
     ).one_or_none()
     if user is None:
         raise ValueError(f"unknown user {user_id!r}")
@@ -124,19 +128,31 @@ def enqueue(
         log.info("not notifying inactive user %s of %s", user_id, event_key)
         return 0
     now = clock.now()
-    inserted = 0
+    inserted, pending = 0, False
     for channel in dict.fromkeys(channels):
         if channel == EMAIL and not user.email:
             continue
         key = notification_key(event_key, user_id, channel)
         if len(key) > _KEY_LENGTH:
             raise ValueError(f"notification key longer than {_KEY_LENGTH} characters: {key!r}")
-        inserted += _insert_once(
-            session, _row(key, user_id, channel, case_id, template, params, now)
-        )
-    if inserted:
+        row = _row(key, user_id, channel, case_id, template, params, now)
+        if channel == INAPP and _renders(template, user.language, params):
+            row.update(status="sent", sent_at=now)
+        fresh = _insert_once(session, row)
+        inserted += fresh
+        pending = pending or (fresh == 1 and row["status"] == "pending")
+    if pending:
         announce_work(session, now)
     return inserted
+
+
+def _renders(template: str, language: str | None, params: Mapping[str, Any]) -> bool:
+    try:
+        render(template, language_for(language), params)
+    except Exception as exc:
+        log.warning("in-app notification %s does not render yet: %s", template, exc)
+        return False
+    return True
 
 
 def _check_request(

@@ -137,3 +137,29 @@ def test_demo_loads_users_with_a_demo_password(cli, db: Database) -> None:
     users = Engine(db).users()
     assert len(users) >= 5
     assert any(("secretariat", None) in u.grants for u in users)
+
+
+def test_notifications_stuck_lists_resends_and_dismisses(cli, db: Database) -> None:
+    from engine import Engine
+    from engine.mailer import DeliveryUncertain, Sender
+    from tests.test_notifications import make_user, notify
+
+    class Uncertain:
+        def send(self, mail) -> None:
+            raise DeliveryUncertain("connection lost after the data was sent")
+
+    engine = Engine(db)
+    assert "no stuck mail" in cli("notifications", "stuck").output
+    make_user(engine, "ann")
+    make_user(engine, "bob")
+    notify(db, engine.clock, "remind:1", "ann", channels=("email",))
+    notify(db, engine.clock, "remind:1", "bob", channels=("email",))
+    Sender(db, engine.clock, Uncertain()).deliver_due()
+    listed = cli("notifications", "stuck", ok=False).output
+    assert "to Ann <ann@example.org>" in listed and "DeliveryUncertain" in listed
+    first, second = (line.split()[0].lstrip("#") for line in listed.splitlines())
+    assert "--reason" in cli("notifications", "dismiss", first, ok=False).output
+    assert f"mail #{first} queued again" in cli("notifications", "resend", first).output
+    assert "is not a stuck mail" in cli("notifications", "resend", first, ok=False).output
+    assert "dismissed" in cli("notifications", "dismiss", second, "--reason", "ok").output
+    assert "no stuck mail" in cli("notifications", "stuck").output

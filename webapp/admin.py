@@ -56,6 +56,7 @@ def index() -> str:
         incidents=len(eng.incidents()),
         versions=len(eng.versions()),
         users=len(eng.users()),
+        stuck_mail=len(eng.stuck_mail()),
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask, g
 
 from engine import Engine
-from webapp import errors, i18n, identity, security
+from webapp import errors, i18n, identity, outage, security
 from webapp.accounts import Accounts
 from webapp.config import secret_key, settings_from_env
 from webapp.identity import WebState
@@ -91,6 +91,7 @@ def create_app(engine: Engine | None = None, config: dict[str, Any] | None = Non
     from webapp import (
         account,
         admin,
+        admin_mail,  # noqa: F401  (its routes sit on the admin blueprint)
         auth,
         cases,
         compliance,
@@ -117,6 +118,7 @@ def create_app(engine: Engine | None = None, config: dict[str, Any] | None = Non
         app.register_blueprint(blueprint)
     init_api(app)
     errors.init_app(app)
+    outage.init_app(app)
     from webapp import diagram
 
     diagram.init_app(app)
