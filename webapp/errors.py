@@ -45,6 +45,7 @@ HTTP_CODES = {
     429: "RATE_LIMITED",
     500: "INTERNAL_ERROR",
     501: "NOT_IMPLEMENTED",
+    503: "UNAVAILABLE",
 }
 
 ENGINE_STATUS: list[tuple[type[EngineError], int, str]] = [
@@ -81,6 +82,7 @@ def title_for(code: str) -> str:
         "RATE_LIMITED": _("Te veel pogingen. Probeer het later opnieuw."),
         "INTERNAL_ERROR": _("Er ging iets mis aan onze kant."),
         "NOT_IMPLEMENTED": _("Dit is nog niet beschikbaar."),
+        "UNAVAILABLE": _("Stuurboord is even niet beschikbaar."),
     }
     return titles.get(code, code)
 

@@ -57,7 +57,7 @@ def _actor_or_none(user_id: str | None) -> Actor | None:
 def load_user() -> None:
     """before_request: set `g.actor` (or None)."""
     g.actor = None
-    if request.endpoint == "static":
+    if request.endpoint in ("static", "healthz", "readyz"):  # probes must not need a user
         return
     if is_api_request():
         header = request.headers.get("Authorization", "")
