@@ -242,6 +242,11 @@ def scheduler(once: bool, now: str | None, health_port: int | None, health_host:
         )
         runner.resign()
         return
+    if health_port is not None:
+        from engine.health_probe import serve_probe
+
+        serve_probe(runner, health_port, health_host)
+        click.echo(f"readiness probe on http://{health_host}:{health_port}/readyz")
     click.echo(f"scheduler {runner.name} running; Ctrl-C stops it")
     try:
         runner.serve()

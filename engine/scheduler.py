@@ -6,6 +6,8 @@
 - Due jobs are claimed atomically (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: the IMMEDIATE
   write transaction) and fired oldest first. After downtime every overdue job fires once, in
   due order; repeating reminders continue from now (coalesced).
+- The lease lasts `STUURBOORD_SCHEDULER_LEASE_SECONDS` (6 s by default) and is renewed, or tried
+  for by a standby, every third of that: a standby leads within 8 s of the leader's death.
 - `serve()` runs APScheduler with an in-memory job store: one date job at the earliest due time,
   re-armed after every run and whenever `wake()` is called (new earlier work), plus a lease
   renewal job. Nothing polls in a busy loop.
@@ -17,6 +19,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,6 +33,7 @@ from engine.audit import AuditRecorder
 from engine.errors import EngineError, TaskConflict
 from engine.facade import Engine
 from engine.models import Incident, Notification, SchedulerLease
+from engine.settings import scheduler_lease_seconds
 
 log = logging.getLogger("stuurboord.scheduler")
 
@@ -53,12 +57,13 @@ class Scheduler:
     """One scheduler process (or thread). Many may run; one leads."""
 
     def __init__(self, engine: Engine, sender: object | None = None, *,
-                 name: str | None = None, lease: timedelta = timedelta(seconds=30),
+                 name: str | None = None, lease: timedelta | None = None,
                  batch: int = 200) -> None:  # fmt: skip
         self.engine = engine
         self.sender = sender
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.lease = lease
+        self.lease = lease or timedelta(seconds=scheduler_lease_seconds())
+        self.lease_checked_at: float | None = None  # time.monotonic() of the last lease check
         self.batch = batch
         self.fence: jobs.Fence | None = None
         self._stopping = threading.Event()
@@ -88,11 +93,29 @@ class Scheduler:
                 if not mine:
                     log.info("%s leads the scheduler (token %s)", self.name, token)
                 self.fence = jobs.Fence(self.name, token)
+                self.lease_checked_at = time.monotonic()
                 return self.fence
         if self.fence is not None:
             log.info("%s is standby now (%s leads)", self.name, row.holder)
         self.fence = None
+        self.lease_checked_at = time.monotonic()
         return None
+
+    @property
+    def renew_every(self) -> timedelta:
+        """How often the leader renews its lease and a standby tries to take it."""
+        return self.lease / 3
+
+    def health(self) -> dict[str, object]:
+        """For readiness probes: has this scheduler checked its lease within one lease time?"""
+        checked = self.lease_checked_at
+        age = None if checked is None else time.monotonic() - checked
+        ok = age is not None and age <= self.lease.total_seconds()
+        return {
+            "ok": ok,
+            "role": "leader" if self.fence is not None else "standby",
+            "lease_checked_seconds_ago": None if age is None else round(age, 1),
+        }
 
     def resign(self) -> None:
         if self.fence is None:
@@ -201,7 +224,7 @@ class Scheduler:
             self._listen_thread.start()
         scheduler.add_job(self._tick, "date", run_date=datetime.now().astimezone(), id="due",
                           misfire_grace_time=None, coalesce=True)  # fmt: skip
-        scheduler.add_job(self.lead, "interval", seconds=max(1, self.lease.total_seconds() / 3),
+        scheduler.add_job(self.lead, "interval", seconds=self.renew_every.total_seconds(),
                           id="lease", misfire_grace_time=None, coalesce=True)  # fmt: skip
         scheduler.start()
         return scheduler

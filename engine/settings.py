@@ -10,6 +10,23 @@ DEFAULT_DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
 DEFAULT_POLICY = Path(__file__).resolve().parent.parent / "bpmn" / "policy"
 
 
+DEFAULT_SCHEDULER_LEASE_SECONDS = 6.0
+
+
+def scheduler_lease_seconds() -> float:
+    """How long a scheduler leader's lease lasts (STUURBOORD_SCHEDULER_LEASE_SECONDS).
+
+    The leader renews it, and a standby tries to take it, every third of that time, so a
+    standby leads at most 4/3 of a lease after the leader's last renewal: 8 s by default.
+    """
+    value = float(
+        os.environ.get("STUURBOORD_SCHEDULER_LEASE_SECONDS", DEFAULT_SCHEDULER_LEASE_SECONDS)
+    )
+    if value < 1:
+        raise ValueError("STUURBOORD_SCHEDULER_LEASE_SECONDS must be at least 1")
+    return value
+
+
 def _instance_path() -> Path:
     return Path(os.environ.get("STUURBOORD_INSTANCE_PATH", Path.cwd() / "instance")).resolve()
 

@@ -205,7 +205,7 @@ def test_paused_leader_late_write_is_refused(db, clock: ManualClock, tmp_path) -
     old_engine = Engine(
         Database(db.url), clock=clock, policy=policy, hooks=Hooks({"job_loaded": pause})
     )
-    old = Scheduler(old_engine, name="old", lease=timedelta(seconds=30))
+    old = Scheduler(old_engine, name="old")  # the default lease (6 s)
     result: list[object] = []
     thread = threading.Thread(target=lambda: result.append(old.run_due()))
     thread.start()

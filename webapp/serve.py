@@ -24,6 +24,7 @@ from webapp.app import create_app
 from webapp.demo import DEMO_PASSWORD, give_demo_passwords, load_demo_data
 from webapp.i18n import compile_catalogs
 from webapp.identity import state
+from webapp.outage import SCHEDULER_KEY
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def serve(host: str = "127.0.0.1", port: int = 8080) -> None:
     app = create_app(engine)
     demo_accounts = prepare(engine, app)
     scheduler = Scheduler(engine, Sender(engine.db, engine.clock, transport_from_env()))
+    app.extensions[SCHEDULER_KEY] = scheduler  # /readyz reports its lease too
     background = scheduler.serve(background=True)
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     click.echo(
