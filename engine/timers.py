@@ -194,7 +194,7 @@ def _check_cycle(text: str, now: datetime) -> None:
     if len(durations) != 1:
         raise _invalid(text, CYCLE)
     try:
-        seconds = duration_seconds(durations[0])
+        seconds = _check_duration(durations[0])
         for date in (part for part in parts if part not in durations):
             _check_date(date, now)
     except TimerValueError as error:

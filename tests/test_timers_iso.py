@@ -151,6 +151,7 @@ def test_standard_timers_are_accepted(kind: str, timer: str) -> None:
         ("timeCycle", "R/P99999999999Y", "'P99999999999Y' is more than 100 years"),
         ("timeCycle", "R/9999-01-01T00:00:00Z/P1D", "is more than 100 years from now"),
         ("timeCycle", "R/PT1H/PT2H", "is not a valid ISO-8601 repeating interval"),
+        ("timeCycle", "R/PT1.5H30M", "in the cycle 'R/PT1.5H30M': 'PT1.5H30M' is not a valid"),
     ],
 )
 def test_bad_timers_are_refused_at_deploy_fast_naming_the_element(
