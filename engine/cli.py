@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from engine import migrate
 from engine.actors import SYSTEM_ACTOR, Actor
@@ -75,10 +75,25 @@ def clean_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except PolicyError as error:
             _fail(f"policy: {error}")
         except SQLAlchemyError as error:
-            first = str(error.orig if hasattr(error, "orig") else error).splitlines()[0]
-            _fail(f"database: {first} (did you run `stuurboord db upgrade`?)")
+            _fail(database_message(error))
 
     return wrapper
+
+
+_MISSING_SCHEMA = ("no such table", "no such column", "does not exist")
+
+
+def database_message(error: SQLAlchemyError) -> str:
+    """One precise line for a database error: a refused write is not a missing schema."""
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    first = lines[0] if lines else type(error).__name__
+    if isinstance(error, IntegrityError):
+        return f"the database refused the change, nothing was stored: {first}"
+    if isinstance(error, OperationalError | ProgrammingError) and any(
+        marker in first.lower() for marker in _MISSING_SCHEMA
+    ):
+        return f"database: {first} (did you run `stuurboord db upgrade`?)"
+    return f"database: {first}"
 
 
 def _json(value: str | None, option: str) -> Any:

@@ -3,6 +3,7 @@
 SpiffWorkflow 3.2 reads ``datetime.now(timezone.utc)`` directly inside its timer module, so we
 replace that module's ``datetime`` name, once, with a subclass whose ``now()`` asks the clock
 that is active in the current context. Outside an engine step that is the system clock.
+It also installs `engine.timers`' guards, which check every timer value a case computes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
 
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as _spiff_timer
+
+from engine.timers import guard_spiff_timers
 
 
 class Clock(Protocol):
@@ -62,6 +65,7 @@ class _ClockedDatetime(datetime):
 
 
 _spiff_timer.datetime = _ClockedDatetime  # type: ignore[misc]
+guard_spiff_timers()  # and check every timer value before SpiffWorkflow computes with it
 
 
 @contextlib.contextmanager

@@ -3,10 +3,12 @@
 SpiffWorkflow only notices most of these problems when a case reaches the element. Checked here:
 
 1. every script (script task, spiffworkflow pre-/post-script) compiles as Python;
-2. every gateway condition and timer expression compiles as a Python expression, and a quoted
-   timer literal is a valid ISO-8601 duration, date or cycle (parsed with SpiffWorkflow's own
-   helpers, so deploy time and run time agree). A bare `PT30M` is refused with a hint to quote it;
-3. every user task and manual task sits in a (named) lane, which is its role;
+2. every gateway condition and timer expression compiles as a Python expression; a timer given as
+   plain ISO-8601 text (`PT30M`, `R3/PT1H`) or as a string literal (`"PT30M"`) must be a valid,
+   non-negative duration, date or cycle within 100 years, and a cycle no shorter than the
+   minimum (`engine.timers`, which SpiffWorkflow's own parser confirms, so deploy time and run
+   time agree);
+3. every user task and manual task has a role: its `role` property, else its (named) lane;
 4. every service task names an operator.
 
 Every error is a `DeployError` whose `line` is the source line of the element it names.
@@ -15,9 +17,7 @@ Every error is a `DeployError` whose `line` is the source line of the element it
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import NoReturn
 
 from lxml import etree
@@ -36,22 +36,11 @@ from SpiffWorkflow.specs.MultiChoice import MultiChoice
 from SpiffWorkflow.spiff.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.spiff.specs.spiff_task import SpiffBpmnTask
 
+from engine import timers
 from engine.errors import DeployError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-
-# What an unquoted ISO-8601 value looks like when someone forgot the quotes.
-_BARE_ISO = re.compile(
-    r"""
-    R\d*/(P|\d{4})\S*                                     # cycle: R3/PT1H
-    | P(?=\d|T\d)(\d+(\.\d+)?[YMWD])*(T(\d+(\.\d+)?[HMS])+)?  # duration: PT30M, P2D
-    | \d{4}-\d{2}-\d{2}([T ]\S*)?                         # date: 2025-01-06T12:00:00+00:00
-    | \d{4}-?W\d{2}-?\d(T\S*)?                            # week date: 2025-W02-1
-    """,
-    re.VERBOSE,
-)
-_REFERENCE_START = datetime(2025, 1, 31, tzinfo=UTC)
 
 
 class ElementIndex:
@@ -273,11 +262,11 @@ def _find_flow(
 
 def _timer_kind(definition: TimerEventDefinition) -> str:
     if isinstance(definition, DurationTimerEventDefinition):
-        return "duration"
+        return timers.DURATION
     if isinstance(definition, TimeDateEventDefinition):
-        return "date"
+        return timers.DATE
     if isinstance(definition, CycleTimerEventDefinition):
-        return "cycle"
+        return timers.CYCLE
     return "timer"
 
 
@@ -292,73 +281,31 @@ def _check_timer(
 def timer_expression_problem(expression: str | None, kind: str) -> str | None:
     """Why a timer expression would fail at run time, or None if it looks fine.
 
-    `kind` is "duration", "date" or "cycle". The expression is Python (SpiffWorkflow evaluates
-    it); a string literal must also parse as the matching ISO-8601 form.
+    `kind` is "duration", "date" or "cycle". Plain ISO-8601 text (`PT30M`, as modelling tools
+    write it) and a Python string literal (`"PT30M"`) are checked as ISO values now; any other
+    Python expression is computed from case data at run time (and checked then).
     """
     if expression is None or not expression.strip():
         return f"the {kind} timer has no expression"
     source = _as_eval_source(expression)
-    if _BARE_ISO.fullmatch(source.strip()):
-        return (
-            f"{source.strip()!r} is not quoted; timer expressions are Python, so write "
-            f'"{source.strip()}" (with the double quotes) for a fixed value'
-        )
+    if kind in _TIMER_KINDS and timers.is_plain_iso(source):
+        return timers.problem(source.strip(), kind)
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         return f"the expression is not valid Python: {_syntax_detail(exc, 'expression')}"
     body = tree.body
     if not isinstance(body, ast.Constant):
-        return None  # computed at run time from case data; nothing more to check now
-    if not isinstance(body.value, str):
-        return f"the expression gives {body.value!r}; a timer needs an ISO-8601 string"
-    return iso_timer_problem(body.value, kind)
+        return None  # computed at run time from case data; checked when the timer starts
+    return timers.problem(body.value, kind) if kind in _TIMER_KINDS else None
 
 
-def iso_timer_problem(value: str, kind: str) -> str | None:
-    """Why `value` is not a valid ISO-8601 value of this timer kind, or None if it is."""
-    try:
-        if kind == "duration":
-            return _duration_problem(value)
-        if kind == "date":
-            return _date_problem(value)
-        if kind == "cycle":
-            return _cycle_problem(value)
-    except Exception:  # SpiffWorkflow's parse helpers raise bare Exception, ValueError, ...
-        pass
-    return f"{value!r} is not a valid ISO-8601 {_EXAMPLES.get(kind, kind)}"
-
-
-_EXAMPLES = {
-    "duration": 'duration (e.g. "PT30M", "P2D")',
-    "date": 'date and time (e.g. "2025-01-06T12:00:00+00:00")',
-    "cycle": 'repeating interval (e.g. "R3/PT1H")',
-}
-
-
-def _duration_problem(value: str) -> str | None:
-    parsed = TimerEventDefinition.parse_iso_duration(value)
-    if not parsed:
-        raise ValueError("empty duration")
-    TimerEventDefinition.get_timedelta_from_start(dict(parsed), _REFERENCE_START)
-    return None
-
-
-def _date_problem(value: str) -> str | None:
-    if not isinstance(TimerEventDefinition.parse_time_or_duration(value), datetime):
-        raise ValueError("not a date")
-    return None
-
-
-def _cycle_problem(value: str) -> str | None:
-    _cycles, _start, interval = TimerEventDefinition.parse_iso_recurring_interval(value)
-    if interval.total_seconds() <= 0:
-        return f"{value!r} repeats with a zero interval; give a duration longer than zero"
-    return None
+_TIMER_KINDS = (timers.DURATION, timers.DATE, timers.CYCLE)
 
 
 def _check_lane(file_name: str, task_spec: TaskSpec, index: ElementIndex) -> None:
-    if getattr(task_spec, "lane", None) is not None:
+    """A human task needs a role: its `role` property, else the name of its lane."""
+    if getattr(task_spec, "lane", None) is not None or _role_property(task_spec):
         return
     kind = "user task" if isinstance(task_spec, UserTask) else "manual task"
     element_id = _id(task_spec)
@@ -370,9 +317,15 @@ def _check_lane(file_name: str, task_spec: TaskSpec, index: ElementIndex) -> Non
         )
     else:
         message = (
-            f"{kind} '{element_id}' is not in a lane; put it in the lane of the role that does it"
+            f"{kind} '{element_id}' is not in a lane; put it in the lane of the role that does "
+            "it (or give it a 'role' property)"
         )
     _fail(file_name, task_spec, index, message)
+
+
+def _role_property(task_spec: TaskSpec) -> str:
+    properties = (getattr(task_spec, "extensions", None) or {}).get("properties") or {}
+    return str(properties.get("role") or "").strip()
 
 
 def _unnamed_lane_of(root: etree._Element | None, element_id: str) -> etree._Element | None:

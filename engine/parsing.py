@@ -5,7 +5,8 @@ refused), then `SpiffBpmnParser` with XSD validation on, then the parser is forc
 executable process and its subprocesses (SpiffWorkflow parses lazily, so most structural errors
 only appear then), then the static checks in `engine.modelcheck`. Whatever goes wrong is reported
 as a `DeployError` naming the file, the line and the element id where they can be found; no raw
-exception escapes.
+exception escapes. An abstract `bpmn:task` becomes a pass-through step, and a timer written as
+plain ISO-8601 text (`PT2H`) is stored as the string it stands for.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine import modelcheck
+from engine import abstract_task, modelcheck, timers
 from engine.errors import DeployError
 from engine.modelcheck import ElementIndex
 from engine.xmlguard import check_xml
@@ -44,6 +45,17 @@ _NAMESPACE_PREFIXES = {
     "http://spiffworkflow.org/bpmn/schema/1.0/core": "spiffworkflow",
     **dict.fromkeys(DMN_SCHEMAS, "dmn"),
 }
+
+
+class _Parser(SpiffBpmnParser):
+    """SpiffWorkflow's parser, with `bpmn:task` as a pass-through (`engine.abstract_task`)."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+        **abstract_task.PARSER_CLASSES,
+    }
+
+
 _CLARK_NAME = re.compile(r"\{([^}]*)\}")
 _XSD_ELEMENT = re.compile(r"Element '(?:[\w.-]+:)?([\w.-]+)'")
 
@@ -129,7 +141,7 @@ def _source_text(content: bytes, root: etree._Element) -> str:
 
 
 def _parse_documents(documents: list[_Document]) -> ParsedModels:
-    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser = _Parser(validator=VALIDATOR)
     index = ElementIndex()
     for doc in documents:
         index.add(doc.name, doc.root)
@@ -149,6 +161,7 @@ def _parse_documents(documents: list[_Document]) -> ParsedModels:
     subprocesses = {pid: _build_subprocess_specs(parser, specs[pid], index) for pid in process_ids}
     all_specs = [*specs.values(), *(s for subs in subprocesses.values() for s in subs.values())]
     modelcheck.check_processes(all_specs, index)
+    timers.quote_plain_iso(all_specs)
     texts = {doc.name: doc.text for doc in documents}
     processes = {
         pid: ParsedProcess(

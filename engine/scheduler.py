@@ -70,6 +70,8 @@ class Scheduler:
         self.listening = threading.Event()
         self._plan_lock = threading.Lock()
         self._planned: datetime | None = None
+        self._ticking = False
+        self._woken: datetime | None = None
         self._apscheduler: object | None = None
 
     # -- leadership -------------------------------------------------------------------------
@@ -234,14 +236,40 @@ class Scheduler:
         self.wake_if_earlier(datetime.now().astimezone())
 
     def wake_if_earlier(self, due: datetime) -> None:
-        """Re-arm the next run for `due` if that is earlier than planned (new work appeared)."""
+        """Re-arm the next run for `due` if that is earlier than planned (new work appeared).
+
+        Called after other transactions commit, so it never raises. During a run the next run is
+        planned when the run ends (it reads what is due then); a wake-up meanwhile is kept for
+        that. A `due` job that is gone (APScheduler drops a date job while it runs) is added back.
+        """
         scheduler = self._apscheduler
-        with self._plan_lock:
-            if scheduler is None or (self._planned is not None and due >= self._planned):
-                return
-            when = max(due, datetime.now().astimezone())
-            self._planned = when
+        try:
+            with self._plan_lock:
+                if scheduler is None:
+                    return
+                if self._ticking:
+                    self._woken = due if self._woken is None else min(self._woken, due)
+                    return
+                if self._planned is not None and due >= self._planned:
+                    return
+                when = max(due, datetime.now().astimezone())
+                self._planned = when
+                self._arm(scheduler, when)
+        except Exception:
+            log.warning("could not re-arm the scheduler for work due %s", due, exc_info=True)
+
+    def _arm(self, scheduler: object, when: datetime) -> None:
+        """Plan the next run at `when` (caller holds the plan lock)."""
+        from apscheduler.jobstores.base import JobLookupError
+
+        try:
             scheduler.modify_job("due", next_run_time=when)  # type: ignore[attr-defined]
+        except JobLookupError:
+            self._add_due(scheduler, when)
+
+    def _add_due(self, scheduler: object, when: datetime) -> None:
+        scheduler.add_job(self._tick, "date", run_date=when, id="due", replace_existing=True,  # type: ignore[attr-defined]
+                          misfire_grace_time=None, coalesce=True)  # fmt: skip
 
     def stop(self) -> None:
         """Stop serving: APScheduler, the work listener and the lease."""
@@ -275,20 +303,34 @@ class Scheduler:
                 self._stopping.wait(5)
 
     def _tick(self) -> None:
+        with self._plan_lock:
+            self._ticking, self._woken = True, None
+        try:
+            self._run_and_plan()
+        finally:
+            with self._plan_lock:
+                self._ticking = False
+
+    def _run_and_plan(self) -> None:
         try:
             self.run_due()
         except Exception:
             log.exception("scheduler run failed")
-        next_at = self.next_wakeup()
+        try:
+            next_at = self.next_wakeup()
+        except Exception:
+            log.exception("scheduler could not read the next due time")
+            next_at = None
         now = self.engine.clock.now()
         limit = now + self._idle_check  # also re-check leadership and other processes' work
         when = limit if next_at is None else max(now, min(next_at, limit))
-        scheduler = self._apscheduler
         with self._plan_lock:
+            if self._woken is not None:  # work that appeared during this run
+                when = max(now, min(when, self._woken))
             self._planned = when
-        if scheduler is not None:
-            scheduler.add_job(self._tick, "date", run_date=when, id="due", replace_existing=True,  # type: ignore[attr-defined]
-                              misfire_grace_time=None, coalesce=True)  # fmt: skip
+            scheduler = self._apscheduler
+            if scheduler is not None:
+                self._add_due(scheduler, when)
 
 
 def _job_incident(session: Session, engine: Engine, job: jobs.Job, message: str) -> None:

@@ -20,9 +20,11 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.serializer.task_spec import SpiffBpmnTaskConverter
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from engine.abstract_task import AbstractTask
 from engine.scripting import harden_specs
 
 # Tasks that still matter: everything not finished, plus failed tasks waiting for a retry.
@@ -55,6 +57,7 @@ class CaseStateConverter(BpmnWorkflowConverter):
 def _make_serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = CaseStateConverter
+    config[AbstractTask] = SpiffBpmnTaskConverter
     registry = BpmnWorkflowSerializer.configure(config)
     # Scripts may leave dates and decimals in task data; datetime/timedelta/UUID are built in.
     registry.register(

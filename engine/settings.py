@@ -8,6 +8,7 @@ from pathlib import Path
 
 DEFAULT_DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
 DEFAULT_POLICY = Path(__file__).resolve().parent.parent / "bpmn" / "policy"
+DEFAULT_MIN_TIMER_CYCLE_SECONDS = 60
 
 
 DEFAULT_SCHEDULER_LEASE_SECONDS = 6.0
@@ -31,6 +32,22 @@ def _instance_path() -> Path:
     return Path(os.environ.get("STUURBOORD_INSTANCE_PATH", Path.cwd() / "instance")).resolve()
 
 
+def min_timer_cycle_seconds() -> int:
+    """STUURBOORD_MIN_TIMER_CYCLE_SECONDS: the shortest interval a BPMN timer cycle may have."""
+    raw = os.environ.get("STUURBOORD_MIN_TIMER_CYCLE_SECONDS", "").strip()
+    if not raw:
+        return DEFAULT_MIN_TIMER_CYCLE_SECONDS
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(
+            f"STUURBOORD_MIN_TIMER_CYCLE_SECONDS must be a whole number of seconds, not {raw!r}"
+        ) from None
+    if value < 1:
+        raise ValueError("STUURBOORD_MIN_TIMER_CYCLE_SECONDS must be at least 1")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -39,6 +56,7 @@ class Settings:
     sqlite_busy_timeout_ms: int = 30_000
     document_path: Path | None = None
     document_max_bytes: int = DEFAULT_DOCUMENT_MAX_BYTES
+    min_timer_cycle_seconds: int = DEFAULT_MIN_TIMER_CYCLE_SECONDS
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -57,4 +75,5 @@ class Settings:
             document_max_bytes=int(
                 os.environ.get("STUURBOORD_DOCUMENT_MAX_BYTES", str(DEFAULT_DOCUMENT_MAX_BYTES))
             ),
+            min_timer_cycle_seconds=min_timer_cycle_seconds(),
         )

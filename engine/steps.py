@@ -98,7 +98,8 @@ def finish(
 ) -> CaseInfo:
     """Store the result of an engine step: the case row and everything that hangs off it."""
     case, workflow, audit, session = step.case, step.workflow, step.audit, step.session
-    _sync_tasks(step, completed_task, now, scripts, policy)
+    roleless = _sync_tasks(step, completed_task, now, scripts, policy)
+    failure = failure or roleless
     waiting = runtime.waiting_timers(workflow)
     if waiting or step.had_timers:
         jobs.sync_timers(session, case.id, waiting, now)
@@ -171,7 +172,9 @@ def finish(
 
 def _sync_tasks(
     step: Step, completed_task: str | None, now: datetime, scripts: EngineScripts, policy: Policy
-) -> None:
+) -> runtime.Failure | None:
+    """Mirror the workflow's ready human tasks in the task table; a task nobody can do (no role)
+    gets no row but an incident (models deployed before deploy checked for a role)."""
     session, case, audit = step.session, step.case, step.audit
     ready = {str(task.id): task for task in runtime.ready_human_tasks(step.workflow)}
     # The task rows mirror the workflow's ready tasks at every commit, so what was ready before
@@ -197,18 +200,36 @@ def _sync_tasks(
     if completed_task and step.completed_had_due:
         finished.append(completed_task)
     jobs.cancel_for_tasks(session, case.id, finished, now)
+    roleless = None
     for task_id, task in ready.items():
         if task_id not in known and task_id != completed_task:
-            _create_task(step, task_id, task, now, scripts, policy)
+            roleless = _create_task(step, task_id, task, now, scripts, policy) or roleless
+    return roleless
+
+
+def _no_role(task_id: str, spec: Any) -> runtime.Failure:
+    return runtime.Failure(
+        task_id=task_id,
+        element_id=spec.bpmn_id,
+        error_type="NoRole",
+        message=(
+            f"task '{spec.bpmn_id}' has no role: it is in no lane and has no 'role' property, so "
+            "nobody can do it; deploy a version that puts it in the lane of the role that does it"
+        ),
+        line=None,
+        error_line=None,
+    )
 
 
 def _create_task(
     step: Step, task_id: str, task: Any, now: datetime, scripts: EngineScripts, policy: Policy
-) -> None:
+) -> runtime.Failure | None:
     session, case, audit = step.session, step.case, step.audit
     spec = task.task_spec
     properties = runtime.properties(spec)
     role = runtime.role_of(spec)
+    if not role:
+        return _no_role(task_id, spec)
     scope = runtime.evaluate_text(scripts, task, properties.get("scope"))
     assignee = runtime.evaluate_text(scripts, task, properties.get("assignee"))
     task_policy = policy.for_task(case.process_id, spec.bpmn_id)
@@ -249,6 +270,7 @@ def _create_task(
     )
     if due_at is not None:
         schedule_task(session, policy, case.id, case.process_id, task_id, spec.bpmn_id, due_at, now)
+    return None
 
 
 def schedule_task(
