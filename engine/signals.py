@@ -1,4 +1,4 @@
-"""Signals sent into cases from outside, and where a caught event's payload lands.
+"""Signals sent into cases from outside (admins only: it moves cases outside their tasks).
 
 `send_signal` delivers a BPMN signal, by name, to one case or to every open case whose
 process version catches it (intermediate catch events, boundary events, event-subprocess
