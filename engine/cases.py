@@ -136,6 +136,19 @@ class CaseService:
         self._committed(current)
         return info
 
+    def start_by(
+        self, process_id: str, actor: Actor, first: Callable[[Step], runtime.Failure | None]
+    ) -> CaseInfo:
+        """Start a case of the latest version whose first run is `first` (a signal start)."""
+        with self.db.snapshot() as connection:
+            version = self._latest(connection, process_id)
+        specs = self._specs(version.id)
+        with self.db.write() as session:
+            info, current = self._start_in(session, version, specs, process_id, {}, actor, None,
+                                           first)  # fmt: skip
+        self._committed(current)
+        return info
+
     def start_event_id(self, process_id: str) -> str | None:
         with self.db.snapshot() as connection:
             version = self._latest(connection, process_id)
@@ -151,6 +164,7 @@ class CaseService:
         clean: dict[str, Any],
         actor: Actor,
         title: str | None,
+        first: Callable[[Step], runtime.Failure | None] | None = None,
     ) -> tuple[CaseInfo, Step]:
         now = self.clock.now()
         title = title or clean.get("title") or version.name or process_id
@@ -195,7 +209,8 @@ class CaseService:
             reason=f"version {version.version}",
             on_behalf_of=actor.on_behalf_of,
         )
-        failure = self._run(current, actor, lambda: runtime.run_until_wait(workflow))
+        run = (lambda: first(current)) if first else (lambda: runtime.run_until_wait(workflow))
+        failure = self._run(current, actor, run)
         info = self._finish(current, actor, failure, new_case=True)
         return info, current
 

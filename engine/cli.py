@@ -212,6 +212,35 @@ def retry(case_id: int, data: str | None, user: str | None) -> None:
     click.echo(f"case {case.id} retried: {case.status}")
 
 
+@main.command()
+@click.argument("name")
+@click.option("--case", "case_id", type=int, default=None, help="Only this case.")
+@click.option("--data", default=None, help="The signal's payload as a JSON object.")
+@click.option("--as", "user", default=None, help="The admin sending it (default: system).")
+@clean_errors
+def signal(name: str, case_id: int | None, data: str | None, user: str | None) -> None:
+    """Send signal NAME to one case, or to every open case waiting for it (admin)."""
+    engine = build_engine()
+    payload = _json(data, "--data")
+    if not isinstance(payload, dict):
+        _fail("--data must be a JSON object")
+    result = engine.send_signal(name, payload or None, _actor(engine, user), case_id)
+    click.echo(f"signal {name!r} reached {_cases(result.delivered)}")
+    if result.started:
+        click.echo(f"  started {_cases(result.started)}")
+    if result.skipped:
+        click.echo(f"  not delivered, suspended: {_cases(result.skipped)}")
+    if result.conflicts:
+        _fail(f"not delivered to {_cases(result.conflicts)}: changed by others at the same "
+              "moment; send it again with --case")  # fmt: skip
+
+
+def _cases(ids: tuple[int, ...]) -> str:
+    if not ids:
+        return "no case"
+    return ("case " if len(ids) == 1 else "cases ") + ", ".join(str(i) for i in ids)
+
+
 def _admin_command(name: str, action: str) -> None:
     @main.command(name, help=f"{action.capitalize()} a case (admin).")
     @click.argument("case_id", type=int)

@@ -92,3 +92,9 @@ class MessageNotExpected(EngineError):
     """The case is not waiting for this message."""
 
     code = "MESSAGE_NOT_EXPECTED"
+
+
+class SignalNotExpected(EngineError):
+    """The case is not waiting for this signal."""
+
+    code = "SIGNAL_NOT_EXPECTED"

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from engine import deploy as deploying
 from engine import documents as docs
-from engine import notifications, queries, stuck_mail, users
+from engine import notifications, queries, signals, stuck_mail, users
 from engine.actors import SYSTEM_ACTOR, Actor
 from engine.audit import AuditRecorder, VerifyResult, verify
 from engine.cases import CaseService, Hooks
@@ -251,6 +251,18 @@ class Engine:
         self, case_id: int, name: str, payload: Any = None, actor: Actor = SYSTEM_ACTOR
     ) -> CaseInfo:
         return self._cases.send_message(case_id, name, payload, actor)
+
+    def send_signal(
+        self, name: str, data: dict[str, Any] | None, actor: Actor, case_id: int | None = None
+    ) -> signals.SignalResult:
+        """Send a BPMN signal (admins only). With a case: to that case, which must be open,
+        not suspended and waiting for it. Without: to every open case waiting for it (each
+        in its own transaction) and as a start to every process with a signal start event of
+        that name. Audited per case (`signal_received`) and, for a broadcast, once overall."""
+        signals.check_signal(name, data, actor)
+        if case_id is not None:
+            return signals.send_to_case(self._cases, case_id, name, data, actor)
+        return signals.broadcast(self._cases, name, data, actor)
 
     # -- tasks ------------------------------------------------------------------------------
 

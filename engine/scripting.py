@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 
+from engine import decisions
 from engine.registry import Registry
 from engine.service_call import ServiceCall, current_step
 
@@ -91,6 +92,7 @@ class StrictDMNEngine(DMNEngine):
             table = self.decision_table
             message = f"decision table {table.name or table.id!r} has no rule matching the data"
             raise WorkflowTaskException(message, task=task, exception=NoRuleMatched(message))
+        decisions.record(task, self.decision_table, rules)
         return rules
 
 

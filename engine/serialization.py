@@ -25,6 +25,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.abstract_task import AbstractTask
+from engine.payloads import payloads_by_name
 from engine.scripting import harden_specs
 
 # Tasks that still matter: everything not finished, plus failed tasks waiting for a retry.
@@ -85,6 +86,7 @@ def specs_from_json(text: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSp
     spec = registry.restore(content["spec"])
     subprocess_specs = {k: registry.restore(v) for k, v in content["subprocess_specs"].items()}
     harden_specs([spec, *subprocess_specs.values()])
+    payloads_by_name([spec, *subprocess_specs.values()])
     return spec, subprocess_specs
 
 

@@ -1,8 +1,9 @@
 """The one place that turns errors into answers: problem+json for the API, pages otherwise.
 
 API errors are RFC 9457 problem documents with a stable `code`:
-UNAUTHENTICATED 401, FORBIDDEN 403, NOT_FOUND 404, TASK_CONFLICT / TASK_NOT_ACTIVE / CASE_STATE
-409, PAYLOAD_TOO_LARGE 413, VALIDATION_FAILED 422 (every bad field in `errors`), RATE_LIMITED
+UNAUTHENTICATED 401, FORBIDDEN 403, NOT_FOUND 404, TASK_CONFLICT / TASK_NOT_ACTIVE / CASE_STATE /
+MESSAGE_NOT_EXPECTED / SIGNAL_NOT_EXPECTED 409, PAYLOAD_TOO_LARGE 413, VALIDATION_FAILED 422
+(every bad field in `errors`; also JSON bodies with absurd numbers or lone surrogates), RATE_LIMITED
 429. "Not yours" and "does not exist" give the same 404 with the same body.
 """
 
@@ -24,6 +25,7 @@ from engine import (
     Forbidden,
     MessageNotExpected,
     NotFound,
+    SignalNotExpected,
     TaskConflict,
     TaskNotActive,
     ValidationFailed,
@@ -56,11 +58,13 @@ ENGINE_STATUS: list[tuple[type[EngineError], int, str]] = [
     (TaskNotActive, 409, "TASK_NOT_ACTIVE"),
     (CaseStateError, 409, "CASE_STATE"),
     (MessageNotExpected, 409, "MESSAGE_NOT_EXPECTED"),
+    (SignalNotExpected, 409, "SIGNAL_NOT_EXPECTED"),
     (DeployError, 422, "DEPLOY_FAILED"),
 ]
 
 # Engine messages are shown for these codes only; others get a fixed text (no id leaks).
-_DETAILED = {"TASK_CONFLICT", "TASK_NOT_ACTIVE", "CASE_STATE", "MESSAGE_NOT_EXPECTED"}
+_DETAILED = {"TASK_CONFLICT", "TASK_NOT_ACTIVE", "CASE_STATE", "MESSAGE_NOT_EXPECTED",
+             "SIGNAL_NOT_EXPECTED"}  # fmt: skip
 
 
 def title_for(code: str) -> str:
@@ -75,6 +79,7 @@ def title_for(code: str) -> str:
         "TASK_NOT_ACTIVE": _("Deze taak staat niet meer open."),
         "CASE_STATE": _("Het dossier laat dit nu niet toe (bijvoorbeeld opgeschort)."),
         "MESSAGE_NOT_EXPECTED": _("Het dossier wacht niet op dit bericht."),
+        "SIGNAL_NOT_EXPECTED": _("Het dossier wacht niet op dit signaal."),
         "PAYLOAD_TOO_LARGE": _("Wat je verstuurt is te groot."),
         "UNSUPPORTED_MEDIA_TYPE": _("Dit inhoudstype wordt niet aanvaard."),
         "VALIDATION_FAILED": _("Niet alle gegevens zijn in orde."),

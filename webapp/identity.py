@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from engine import Actor, Engine, NotFound
 from webapp import sessions, tokens
 from webapp.accounts import Accounts
+from webapp.redirects import same_site_path
 
 
 @dataclass
@@ -95,10 +96,8 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only local paths are followed after sign-in (no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
+    """Only same-site paths are followed (no open redirect): see `webapp.redirects`."""
+    return same_site_path(target)
 
 
 def redirect_after_login() -> Response:

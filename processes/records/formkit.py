@@ -14,7 +14,8 @@ Where two flavours of a block exist, they differ in what they accept and in the 
 reads, and forms rely on both:
 
 * text: :func:`text` (kept as typed, "too long" / "not only spaces") and :class:`Text` (stripped,
-  "enter 1 to N characters");
+  "enter 1 to N characters"); both refuse control characters and bidi overrides
+  (:func:`plain_text`), and line breaks and tabs unless the text is multi-line;
 * code lists: :func:`codes_list` (any short code) and :func:`identifiers` (strict
   :class:`Identifier` codes, "give 1 to N codes");
 * dates: :func:`day` checks today-or-later within 5 years by default (:func:`not_in_past`,
@@ -53,6 +54,15 @@ NOT_NULL = "Dit veld mag niet leeg zijn. / This field may not be empty."
 BLANK = (
     "Vul dit veld in; alleen spaties volstaat niet. / Fill in this field; spaces alone will not do."
 )
+MULTI_LINE_ABOVE = 300
+"""Texts allowed longer than this are multi-line (the web form shows them as a textarea)."""
+
+# Control characters (C0, DEL, C1) other than tab and line breaks, line and paragraph
+# separators, bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) and
+# surrogates: refused in every text. Tab, LF and CR: only in multi-line texts.
+_NEVER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e"
+                    "\u2066-\u2069\ud800-\udfff]")  # fmt: skip
+_BREAKS = re.compile("[\t\n\r]")
 
 
 @dataclass(frozen=True)
@@ -142,6 +152,35 @@ def _not_blank(value: str) -> None:
         raise ValidationError(BLANK)
 
 
+def plain_text(multi_line: bool) -> Callable[[str], None]:
+    """A validator refusing control characters and bidi overrides, naming the first one;
+    tabs and line breaks only where the text is `multi_line`."""
+
+    def check(value: str) -> None:
+        found = _NEVER.search(value)
+        if found:
+            code = f"U+{ord(found.group()):04X}"
+            raise ValidationError(
+                f"Het teken {code} mag niet in een tekst: geen controletekens of tekens die de "
+                f"leesrichting omkeren. / Character {code} is not allowed in text: no control "
+                "characters or characters that reverse the reading direction."
+            )
+        if not multi_line:
+            found = _BREAKS.search(value)
+            if found:
+                code = f"U+{ord(found.group()):04X}"
+                raise ValidationError(
+                    f"Dit veld is één regel: geen regeleinde of tab ({code}). / This field is a "
+                    f"single line: no line break or tab ({code})."
+                )
+
+    return check
+
+
+def _multi_line(max_length: int, metadata: Mapping[str, Any] | None = None) -> bool:
+    return max_length > MULTI_LINE_ABOVE or (metadata or {}).get("widget") == "textarea"
+
+
 def _length(max_length: int) -> validate.Length:
     return validate.Length(
         max=max_length,
@@ -167,7 +206,10 @@ def text(
     `default` applies when the field is left out (None: leave it out of the data entirely,
     for forms that only change what they are given).
     """
-    validators: list[Callable[[str], Any]] = [_length(max_length)]
+    validators: list[Callable[[str], Any]] = [
+        _length(max_length),
+        plain_text(_multi_line(max_length)),
+    ]
     options: dict[str, Any] = {}
     if required or not_blank:
         validators.append(_not_blank)
@@ -197,7 +239,8 @@ class Text(fields.String):
             ),
         )
         kwargs.setdefault("error_messages", _messages(invalid="Geef tekst in. / Enter text."))
-        super().__init__(validate=[length], **kwargs)
+        plain = plain_text(_multi_line(max_length, kwargs.get("metadata")))
+        super().__init__(validate=[length, plain], **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         return super()._deserialize(value, attr, data, **kwargs).strip()
@@ -301,7 +344,8 @@ def codes_list(
                     f"Een code heeft 1 tot {max_length} tekens. / A code has 1 to {max_length} "
                     "characters."
                 ),
-            )
+            ),
+            plain_text(multi_line=False),
         ]
     )
     options: dict[str, Any] = {"load_default": list} if with_default else {}

@@ -27,7 +27,8 @@ ERROR_RESPONSES: dict[int, tuple[str, str]] = {
     409: (
         "Conflict",
         "TASK_CONFLICT (someone else claimed or completed it first), "
-        "TASK_NOT_ACTIVE (no longer ready) or CASE_STATE (the case is suspended).",
+        "TASK_NOT_ACTIVE (no longer ready), CASE_STATE (the case is suspended) or "
+        "MESSAGE_NOT_EXPECTED / SIGNAL_NOT_EXPECTED (the case does not wait for it).",
     ),
     413: ("PayloadTooLarge", "PAYLOAD_TOO_LARGE: the body is larger than allowed."),
     422: ("ValidationFailed", "VALIDATION_FAILED: every bad field is listed in `errors`."),
@@ -92,7 +93,8 @@ def authenticate() -> None:
 
 
 def init_api(app: Flask) -> StuurboordApi:
-    from webapp.api import cases, docs, followup, meetings, notifications, tasks
+    from webapp.api import cases, docs, followup, meetings, notifications, signals, tasks
+    from webapp.jsonbody import check_body
     from webapp.security import csrf
 
     api = StuurboordApi(
@@ -114,8 +116,10 @@ def init_api(app: Flask) -> StuurboordApi:
         meetings.blp,
         followup.decisions_blp,
         followup.obligations_blp,
+        signals.blp,
     ):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.bp)
+    app.before_request(check_body)
     return api
