@@ -8,10 +8,43 @@ from pathlib import Path
 
 DEFAULT_DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
 DEFAULT_POLICY = Path(__file__).resolve().parent.parent / "bpmn" / "policy"
+DEFAULT_MAX_STEPS_PER_TRANSACTION = 10_000
+DEFAULT_MAX_SECONDS_PER_TRANSACTION = 10.0
 
 
 def _instance_path() -> Path:
     return Path(os.environ.get("STUURBOORD_INSTANCE_PATH", Path.cwd() / "instance")).resolve()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How far one transaction may run a case: engine steps and seconds (scripts included).
+
+    Past either bound the case goes into incident and the transaction commits, so the write lock
+    is released. The defaults are far beyond any committee model."""
+
+    max_steps: int = DEFAULT_MAX_STEPS_PER_TRANSACTION
+    max_seconds: float = DEFAULT_MAX_SECONDS_PER_TRANSACTION
+
+    def __post_init__(self) -> None:
+        if self.max_steps < 1 or not self.max_seconds > 0:
+            raise ValueError("transaction limits must be positive")
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        return cls(
+            max_steps=int(
+                os.environ.get(
+                    "STUURBOORD_MAX_STEPS_PER_TRANSACTION", str(DEFAULT_MAX_STEPS_PER_TRANSACTION)
+                )
+            ),
+            max_seconds=float(
+                os.environ.get(
+                    "STUURBOORD_MAX_SECONDS_PER_TRANSACTION",
+                    str(DEFAULT_MAX_SECONDS_PER_TRANSACTION),
+                )
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -22,6 +55,7 @@ class Settings:
     sqlite_busy_timeout_ms: int = 30_000
     document_path: Path | None = None
     document_max_bytes: int = DEFAULT_DOCUMENT_MAX_BYTES
+    limits: Limits = Limits()
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -40,4 +74,5 @@ class Settings:
             document_max_bytes=int(
                 os.environ.get("STUURBOORD_DOCUMENT_MAX_BYTES", str(DEFAULT_DOCUMENT_MAX_BYTES))
             ),
+            limits=Limits.from_env(),
         )
