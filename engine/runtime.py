@@ -134,6 +134,9 @@ def run_until_wait(workflow: BpmnWorkflow) -> Failure | None:
             return _stop_at_bound(workflow, reached)
         except WorkflowException as error:
             return failure_from_exception(workflow, error)
+        except (sandbox.ScriptTimedOut, sandbox.ScriptRefused) as error:
+            # An expression SpiffWorkflow evaluates without a task (a completion condition).
+            return _failure_from_workflow_error(workflow, error)
         finally:
             prune(workflow)
     return None
@@ -213,7 +216,7 @@ def _failure_from_task_error(error: WorkflowTaskException) -> Failure:
     )
 
 
-def _failure_from_workflow_error(workflow: BpmnWorkflow, error: WorkflowException) -> Failure:
+def _failure_from_workflow_error(workflow: BpmnWorkflow, error: Exception) -> Failure:
     spec = getattr(error, "task_spec", None)
     failed = next(iter(error_tasks(workflow)), None)
     element_id = spec.bpmn_id if spec is not None else None
