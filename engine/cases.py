@@ -711,7 +711,7 @@ class CaseService:
             current.deferred,
             current.visited,
         )
-        with active(_active_clock(self.clock)), step(context):
+        with active(_active_clock(self.clock)), step(context), self.scripts.bounded():
             try:
                 return action()
             except WorkflowException as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,10 +17,12 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from engine import sandbox
 from engine.audit import jsonable
 from engine.scripting import EngineScripts
 from engine.serialization import prune, specs_from_json, state_from_json
 from engine.service_call import step_or_none
+from engine.settings import Limits
 
 Specs = tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]
 
@@ -95,10 +98,23 @@ def load_workflow(state_json: str, specs: Specs, scripts: EngineScripts) -> Bpmn
     return state_from_json(state_json, specs[0], specs[1], scripts)
 
 
-def run_until_wait(workflow: BpmnWorkflow) -> Failure | None:
-    """Run automatic steps until only waits are left. A failure leaves the task in ERROR."""
-    completed = 0
+class _BoundReached(Exception):
+    """Raised between two engine steps when the transaction's step or time bound is reached."""
 
+    def __init__(self, error_type: str, message: str, task: Task) -> None:
+        super().__init__(message)
+        self.error_type, self.message, self.task = error_type, message, task
+
+
+def run_until_wait(workflow: BpmnWorkflow) -> Failure | None:
+    """Run automatic steps until only waits are left. A failure leaves the task in ERROR.
+
+    At most `limits.max_steps` steps and `limits.max_seconds` (from the start of the
+    transaction's budget, see `EngineScripts.bounded`): past either, the steps stop after a
+    whole step and the tasks that would run next go into ERROR, so the case is an incident
+    that a retry continues from."""
+    completed = 0
+    limits = getattr(workflow.script_engine, "limits", None) or Limits()
     context = step_or_none()
 
     def after_task(task: Task) -> None:
@@ -108,15 +124,78 @@ def run_until_wait(workflow: BpmnWorkflow) -> Failure | None:
             context.visited.add(task.task_spec.bpmn_id)
         if completed % _PRUNE_EVERY == 0:
             prune(workflow)
+        _check_bounds(workflow, limits, completed, deadline, task)
 
-    try:
-        workflow.refresh_timers()
-        workflow.do_engine_steps(did_complete_task=after_task)
-    except WorkflowException as error:
-        return failure_from_exception(workflow, error)
-    finally:
-        prune(workflow)
+    with sandbox.bounded(limits.max_seconds) as deadline:
+        try:
+            workflow.refresh_timers()
+            workflow.do_engine_steps(did_complete_task=after_task)
+        except _BoundReached as reached:
+            return _stop_at_bound(workflow, reached)
+        except WorkflowException as error:
+            return failure_from_exception(workflow, error)
+        except (sandbox.ScriptTimedOut, sandbox.ScriptRefused) as error:
+            # An expression SpiffWorkflow evaluates without a task (a completion condition).
+            return _failure_from_workflow_error(workflow, error)
+        finally:
+            prune(workflow)
     return None
+
+
+def _check_bounds(
+    workflow: BpmnWorkflow, limits: Limits, completed: int, deadline: float, task: Task
+) -> None:
+    steps_left = completed < limits.max_steps
+    if (steps_left and time.monotonic() <= deadline) or not _next_steps(workflow):
+        return
+    where = _describe(task)
+    if not steps_left:
+        raise _BoundReached(
+            "StepBoundReached",
+            f"stopped after {completed} engine steps in one transaction, the bound "
+            f"(STUURBOORD_MAX_STEPS_PER_TRANSACTION); the last step completed {where}. "
+            "Does a loop never exit?",
+            task,
+        )
+    raise _BoundReached(
+        "TimeBoundReached",
+        f"stopped after {limits.max_seconds:g} s in one transaction, the bound "
+        f"(STUURBOORD_MAX_SECONDS_PER_TRANSACTION), after {completed} engine steps; the "
+        f"last step completed {where}. Does a loop never exit?",
+        task,
+    )
+
+
+def _describe(task: Task) -> str:
+    spec = task.task_spec
+    name = f" ({spec.bpmn_name})" if getattr(spec, "bpmn_name", None) else ""
+    return f"{spec.bpmn_id or spec.name}{name}"
+
+
+def _next_steps(workflow: BpmnWorkflow) -> list[Task]:
+    """The automatic tasks the engine would run next."""
+    return [
+        task
+        for flow in [workflow, *workflow.subprocesses.values()]
+        for task in flow.tasks.values()
+        if task.state == TaskState.READY and not task.task_spec.manual
+    ]
+
+
+def _stop_at_bound(workflow: BpmnWorkflow, reached: _BoundReached) -> Failure:
+    """Put the automatic tasks that would run next into ERROR: the case waits for a retry."""
+    following = _next_steps(workflow)
+    for task in following:
+        task._set_state(TaskState.ERROR)
+    stopped = following[0] if following else reached.task
+    return Failure(
+        task_id=str(stopped.id),
+        element_id=stopped.task_spec.bpmn_id or reached.task.task_spec.bpmn_id,
+        error_type=reached.error_type,
+        message=reached.message,
+        line=None,
+        error_line=None,
+    )
 
 
 def failure_from_exception(workflow: BpmnWorkflow, error: WorkflowException) -> Failure:
@@ -137,7 +216,7 @@ def _failure_from_task_error(error: WorkflowTaskException) -> Failure:
     )
 
 
-def _failure_from_workflow_error(workflow: BpmnWorkflow, error: WorkflowException) -> Failure:
+def _failure_from_workflow_error(workflow: BpmnWorkflow, error: Exception) -> Failure:
     spec = getattr(error, "task_spec", None)
     failed = next(iter(error_tasks(workflow)), None)
     element_id = spec.bpmn_id if spec is not None else None

@@ -1,16 +1,18 @@
 """How BPMN scripts, expressions, service tasks and DMN tables run.
 
-Scripts and expressions see curated globals: a short list of harmless builtins and the date
-types. There is no `__import__`, no `open`, nothing from `os`. This is hygiene, not a sandbox:
-Python offers ways out of any name-based restriction (for example walking `__subclasses__`), so
-deploying models stays an admin right and models count as trusted code.
+Scripts and expressions (script tasks, pre- and post-scripts, gateway conditions, timer and
+multi-instance expressions, DMN inputs and outputs, message payloads) run in the sandbox of
+`engine.sandbox`: RestrictedPython with guarded attribute access, curated builtins and the date
+types, stopped at the transaction's time bound. An escape attempt or a runaway script fails the
+task, so the case goes into incident.
 """
 
 from __future__ import annotations
 
-import builtins
-import datetime as _dt
+import copy
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -18,27 +20,53 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 
-from engine import decisions
+from engine import decisions, sandbox
 from engine.registry import Registry
 from engine.service_call import ServiceCall, current_step
-
-_SAFE_BUILTINS = (
-    "abs", "all", "any", "bool", "dict", "divmod", "enumerate", "filter", "float", "format",
-    "frozenset", "int", "isinstance", "len", "list", "map", "max", "min", "range", "reversed",
-    "round", "set", "sorted", "str", "sum", "tuple", "zip", "True", "False", "None",
-    "Exception", "ValueError", "TypeError", "KeyError", "ZeroDivisionError",
-)  # fmt: skip
+from engine.settings import Limits
 
 
 def curated_globals() -> dict[str, Any]:
-    safe = {name: getattr(builtins, name) for name in _SAFE_BUILTINS}
-    return {
-        "__builtins__": safe,
-        "date": _dt.date,
-        "datetime": _dt.datetime,
-        "timedelta": _dt.timedelta,
-        "timezone": _dt.timezone,
-    }
+    """What scripts and expressions see besides the task data (the sandbox's globals)."""
+    return sandbox.sandbox_globals()
+
+
+class SandboxEnvironment(TaskDataEnvironment):
+    """SpiffWorkflow's task-data environment with sandboxed compilation and a deadline.
+
+    Same data semantics as `TaskDataEnvironment`: an expression sees the task data over the
+    globals; a script runs with the task data as its namespace and leaves its variables there.
+    The guards RestrictedPython's code calls always win over task data of the same name."""
+
+    def __init__(self, limits: Limits) -> None:
+        super().__init__(curated_globals())
+        self.limits = limits
+        self._guards = {name: value for name, value in self.globals.items() if name.startswith("_")}
+
+    def evaluate(
+        self, expression: str, context: dict[str, Any], external_context: Any = None
+    ) -> Any:
+        code = sandbox.compile_eval(expression)
+        namespace = copy.copy(self.globals)
+        namespace.update(external_context or {})
+        namespace.update(context)
+        namespace.update(self._guards)
+        return self._run(code, namespace)
+
+    def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
+        code = sandbox.compile_exec(script)
+        self.check_for_overwrite(context, external_context or {})
+        context.update(external_context or {})
+        context.update(self.globals)
+        try:
+            self._run(code, context)
+        finally:
+            self._remove_globals_and_functions_from_context(context, external_context)
+        return True
+
+    def _run(self, code: Any, namespace: dict[str, Any]) -> Any:
+        seconds = self.limits.max_seconds
+        return sandbox.run_until(sandbox.deadline_or(seconds), seconds, code, namespace)
 
 
 class ServiceNotRegistered(LookupError):
@@ -46,11 +74,28 @@ class ServiceNotRegistered(LookupError):
 
 
 class EngineScripts(PythonScriptEngine):
-    """Script engine with curated globals and service calls routed to registered handlers."""
+    """Script engine with sandboxed scripts and service calls routed to registered handlers."""
 
-    def __init__(self, registry: Registry) -> None:
-        super().__init__(environment=TaskDataEnvironment(curated_globals()))
+    def __init__(self, registry: Registry, limits: Limits | None = None) -> None:
+        self.limits = limits if limits is not None else Limits.from_env()
+        super().__init__(environment=SandboxEnvironment(self.limits))
         self.registry = registry
+
+    @contextmanager
+    def bounded(self) -> Iterator[None]:
+        """One transaction's time budget: scripts and engine steps inside share one deadline."""
+        with sandbox.bounded(self.limits.max_seconds):
+            yield
+
+    def evaluate(self, task: Any, expression: str, external_context: Any = None) -> Any:
+        """As SpiffWorkflow's, with the reason an expression failed kept in the message."""
+        try:
+            return super().evaluate(task, expression, external_context)
+        except WorkflowTaskException as error:
+            cause = error.__context__
+            if cause is not None and not isinstance(cause, WorkflowTaskException):
+                error.add_note(f"{type(cause).__name__}: {cause}")
+            raise
 
     def call_service(self, task: Any, **kwargs: Any) -> str:
         """Run the handler registered for the operator. SpiffWorkflow 3.2.0's own version masks

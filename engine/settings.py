@@ -9,8 +9,6 @@ from pathlib import Path
 DEFAULT_DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
 DEFAULT_POLICY = Path(__file__).resolve().parent.parent / "bpmn" / "policy"
 DEFAULT_MIN_TIMER_CYCLE_SECONDS = 60
-
-
 DEFAULT_SCHEDULER_LEASE_SECONDS = 6.0
 
 
@@ -26,6 +24,10 @@ def scheduler_lease_seconds() -> float:
     if value < 1:
         raise ValueError("STUURBOORD_SCHEDULER_LEASE_SECONDS must be at least 1")
     return value
+
+
+DEFAULT_MAX_STEPS_PER_TRANSACTION = 10_000
+DEFAULT_MAX_SECONDS_PER_TRANSACTION = 10.0
 
 
 def _instance_path() -> Path:
@@ -49,6 +51,37 @@ def min_timer_cycle_seconds() -> int:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """How far one transaction may run a case: engine steps and seconds (scripts included).
+
+    Past either bound the case goes into incident and the transaction commits, so the write lock
+    is released. The defaults are far beyond any committee model."""
+
+    max_steps: int = DEFAULT_MAX_STEPS_PER_TRANSACTION
+    max_seconds: float = DEFAULT_MAX_SECONDS_PER_TRANSACTION
+
+    def __post_init__(self) -> None:
+        if self.max_steps < 1 or not self.max_seconds > 0:
+            raise ValueError("transaction limits must be positive")
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        return cls(
+            max_steps=int(
+                os.environ.get(
+                    "STUURBOORD_MAX_STEPS_PER_TRANSACTION", str(DEFAULT_MAX_STEPS_PER_TRANSACTION)
+                )
+            ),
+            max_seconds=float(
+                os.environ.get(
+                    "STUURBOORD_MAX_SECONDS_PER_TRANSACTION",
+                    str(DEFAULT_MAX_SECONDS_PER_TRANSACTION),
+                )
+            ),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     instance_path: Path
@@ -57,6 +90,7 @@ class Settings:
     document_path: Path | None = None
     document_max_bytes: int = DEFAULT_DOCUMENT_MAX_BYTES
     min_timer_cycle_seconds: int = DEFAULT_MIN_TIMER_CYCLE_SECONDS
+    limits: Limits = Limits()
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -76,4 +110,5 @@ class Settings:
                 os.environ.get("STUURBOORD_DOCUMENT_MAX_BYTES", str(DEFAULT_DOCUMENT_MAX_BYTES))
             ),
             min_timer_cycle_seconds=min_timer_cycle_seconds(),
+            limits=Limits.from_env(),
         )
