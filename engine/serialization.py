@@ -1,10 +1,12 @@
 """Turning specs and running workflows into JSON and back.
 
 Specs are stored once per process version. A case's state is the workflow *without* its specs,
-and pruned: only the part of the task tree that can still matter (the smallest subtree holding
-every unfinished task, plus one finished task above it) is kept. Finished history lives in the
-audit trail and the task table. This keeps the cost of a step independent of the case's age, and
-keeps loops clear of SpiffWorkflow's task-iterator depth limit (1,000 levels, about 333 passes).
+and pruned: only the part of the task tree that can still matter is kept, that is the smallest
+subtree holding every unfinished task, plus one finished task above it, plus the nearest
+finished ancestor of each element above that (in order: what SpiffWorkflow's joins look for when
+they walk up the tree). Finished history lives in the audit trail and the task table. This keeps
+the cost of a step independent of the case's age, and keeps loops clear of SpiffWorkflow's
+task-iterator depth limit (1,000 levels, about 333 passes).
 """
 
 from __future__ import annotations
@@ -128,23 +130,78 @@ def _reroot(flow: Any, top: BpmnWorkflow) -> int:
             node = node.parent
         deepest_common = max(deepest_common, position[node.id])
     new_root = chain[min(deepest_common + 1, len(chain) - 1)]
-    if new_root is flow.task_tree:
-        return 0
-    keep: set[UUID] = set()
+    ancestors = _distinct_ancestors(new_root)
+    keep: set[UUID] = {task.id for task in ancestors}
     stack = [new_root.id]
     while stack:
         task_id = stack.pop()
         keep.add(task_id)
         stack.extend(flow.tasks[task_id]._children)
+    latest = _latest_completed(flow)
+    if latest is not None and latest.id not in keep:
+        keep.add(latest.id)
+    else:
+        latest = None
+    if len(keep) == len(flow.tasks):
+        return 0
+    hook = _nearest_kept(latest, keep) if latest is not None else None
     dropped = [task_id for task_id in flow.tasks if task_id not in keep]
     for task_id in dropped:
         del flow.tasks[task_id]
         top.event_manager.tasks.pop(task_id, None)
-    new_root._parent = None
-    flow.task_tree = new_root
+    child = new_root
+    for ancestor in ancestors:
+        child._parent = ancestor.id
+        ancestor._children = [child.id]
+        child = ancestor
+    child._parent = None
+    flow.task_tree = child
+    if latest is not None and hook is not None:
+        latest._parent, latest._children = hook.id, []
+        hook._children.append(latest.id)
     if flow.last_task is not None and flow.last_task.id not in keep:
         flow.last_task = None
     return len(dropped)
+
+
+def _latest_completed(flow: Any) -> Task | None:
+    """The task completed last, unless a gateway: its data is the case's data (`case_data`), so
+    it stays even when it ended a branch nobody waits for (an event subprocess, a boundary path)."""
+    latest = None
+    for task in flow.tasks.values():
+        if task.state == TaskState.COMPLETED and (
+            latest is None or task.last_state_change > latest.last_state_change
+        ):
+            latest = task
+    if latest is None or latest.parent is None or len(latest.task_spec.inputs) > 1:
+        return None
+    return latest
+
+
+def _nearest_kept(task: Task, keep: set[UUID]) -> Task | None:
+    node = task.parent
+    while node is not None and node.id not in keep:
+        node = node.parent
+    return node
+
+
+def _distinct_ancestors(task: Task) -> list[Task]:
+    """The nearest finished ancestor of each task spec above `task`, nearest first.
+
+    SpiffWorkflow's parallel join walks up from its instances until it meets a task of one of
+    its inputs (a loop back into a parallel join needs the task that first entered it, however
+    long ago). Such a walk only ever stops at the first task of a spec it meets, so keeping the
+    nearest ancestor of every spec, in order, answers it as the whole chain would; there are at
+    most as many as the process has elements, so the state stays bounded."""
+    seen: set[str] = set()
+    ancestors = []
+    node = task.parent
+    while node is not None:
+        if node.task_spec.name not in seen:
+            seen.add(node.task_spec.name)
+            ancestors.append(node)
+        node = node.parent
+    return ancestors
 
 
 def _drop_orphan_subprocesses(top: BpmnWorkflow) -> None:

@@ -8,6 +8,7 @@ The generated files are written to tests/conformance/models/ by `python -m tests
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -120,7 +121,7 @@ class Proc:
         return flow_id
 
     def chain(self, *ids: str) -> None:
-        for source, target in zip(ids, ids[1:], strict=False):
+        for source, target in itertools.pairwise(ids):
             self.flow(source, target)
 
 
@@ -153,7 +154,9 @@ def signal(ref: str) -> str:
 
 
 def error(ref: str | None = None) -> str:
-    return f'<bpmn:errorEventDefinition errorRef="{ref}"/>' if ref else "<bpmn:errorEventDefinition/>"
+    return (
+        f'<bpmn:errorEventDefinition errorRef="{ref}"/>' if ref else "<bpmn:errorEventDefinition/>"
+    )
 
 
 def escalation(ref: str) -> str:
@@ -251,8 +254,7 @@ def _content(proc: Proc) -> str:
         condition = ""
         if flow.condition is not None:
             condition = (
-                "<bpmn:conditionExpression>"
-                f"{escape(flow.condition)}</bpmn:conditionExpression>"
+                f"<bpmn:conditionExpression>{escape(flow.condition)}</bpmn:conditionExpression>"
             )
         lines.append(
             f'<bpmn:sequenceFlow id="{flow.id}" sourceRef="{flow.source}" '
@@ -314,7 +316,7 @@ def _diagrams(proc: Proc, name: str, top: bool) -> list[str]:
         )
     for flow in proc.flows:
         sx, sy, sw, sh = bounds[flow.source]
-        tx, ty, tw, th = bounds[flow.target]
+        tx, ty, _tw, th = bounds[flow.target]
         shapes.append(
             f'<bpmndi:BPMNEdge id="{flow.id}_di" bpmnElement="{flow.id}">'
             f'<di:waypoint x="{sx + sw}" y="{sy + sh // 2}"/>'

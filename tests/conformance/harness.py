@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from marshmallow import Schema, fields
-from sqlalchemy import select
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 
 from engine import Database, Engine, ManualClock, Registry
 from engine.clock import active
@@ -63,7 +63,9 @@ class Scenario:
     status: str = "completed"  # what plain SpiffWorkflow ends in (checks the scenario itself)
     ordered: bool = True  # False: compare the completed elements as a multiset
     dmn: tuple[str, ...] = ()
-    expected_difference: str | None = None  # why Stuurboord differs on purpose, if it does
+    # Why pruned Stuurboord differs on purpose, if it does, and the path it takes instead.
+    expected_difference: str | None = None
+    expected_path: tuple[str, ...] = ()
 
 
 @dataclass
@@ -128,7 +130,9 @@ def run_plain(scenario: Scenario) -> Outcome:
     advance(lambda: None)
     for step in scenario.inputs:
         if isinstance(step, Complete):
-            task = next(t for t in ready_human_tasks(workflow) if t.task_spec.bpmn_id == step.element)
+            task = next(
+                t for t in ready_human_tasks(workflow) if t.task_spec.bpmn_id == step.element
+            )
             task.data.update(step.data)
             advance(task.run)
         elif isinstance(step, Message):
