@@ -289,6 +289,42 @@ def message_boundary_subprocess() -> str:
     return definitions(p, messages=("stop",))
 
 
+@model(_scenario("message_boundary_subprocess_noninterrupting",
+                 inputs=(Message("note", "n1"), Complete("s_a"), Complete("s_b"))))  # fmt: skip
+def message_boundary_subprocess_noninterrupting() -> str:
+    inner = Proc("")
+    inner.chain(inner.start("s_start"), inner.user("s_a"), inner.user("s_b"), inner.end("s_end"))
+    p = Proc("message_boundary_subprocess_noninterrupting")
+    p.chain(p.start(), p.sub("sub", inner), p.end("done"))
+    p.boundary("noted", "sub", message("note", "note"), cancel=False)
+    p.chain("noted", p.script("log", "seen = note"), p.end("note_end"))
+    return definitions(p, messages=("note",))
+
+
+@model(_scenario("parallel_timer_branch", ordered=False,
+                 inputs=(Complete("a", {"x": 1}), Wait(HOUR + 1))))  # fmt: skip
+def parallel_timer_branch() -> str:
+    p = Proc("parallel_timer_branch")
+    p.chain(p.start(), p.par("split"))
+    p.chain("split", p.user("a"), p.par("join"))
+    p.chain("split", p.catch("cool_off", timer("'PT1H'")), p.script("b", "y = 2"), "join")
+    p.chain("join", p.script("after", "both = True"), p.end())
+    return definitions(p)
+
+
+@model(_scenario("signal_into_subprocess", ordered=False, inputs=(Complete("go"),)))
+def signal_into_subprocess() -> str:
+    inner = Proc("")
+    inner.chain(inner.start("s_start"), inner.catch("s_wait", signal("release")),
+                inner.script("s_run", "released = True"), inner.end("s_end"))  # fmt: skip
+    p = Proc("signal_into_subprocess")
+    p.chain(p.start(), p.par("split"))
+    p.chain("split", p.user("go"), p.throw("send", signal("release")), p.par("join"))
+    p.chain("split", p.sub("sub", inner), "join")
+    p.chain("join", p.end())
+    return definitions(p, signals=("release",))
+
+
 def _event_gateway(name: str) -> str:
     p = Proc(name)
     p.chain(p.start(), p.evb("which"))
@@ -505,20 +541,27 @@ def _gateway_loop(name: str, with_user: bool) -> str:
         p.chain("increment", p.user("look"), p.xor("exclusive", default="f_out"))
     else:
         p.chain("increment", p.xor("exclusive", default="f_out"))
-    p.flow("exclusive", p.script("again", "looped = True"), "x < 3")
+    p.flow("exclusive", p.script("again", "looped = True"), "x < limit")
     p.flow("again", "parallel")
     p.flow("exclusive", p.end(), id="f_out")
     return definitions(p)
 
 
-@model(_scenario("loop_into_parallel_join"))
+@model(_scenario("loop_into_parallel_join", start={"limit": 3}))
 def loop_into_parallel_join() -> str:
     return _gateway_loop("loop_into_parallel_join", with_user=False)
 
 
-@model(_scenario("loop_into_parallel_join_user", inputs=(Complete("look"),) * 3))
+@model(_scenario("loop_into_parallel_join_user", start={"limit": 3},
+                 inputs=(Complete("look"),) * 3))  # fmt: skip
 def loop_into_parallel_join_user() -> str:
     return _gateway_loop("loop_into_parallel_join_user", with_user=True)
+
+
+@model(_scenario("loop_into_parallel_join_long", start={"limit": 70}))
+def loop_into_parallel_join_long() -> str:
+    """70 passes in one step: the engine prunes in the middle of the run (every 100 tasks)."""
+    return _gateway_loop("loop_into_parallel_join_long", with_user=False)
 
 
 LOOP_PASS = ("merge", "split", "a", "b", "join", "count", "again")
@@ -571,6 +614,21 @@ def loop_through_inclusive() -> str:
     p.chain("b", "join")
     p.chain("join", p.script("count", "n = n + 1"), p.xor("again", default="f_out"))
     p.flow("again", "merge", "n < 3")
+    p.flow("again", p.end(), id="f_out")
+    return definitions(p)
+
+
+@model(_scenario("loop_through_inclusive_scripts", start={"n": 0}, ordered=False))
+def loop_through_inclusive_scripts() -> str:
+    """40 passes through an inclusive split and join in one step, pruned in the middle."""
+    p = Proc("loop_through_inclusive_scripts")
+    p.chain(p.start(), p.xor("merge"), p.inc("split"))
+    p.flow("split", p.script("a", "a = n"), "True")
+    p.flow("split", p.script("b", "b = n"), "n % 2 == 0")
+    p.chain("a", p.inc("join"))
+    p.chain("b", "join")
+    p.chain("join", p.script("count", "n = n + 1"), p.xor("again", default="f_out"))
+    p.flow("again", "merge", "n < 40")
     p.flow("again", p.end(), id="f_out")
     return definitions(p)
 

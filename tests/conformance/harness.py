@@ -26,6 +26,7 @@ from engine.clock import active
 from engine.models import ProcessVersion
 from engine.runtime import case_data, ready_human_tasks
 from engine.scheduler import Scheduler
+from engine.serialization import prune
 from tests.conftest import START
 from tests.helpers import actor
 
@@ -102,7 +103,9 @@ def _files(scenario: Scenario) -> list[Path]:
 # -- plain SpiffWorkflow ----------------------------------------------------------------------
 
 
-def run_plain(scenario: Scenario) -> Outcome:
+def run_plain(scenario: Scenario, *, prune_each: bool = False) -> Outcome:
+    """Plain SpiffWorkflow; `prune_each` prunes after every completed task (the most often the
+    engine could), so the outcome must not depend on where pruning happened."""
     parser = SpiffBpmnParser()
     for path in _files(scenario):
         if path.suffix == ".dmn":
@@ -117,22 +120,27 @@ def run_plain(scenario: Scenario) -> Outcome:
     workflow.task_tree.data.update(scenario.start)
     failed = False
 
+    def after_task(_task: Any) -> None:
+        if prune_each:
+            prune(workflow)
+
     def advance(action: Callable[[], None]) -> None:
         nonlocal failed
         with active(clock):
             try:
                 action()
+                if prune_each:
+                    prune(workflow)
                 workflow.refresh_timers()
-                workflow.do_engine_steps()
+                workflow.do_engine_steps(did_complete_task=after_task)
             except WorkflowException:
                 failed = True
 
     advance(lambda: None)
     for step in scenario.inputs:
         if isinstance(step, Complete):
-            task = next(
-                t for t in ready_human_tasks(workflow) if t.task_spec.bpmn_id == step.element
-            )
+            ready = ready_human_tasks(workflow)
+            task = _pick(step.element, ready, [t.task_spec.bpmn_id for t in ready])
             task.data.update(step.data)
             advance(task.run)
         elif isinstance(step, Message):
@@ -149,6 +157,14 @@ def run_plain(scenario: Scenario) -> Outcome:
 
 
 # -- Stuurboord -------------------------------------------------------------------------------
+
+
+def _pick(element: str, ready: list[Any], elements: list[str]) -> Any:
+    """The first ready task of `element`; a precise failure if the case does not offer one."""
+    for task, element_id in zip(ready, elements, strict=True):
+        if element_id == element:
+            return task
+    raise AssertionError(f"no ready task {element!r}; ready: {elements}")
 
 
 def _form(data: dict[str, Any]) -> type[Schema]:
@@ -179,10 +195,8 @@ def run_engine(scenario: Scenario, db: Database, *, prune: bool, reload: bool) -
         if reload:
             engine._cases.workflows.clear()
         if isinstance(step, Complete):
-            task = next(
-                t for t in engine.case_tasks(case.id)
-                if t.state == "ready" and t.element_id == step.element
-            )  # fmt: skip
+            ready = [t for t in engine.case_tasks(case.id) if t.state == "ready"]
+            task = _pick(step.element, ready, [t.element_id for t in ready])
             engine.complete_task(task.id, step.data, clerk)
         elif isinstance(step, Message):
             engine.send_message(case.id, step.name, step.payload)
