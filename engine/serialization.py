@@ -1,12 +1,20 @@
 """Turning specs and running workflows into JSON and back.
 
 Specs are stored once per process version. A case's state is the workflow *without* its specs,
-and pruned: only the part of the task tree that can still matter is kept, that is the smallest
-subtree holding every unfinished task, plus one finished task above it, plus the nearest
-finished ancestor of each element above that (in order: what SpiffWorkflow's joins look for when
-they walk up the tree). Finished history lives in the audit trail and the task table. This keeps
-the cost of a step independent of the case's age, and keeps loops clear of SpiffWorkflow's
-task-iterator depth limit (1,000 levels, about 333 passes).
+and pruned: only the part of the task tree that SpiffWorkflow can still read is kept:
+
+- the smallest subtree holding every unfinished task, plus one finished task above it;
+- above that, the nearest finished ancestor of each element, in order (a parallel join walks up
+  the tree to find its inputs; a loop back into it needs the task that first entered it);
+- the finished instances of a join that waits or is about to run, with their parents (it
+  merges their data; the end of a process is such a join too);
+- the task that completed last (its data is the case's data).
+
+The outcome of a case does not depend on where pruning happened: tests/test_conformance.py runs
+every corpus model pruned after every task against plain SpiffWorkflow. Finished history lives
+in the audit trail and the task table. This keeps the cost of a step independent of the case's
+age, and keeps loops clear of SpiffWorkflow's task-iterator depth limit (1,000 levels, about 333
+passes).
 """
 
 from __future__ import annotations
