@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from engine import deploy as deploying
 from engine import documents as docs
-from engine import notifications, queries, signals, stuck_mail, users
+from engine import notifications, queries, runtime, signals, stuck_mail, users
 from engine.actors import SYSTEM_ACTOR, Actor
 from engine.audit import AuditRecorder, VerifyResult, verify
 from engine.cases import CaseService, Hooks
@@ -54,8 +54,13 @@ class Engine:
         policy: Policy | None = None,
         documents_path: Path | None = None,
         max_document_bytes: int | None = None,
+        *,
+        prune: bool = True,
     ) -> None:
+        """`prune=False` stores each case's whole task tree instead of only the part that can
+        still matter (for comparing with plain SpiffWorkflow; steps then grow with a case's age)."""
         self.db = db
+        self.prune = prune
         self._documents_path = Path(documents_path) if documents_path is not None else None
         self._max_document_bytes = max_document_bytes
         self.registry = registry or Registry()
@@ -63,11 +68,13 @@ class Engine:
         self.hooks = hooks or Hooks()
         self.policy = policy or load_policy(None)
         self._cases = CaseService(db, self.registry, self.clock, self.hooks, self.policy)
+        if not prune:
+            runtime.keep_history(self._cases.scripts)
 
     def with_clock(self, clock: Clock) -> Engine:
         """The same engine on another clock (for `scheduler --once --now`)."""
         return Engine(self.db, self.registry, clock, self.hooks, self.policy,
-                      self._documents_path, self._max_document_bytes)  # fmt: skip
+                      self._documents_path, self._max_document_bytes, prune=self.prune)  # fmt: skip
 
     # -- deploys ----------------------------------------------------------------------------
 

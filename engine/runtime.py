@@ -12,6 +12,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
@@ -98,6 +99,17 @@ def load_workflow(state_json: str, specs: Specs, scripts: EngineScripts) -> Bpmn
     return state_from_json(state_json, specs[0], specs[1], scripts)
 
 
+def keep_history(scripts: Any) -> None:
+    """Switch pruning off for every workflow run with this script engine (`Engine(prune=False)`):
+    the stored state then holds the whole task tree, as plain SpiffWorkflow keeps it."""
+    scripts.prune_state = False
+
+
+def _prune(workflow: BpmnWorkflow) -> None:
+    if getattr(workflow.script_engine, "prune_state", True):
+        prune(workflow)
+
+
 class _BoundReached(Exception):
     """Raised between two engine steps when the transaction's step or time bound is reached."""
 
@@ -123,7 +135,7 @@ def run_until_wait(workflow: BpmnWorkflow) -> Failure | None:
         if context is not None and task.task_spec.bpmn_id:
             context.visited.add(task.task_spec.bpmn_id)
         if completed % _PRUNE_EVERY == 0:
-            prune(workflow)
+            _prune(workflow)
         _check_bounds(workflow, limits, completed, deadline, task)
 
     with sandbox.bounded(limits.max_seconds) as deadline:
@@ -138,7 +150,7 @@ def run_until_wait(workflow: BpmnWorkflow) -> Failure | None:
             # An expression SpiffWorkflow evaluates without a task (a completion condition).
             return _failure_from_workflow_error(workflow, error)
         finally:
-            prune(workflow)
+            _prune(workflow)
     return None
 
 
@@ -293,14 +305,23 @@ def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[str, str, datetime]]:
     """(task id, element id, due instant in UTC) for every timer the case is waiting on."""
     found = []
     for task in workflow.event_manager.tasks.values():
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition) or task.state != TaskState.WAITING:
+        definition = _timer_definition(task)
+        if definition is None or task.state != TaskState.WAITING:
             continue
         value = definition.details(task).value
         due = _as_instant(value)
         if due is not None:
             found.append((str(task.id), task.task_spec.bpmn_id, due))
     return found
+
+
+def _timer_definition(task: Task) -> TimerEventDefinition | None:
+    """The timer a waiting task waits on: its own, or one of an event-based gateway's events."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    if isinstance(definition, MultipleEventDefinition):
+        timers = [d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)]
+        return timers[0] if timers else None
+    return definition if isinstance(definition, TimerEventDefinition) else None
 
 
 def _as_instant(value: Any) -> datetime | None:
@@ -317,8 +338,7 @@ def _as_instant(value: Any) -> datetime | None:
 def shift_timers(workflow: BpmnWorkflow, delta: timedelta) -> None:
     """Move every waiting timer's due time by `delta` (a suspended case's clocks pause)."""
     for task in workflow.event_manager.tasks.values():
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition) or task.state != TaskState.WAITING:
+        if _timer_definition(task) is None or task.state != TaskState.WAITING:
             continue
         value = task.internal_data.get("event_value")
         if isinstance(value, dict) and "next" in value:
