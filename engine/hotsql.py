@@ -56,7 +56,12 @@ SAVE_CASE = (
 MARK_COMPLETED = (
     update(CaseTask)
     .where(CaseTask.id == bindparam("task_id"), CaseTask.state == "ready")
-    .values(state="completed", completed_at=bindparam("now"), completed_by=bindparam("user"))
+    .values(
+        state="completed",
+        completed_at=bindparam("now"),
+        completed_by=bindparam("user"),
+        submitted=bindparam("submitted"),
+    )
 )
 READY_TASKS = select(CaseTask.id, CaseTask.element_id, CaseTask.due_at).where(
     CaseTask.case_id == bindparam("case_id"), CaseTask.state == "ready"

@@ -129,6 +129,9 @@ class CaseTask(Base):
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(100))
     due_at: Mapped[datetime | None]
+    submitted: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The data the person completed the task with (validated), so that the same task coming
+    back in this case can offer it again (`Engine.last_submission`)."""
 
 
 class Incident(Base):

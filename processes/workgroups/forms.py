@@ -15,14 +15,17 @@ PROCESS = "working_group_assignment"
 
 
 def _working_group(**kwargs: Any) -> Identifier:
-    return Identifier(
-        metadata=meta(
-            "Werkgroep",
-            "Working group",
-            "De werkgroep die de opdracht krijgt.",
-            "The working group that receives the mandate.",
+    return formkit.picked(
+        "working_groups",
+        Identifier(
+            metadata=meta(
+                "Werkgroep",
+                "Working group",
+                "De werkgroep die de opdracht krijgt.",
+                "The working group that receives the mandate.",
+            ),
+            **kwargs,
         ),
-        **kwargs,
     )
 
 
@@ -341,14 +344,17 @@ class BundleProposalForm(StrictForm):
             "Consequences for entities, citizens and budget.",
         ),
     )
-    affected_entities = formkit.identifiers(
-        ("Betrokken overheidsinstanties", "Affected entities"),
-        help=(
-            "De overheidsinstanties die het voorstel raakt.",
-            "The government entities the proposal affects.",
+    affected_entities = formkit.picked(
+        "organisations",
+        formkit.identifiers(
+            ("Betrokken overheidsinstanties", "Affected entities"),
+            help=(
+                "De overheidsinstanties die het voorstel raakt.",
+                "The government entities the proposal affects.",
+            ),
+            min_items=0,
+            max_items=50,
         ),
-        min_items=0,
-        max_items=50,
     )
 
 
