@@ -104,7 +104,7 @@ class FormField:
     @property
     def needed_when(self) -> str:
         """The marker of a field required only with a choice ("verplicht bij ...")."""
-        return "; ".join(dict.fromkeys(w.hint for w in self.show_when))
+        return "; ".join(dict.fromkeys(w.hint for w in self.show_when if w.hint))
 
     @property
     def show_when_data(self) -> str:

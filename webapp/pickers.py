@@ -3,8 +3,8 @@
 * choices from the records, for fields whose metadata names a source (``choices_from``, see
   :mod:`processes.records.choices`): looked up at render time, once per request and language,
   labelled in the person's language and grouped where that helps (organisations by kind);
-* the fields a form's `rules` require only with a certain choice (StrictForm ``required_when``):
-  their marker says when ("verplicht bij Uitkomst „Beslist”") and the page shows them with that
+* the fields a form's `rules` require only with a certain choice (StrictForm ``required_when``,
+  or merely show with it: ``shown_with``): their marker says when ("verplicht bij Uitkomst „Beslist”") and the page shows them with that
   choice (``static/js/forms.js``; without JavaScript they are all shown, with the marker);
 * dates the Dutch way: shown as dd-mm-jjjj, read back as ISO for the schema.
 """
@@ -116,9 +116,10 @@ def show_when(schema: Schema, prefix: str) -> dict[str, list[ShowWhen]]:
             continue
         value = condition.value
         text = "true" if value is True else "false" if value is False else str(value or "")
+        hint = "" if getattr(rule, "only_shown", False) else _hint(schema, condition)
         for name in rule.fields:
             found.setdefault(name, []).append(
-                ShowWhen(prefix + condition.field, condition.test, text, _hint(schema, condition))
+                ShowWhen(prefix + condition.field, condition.test, text, hint)
             )
     return found
 

@@ -21,6 +21,7 @@ from processes.records.formkit import (
     meta,
     picked,
     required_when,
+    shown_with,
     text,
     truthy,
 )
@@ -180,6 +181,7 @@ class TreatmentEntryForm(StrictForm):
             equals("outcome", "escalated"),
             ("bij een escalatie", "when escalated"),
         ),
+        shown_with(("binding",), equals("outcome", "decided")),
     )
 
     @validates_schema

@@ -64,8 +64,13 @@ class When:
     holds: Callable[[Mapping[str, Any]], bool]
     because: tuple[str, str]
     empty: bool = False
+    only_shown: bool = False
+    """Checks nothing: the fields only matter with this choice (the web form shows them with
+    it; see :func:`shown_with`)."""
 
     def errors(self, data: Mapping[str, Any]) -> dict[str, list[str]]:
+        if self.only_shown:
+            return {}
         check = forbid_when if self.empty else require_when
         return check(data, self.holds(data), self.fields, self.because)
 
@@ -99,6 +104,12 @@ class Condition:
         if self.test == "differs":
             return bool(here != self.value)
         return bool(here)
+
+
+def shown_with(fields: Iterable[str], holds: Condition) -> When:
+    """Optional fields that only matter with a choice (the kind of agenda item when the chair
+    admits): the web form shows them with that choice; nothing is checked."""
+    return When(tuple(fields), holds, ("", ""), only_shown=True)
 
 
 def equals(field: str, value: Any) -> Condition:

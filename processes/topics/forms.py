@@ -27,6 +27,7 @@ from processes.records.formkit import (
     meta,
     picked,
     required_when,
+    shown_with,
     text,
 )
 from processes.records.reference import AGENDA_KINDS, FOCUS_DOMAINS, TOPIC_KINDS, VRD2_PRIORITIES
@@ -327,6 +328,7 @@ class ChairDecisionForm(StrictForm):
         required_when(
             ("chair_reason",), equals("chair_decision", "decline"), ("om te weigeren", "to decline")
         ),
+        shown_with(("chair_item_kind", "chair_public"), equals("chair_decision", "admit")),
     )
 
     @validates_schema
