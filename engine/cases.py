@@ -237,6 +237,11 @@ class CaseService:
                 return runtime.run_until_wait(current.workflow)
 
             failure = self._run(current, actor, run)
+            hotsql.run(
+                current.session,
+                hotsql.FORGET_SUBMITTED,
+                {"of_case": row.case_id, "of_element": row.element_id},
+            )
             marked = hotsql.run(
                 current.session,
                 hotsql.MARK_COMPLETED,
@@ -244,7 +249,7 @@ class CaseService:
                     "task_id": task_id,
                     "now": self.clock.now(),
                     "user": actor.user_id,
-                    "submitted": clean or None,
+                    "submitted_data": clean or None,
                 },
             )
             current.completed_had_due = row.due_at is not None

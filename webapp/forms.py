@@ -280,7 +280,7 @@ def _attrs(item: fields.Field, kind: str) -> dict[str, Any]:
     longest = _max_length(item)
     if longest and kind in ("text", "textarea", "email", "url"):
         attrs["maxlength"] = longest
-    for validator in _validators(item):
+    for validator in _validators(item) if kind in ("integer", "decimal") else []:
         if isinstance(validator, validate.Range):
             if validator.min is not None:
                 attrs["min"] = validator.min

@@ -4,8 +4,9 @@
   :mod:`processes.records.choices`): looked up at render time, once per request and language,
   labelled in the person's language and grouped where that helps (organisations by kind);
 * the fields a form's `rules` require only with a certain choice (StrictForm ``required_when``,
-  or merely show with it: ``shown_with``): their marker says when ("verplicht bij Uitkomst „Beslist”") and the page shows them with that
-  choice (``static/js/forms.js``; without JavaScript they are all shown, with the marker);
+  or merely show with it: ``shown_with``): their marker says when ("verplicht bij Uitkomst
+  „Beslist”") and the page shows them with that choice (``static/js/forms.js``; without
+  JavaScript they are all shown, with the marker);
 * dates the Dutch way: shown as dd-mm-jjjj, read back as ISO for the schema.
 """
 
@@ -62,9 +63,7 @@ def with_values(found: list[records.Option], value: Any) -> list[records.Option]
     agenda closed since, an entity no longer active): shown so that it is not lost unseen."""
     chosen = value if isinstance(value, list | tuple) else ([] if value in (None, "") else [value])
     listed = {o.value for o in found}
-    extra = [
-        records.Option(str(v), str(v), _("Andere")) for v in chosen if str(v) not in listed
-    ]
+    extra = [records.Option(str(v), str(v), _("Andere")) for v in chosen if str(v) not in listed]
     return found + extra
 
 

@@ -81,8 +81,10 @@ class EscalationStartForm(StrictForm):
 
 
 class PrepareDossierForm(StrictForm):
-    """The secretariat writes (or rewrites) the dossier."""
+    """The secretariat writes (or rewrites) the dossier; the web form opens with it as it
+    stands."""
 
+    prefill_from_case = ("title", "summary", "decision_needed", "background")
     title = _title(required=True)
     summary = _summary(required=True)
     decision_needed = _decision_needed(required=True)

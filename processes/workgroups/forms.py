@@ -138,8 +138,17 @@ class ApproveMandateForm(StrictForm):
 
 
 class ReviseMandateForm(StrictForm):
-    """The secretariat revises the mandate after the chair or the working group sent it back."""
+    """The secretariat revises the mandate after the chair or the working group sent it back.
+    The web form opens with the mandate as it stands."""
 
+    prefill_from_case = (
+        "working_group_id",
+        "question",
+        "focus_domain",
+        "deliverable",
+        "due_date",
+        "status_every_weeks",
+    )
     working_group_id = _working_group(required=True)
     question = _question(required=True)
     focus_domain = formkit.focus_domain()

@@ -106,7 +106,7 @@ def test_submit_screen_admit_and_find_it_on_the_agenda_and_in_the_calendar(
     # The chair admits it to the meeting, as a public item for decision.
     chris = as_user(new_context, site, "chris")
     open_task(chris, site, "Beslissen over agendering", title)
-    chris.get_by_label("Agenderen op een zitting").check()
+    chris.get_by_label("Agenderen op een zitting", exact=True).check()
     chris.get_by_role("combobox", name="Zitting").select_option(label=meeting)
     chris.get_by_label("Ter beslissing").check()
     chris.get_by_label("Openbaar agendapunt").check()
@@ -146,7 +146,7 @@ def test_secretariat_records_a_binding_decision_after_the_meeting(
     item = sara.get_by_role("group", name=re.compile(re.escape(title)))
     item.get_by_role("group", name="Uitkomst").get_by_label("Beslist").check()
     item.get_by_label("Besluit").fill("Alle entiteiten gebruiken het aanmeldplatform.")
-    item.get_by_label("Bindend voor overheidsinstanties").check()
+    item.get_by_label("Bindend voor overheidsinstanties", exact=True).check()
     deadline = dates.local_date(site.clock.now()) + timedelta(days=90)
     item.get_by_label("Uiterste datum").fill(deadline.strftime("%d-%m-%Y"))
 
@@ -192,7 +192,7 @@ def test_entity_contact_explains_and_the_register_shows_it(
     eva.goto(site.at("/taken"))
     row = eva.get_by_role("row").filter(has=eva.locator(f'a[href="/dossiers/{entity_case}"]'))
     row.get_by_role("link", name="Pas toe of leg uit", exact=True).click()
-    eva.get_by_label("Leg uit").check()
+    eva.get_by_label("Leg uit", exact=True).check()
     eva.get_by_label("Reden").fill("Ons eigen platform loopt nog tot het contract afloopt.")
     eva.get_by_label("Risico's").fill("Twee aanmeldingen naast elkaar tot eind volgend jaar.")
     eva.get_by_label("Wat in de plaats").fill("We verwijzen vanaf nu door naar het platform.")
