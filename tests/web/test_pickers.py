@@ -18,14 +18,17 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 from lxml import html as lxml_html
+from marshmallow import ValidationError
 
 from engine import ServiceCall
-from processes.records import choices, dates
+from processes.records import choices, dates, formkit
+from processes.records.formkit import StrictForm
 from processes.records.models import Meeting
 from tests.processes_fixtures import Committee, committee_fixture  # noqa: F401
 from tests.test_process_topic import MEETING_1, topic_data
 from tests.web.conftest import csrf_of, sign_in, token_for
 from tests.web.test_meetings import at, planned, published, web_app
+from webapp import forms, pickers
 from webapp.forms import SEPARATOR
 
 STORE = "meetings/store_treatments"
@@ -369,3 +372,36 @@ def test_admin_grants_only_known_roles_and_scopes(committee: Committee) -> None:
     assert committee.engine.user("tom").grants == (("submitter", None),)
     assert "Opgeslagen." in grant("wg_member", "wg-data")
     assert ("wg_member", "wg-data") in committee.engine.user("tom").grants
+
+
+# -- the pieces, without a database ------------------------------------------------------------
+
+
+class _Dated(StrictForm):
+    on = formkit.day(("Datum", "Date"), future=False)
+
+
+def test_dates_are_typed_and_shown_the_dutch_way_and_iso_still_works() -> None:
+    assert _Dated().load({"on": "24-12-2026"}) == {"on": date(2026, 12, 24)}
+    assert _Dated().load({"on": "4/1/2027"}) == {"on": date(2027, 1, 4)}
+    assert _Dated().load({"on": "2026-12-24"}) == {"on": date(2026, 12, 24)}
+    assert _Dated().dump({"on": date(2026, 12, 24)}) == {"on": "2026-12-24"}
+    with pytest.raises(ValidationError) as wrong:
+        _Dated().load({"on": "24 december"})
+    assert wrong.value.messages == {
+        "on": ["Geef een datum als dd-mm-jjjj. / Enter a date as dd-mm-yyyy."]
+    }
+    assert pickers.dutch_day("2026-12-24") == "24-12-2026"
+    assert pickers.dutch_day("24-12-20") == "24-12-20"  # as typed, shown again
+    assert pickers.iso_day(" 24-12-2026 ") == "2026-12-24"
+
+
+def test_a_form_opens_with_the_last_submission_and_a_revision_with_the_dossier() -> None:
+    from processes.topics.forms import ChairDecisionForm, ReviseSubmissionForm
+
+    last = {"chair_decision": "admit", "chair_meeting_id": 3}
+    assert forms.prefill(ChairDecisionForm, last, {"title": "T"}) == last
+    assert forms.prefill(ChairDecisionForm, None, {"title": "T"}) == {}
+    case = {"title": "T", "focus_domains": ["data"], "screening": {"verdict": "x"}}
+    opened = forms.prefill(ReviseSubmissionForm, {"revision_note": "eerder"}, case)
+    assert opened == {"revision_note": "eerder", "title": "T", "focus_domains": ["data"]}
