@@ -393,7 +393,7 @@ def _fields(
         groups: list[tuple[str, list[tuple[str, str]]]] = []
         source = pickers.source_of(item)
         if source is not None and choices:
-            listed = pickers.with_values(pickers.options(source), values.get(key))
+            listed = pickers.with_values(source, values.get(key))
             choices = [(o.value, o.label) for o in listed]
             groups = pickers.grouped(listed)
         kind = _kind(item, choices)

@@ -58,12 +58,21 @@ def options(source: str) -> list[records.Option]:
     return cache[key]
 
 
-def with_values(found: list[records.Option], value: Any) -> list[records.Option]:
-    """The options, plus any value already chosen that is not among them (a meeting whose
-    agenda closed since, an entity no longer active): shown so that it is not lost unseen."""
+def with_values(source: str, value: Any) -> list[records.Option]:
+    """The options of `source`, plus any value already chosen that is not among them (a
+    meeting whose agenda closed since, an entity no longer active): shown so that it is not
+    lost unseen, named as the source's `labels_from` names it, else by its code."""
+    found = options(source)
     chosen = value if isinstance(value, list | tuple) else ([] if value in (None, "") else [value])
     listed = {o.value for o in found}
-    extra = [records.Option(str(v), str(v), _("Andere")) for v in chosen if str(v) not in listed]
+    fallback = records.SOURCES[source].labels_from
+    names = {o.value: o.label for o in options(fallback)} if fallback else {}
+    group = _("Andere") if any(o.group for o in found) else ""
+    extra = [
+        records.Option(str(v), names.get(str(v), str(v)), group)
+        for v in chosen
+        if str(v) not in listed
+    ]
     return found + extra
 
 

@@ -65,6 +65,9 @@ class Source:
     options: Callable[[Session, str], list[Option]]
     known: Callable[[Session, list[Any]], set[str]]
     unknown: tuple[str, str]
+    labels_from: str | None = None
+    """Another source whose labels name a value chosen earlier that is no longer offered (a
+    meeting whose agenda has closed since)."""
 
 
 def day_label(day: date, language: str, *, year: bool = True) -> str:
@@ -229,6 +232,7 @@ SOURCES: dict[str, Source] = {
             "Onbekende zitting: {values}. Kies een zitting uit de lijst.",
             "Unknown meeting: {values}. Choose a meeting from the list.",
         ),
+        "all_meetings",
     ),
     "open_meetings": Source(
         _meeting_options(deadline_open=False),
@@ -239,6 +243,7 @@ SOURCES: dict[str, Source] = {
             "Meeting {values} does not exist or its agenda is closed. Choose a meeting from "
             "the list.",
         ),
+        "all_meetings",
     ),
     "all_meetings": Source(
         _all_meeting_options,

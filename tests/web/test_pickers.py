@@ -344,6 +344,10 @@ def test_chair_picks_a_meeting_and_an_unknown_one_is_refused(
     refused = chris.post(f"/taken/{task.id}", data=form)
     assert refused.status_code == 422 and title(refused.text).startswith("Fout: ")
     assert "bestaat niet of haar agenda is al afgesloten" in refused.text
+    kept = lxml_html.fromstring(refused.text).xpath(
+        "//select[@name='chair_meeting_id']/option[@selected]/@value"
+    )
+    assert kept == ["4242"]  # shown again as chosen, not silently dropped
     form.update({"chair_meeting_id": [str(meeting_id)], "csrf_token": [csrf_of(refused.text)]})
     assert chris.post(f"/taken/{task.id}", data=form).status_code == 302
     assert committee.case(topic.id).data["agenda_item"]["meeting_id"] == meeting_id
