@@ -137,9 +137,12 @@ def _meetings(session: Session, *, deadline_open: bool) -> list[Meeting]:
 
 def _meeting_options(deadline_open: bool) -> Callable[[Session, str], list[Option]]:
     def options(session: Session, language: str) -> list[Option]:
+        found = _meetings(session, deadline_open=deadline_open)
+        labels = [meeting_label(m, language) for m in found]
         return [
-            Option(str(m.id), meeting_label(m, language))
-            for m in _meetings(session, deadline_open=deadline_open)
+            # two meetings on one day: their titles tell them apart
+            Option(str(m.id), f"{label}: {m.title}" if labels.count(label) > 1 else label)
+            for m, label in zip(found, labels, strict=True)
         ]
 
     return options

@@ -42,11 +42,13 @@ def unfolded(ics: str) -> str:
     return ics.replace("\r\n ", "").replace("\r\n\t", "")
 
 
-def meeting_option(picker: Locator, day: date) -> str:
+def meeting_option(picker: Locator, day: date, title: str) -> str:
     """The label of the meeting on `day` in a meeting picker ("24 december 2026
-    (agendadeadline 14 december)")."""
+    (agendadeadline 14 december)", followed by its title when another meeting is that day)."""
     wanted = choices.day_label(day, "nl") + " ("
     found = [t for t in picker.locator("option").all_inner_texts() if t.startswith(wanted)]
+    if len(found) > 1:
+        found = [t for t in found if t.endswith(title)]
     assert len(found) == 1, found
     return found[0]
 
@@ -89,7 +91,7 @@ def test_submit_screen_admit_and_find_it_on_the_agenda_and_in_the_calendar(
     sofie.locator("input[name=focus_domains][value=common_counter_functions]").check()
     sofie.locator("input[name=vrd2_priorities][value=mijn_burgerprofiel]").check()
     sofie.get_by_label("Hergebruikt bestaande generieke componenten").check()
-    meeting = meeting_option(sofie.get_by_label("Gewenste zitting"), day)
+    meeting = meeting_option(sofie.get_by_label("Gewenste zitting"), day, meeting_title)
     sofie.get_by_label("Gewenste zitting").select_option(label=meeting)
     sofie.get_by_role("button", name="Indienen").click()
     expect(sofie.locator(".flash-success")).to_contain_text("Je dossier is aangemaakt")

@@ -409,3 +409,17 @@ def test_a_form_opens_with_the_last_submission_and_a_revision_with_the_dossier()
     case = {"title": "T", "focus_domains": ["data"], "screening": {"verdict": "x"}}
     opened = forms.prefill(ReviseSubmissionForm, {"revision_note": "eerder"}, case)
     assert opened == {"revision_note": "eerder", "title": "T", "focus_domains": ["data"]}
+
+
+def test_two_meetings_on_one_day_are_told_apart_by_their_titles(
+    committee: Committee, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dates, "today", committee.today)
+    committee.plan_meeting(MEETING_1, title="Zitting A")
+    committee.plan_meeting(MEETING_1, title="Zitting B")
+    with committee.engine.db.read() as session:
+        labels = [o.label for o in choices.options(session, "meetings", "nl")]
+    assert labels == [
+        "26 maart 2026 (agendadeadline 16 maart): Zitting A",
+        "26 maart 2026 (agendadeadline 16 maart): Zitting B",
+    ]
