@@ -23,7 +23,7 @@ from engine.errors import (
 )
 from engine.facade import Engine
 from engine.queries import AuditInfo, CaseInfo, DiagramState, IncidentInfo, TaskInfo, VersionInfo
-from engine.registry import Registry
+from engine.registry import FormInput, Registry
 from engine.service_call import ServiceCall
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "Engine",
     "EngineError",
     "Forbidden",
+    "FormInput",
     "Hooks",
     "IncidentInfo",
     "ManualClock",

@@ -43,7 +43,7 @@ from engine.errors import (
 from engine.models import Case, CaseTask, Incident, ProcessVersion
 from engine.policy import Policy
 from engine.queries import CaseInfo
-from engine.registry import Registry
+from engine.registry import FormInput, Registry
 from engine.scripting import EngineScripts
 from engine.service_call import StepContext, step
 from engine.steps import CaseRow, Step
@@ -99,8 +99,11 @@ class CaseService:
 
     # -- validation -------------------------------------------------------------------------
 
-    def validate(self, process_id: str, element_id: str, data: Any) -> dict[str, Any]:
-        """Data checked against the schema registered for this task; JSON-safe values only."""
+    def validate(
+        self, process_id: str, element_id: str, data: Any, case_id: int | None = None
+    ) -> dict[str, Any]:
+        """Data checked against the schema registered for this task, then by the registry's
+        form checks (reference data); JSON-safe values only."""
         if not isinstance(data, dict):
             raise ValidationFailed("data must be a JSON object", {"_schema": ["Not an object."]})
         schema_class = self.registry.form_for(process_id, element_id)
@@ -117,7 +120,19 @@ class CaseService:
         except ValidationError as error:
             messages = error.normalized_messages()
             raise ValidationFailed(f"invalid data for {element_id}", messages) from error
-        return schema.dump(loaded)
+        clean = schema.dump(loaded)
+        self._check(FormInput(process_id, element_id, case_id, clean, schema_class))
+        return clean
+
+    def _check(self, form: FormInput) -> None:
+        if not self.registry.checks:
+            return
+        errors: dict[str, Any] = {}
+        with self.db.read() as session:
+            for check in self.registry.checks:
+                errors.update(check(session, form))
+        if errors:
+            raise ValidationFailed(f"invalid data for {form.element_id}", errors)
 
     # -- start ------------------------------------------------------------------------------
 
@@ -222,7 +237,7 @@ class CaseService:
         _check_may_act(row, actor)
         _check_ready(row, actor)
         _check_case_open(row.case_id, case_status, suspended)
-        clean = self.validate(row.process_id, row.element_id, data)
+        clean = self.validate(row.process_id, row.element_id, data, row.case_id)
         self.hooks("after_load", task_id=task_id, actor=actor)
         with self._writing(row.case_id, seen) as current:
             spiff_task = runtime.find_task(current.workflow, task_id)
@@ -237,10 +252,20 @@ class CaseService:
                 return runtime.run_until_wait(current.workflow)
 
             failure = self._run(current, actor, run)
+            hotsql.run(
+                current.session,
+                hotsql.FORGET_SUBMITTED,
+                {"of_case": row.case_id, "of_element": row.element_id},
+            )
             marked = hotsql.run(
                 current.session,
                 hotsql.MARK_COMPLETED,
-                {"task_id": task_id, "now": self.clock.now(), "user": actor.user_id},
+                {
+                    "task_id": task_id,
+                    "now": self.clock.now(),
+                    "user": actor.user_id,
+                    "submitted_data": clean or None,
+                },
             )
             current.completed_had_due = row.due_at is not None
             if marked.rowcount != 1:

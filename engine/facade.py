@@ -289,6 +289,13 @@ class Engine:
                 raise NotFound(f"task {task_id} not found")
             return TaskInfo.of(row)
 
+    def last_submission(self, case_id: int, element_id: str) -> dict[str, Any] | None:
+        """What the person last completed this task (by element id) of this case with, or None:
+        the same task coming back (a loop, a retry after a failed automatic step) can offer it
+        again instead of an empty form."""
+        with self.db.read() as session:
+            return queries.last_submission(session, case_id, element_id)
+
     def claim(self, task_id: str, actor: Actor) -> TaskInfo:
         self._cases.claim(task_id, actor)
         return self.task(task_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Executable, bindparam, insert, select, update
+from sqlalchemy import Connection, CursorResult, Executable, bindparam, insert, null, select, update
 from sqlalchemy.orm import Session
 
 from engine.models import AuditEntry, AuditHead, Case, CaseTask, ProcessVersion, ScheduledJob
@@ -56,8 +56,25 @@ SAVE_CASE = (
 MARK_COMPLETED = (
     update(CaseTask)
     .where(CaseTask.id == bindparam("task_id"), CaseTask.state == "ready")
-    .values(state="completed", completed_at=bindparam("now"), completed_by=bindparam("user"))
+    .values(
+        state="completed",
+        completed_at=bindparam("now"),
+        completed_by=bindparam("user"),
+        submitted=bindparam("submitted_data"),
+    )
 )
+FORGET_SUBMITTED = (
+    update(CaseTask)
+    .where(
+        CaseTask.case_id == bindparam("of_case"),
+        CaseTask.element_id == bindparam("of_element"),
+        CaseTask.state == "completed",
+        CaseTask.submitted.is_not(None),
+    )
+    .values(submitted=null())
+)
+"""Only the latest completion of a task keeps its data (`Engine.last_submission`); the audit
+trail keeps the history."""
 READY_TASKS = select(CaseTask.id, CaseTask.element_id, CaseTask.due_at).where(
     CaseTask.case_id == bindparam("case_id"), CaseTask.state == "ready"
 )

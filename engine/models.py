@@ -129,6 +129,10 @@ class CaseTask(Base):
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(100))
     due_at: Mapped[datetime | None]
+    submitted: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), deferred=True)
+    """The data the person completed the task with (validated), kept on the latest completion of
+    this task in the case only, so that the same task coming back can offer it again
+    (`Engine.last_submission`)."""
 
 
 class Incident(Base):

@@ -205,6 +205,22 @@ def case_tasks(session: Session, case_id: int) -> list[TaskInfo]:
     return [TaskInfo.of(row) for row in rows]
 
 
+def last_submission(session: Session, case_id: int, element_id: str) -> dict[str, Any] | None:
+    """The data of the latest completion of task `element_id` in the case, if any."""
+    row = session.execute(
+        select(CaseTask.submitted)
+        .where(
+            CaseTask.case_id == case_id,
+            CaseTask.element_id == element_id,
+            CaseTask.state == "completed",
+            CaseTask.submitted.is_not(None),
+        )
+        .order_by(CaseTask.completed_at.desc(), CaseTask.created_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return dict(row) if isinstance(row, dict) else None
+
+
 def incidents(session: Session, *, open_only: bool = True) -> list[IncidentInfo]:
     query = select(Incident).order_by(Incident.id)
     if open_only:

@@ -2,24 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from marshmallow import Schema
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from engine.service_call import ServiceCall
 
 ServiceHandler = Callable[["ServiceCall", dict[str, Any]], Any]
+FormCheck = Callable[["Session", "FormInput"], Mapping[str, Any]]
+"""Checks a form's validated data against what is stored (reference data: does this code,
+this meeting, this working group exist?); returns errors by field, as marshmallow does
+(dotted keys reach into lists: ``treatments.1.bound_entities``)."""
+
+
+@dataclass(frozen=True)
+class FormInput:
+    """What a form check sees: which form, in which case (None at a start), the data (valid by
+    the schema, JSON-safe) and the schema class."""
+
+    process_id: str
+    element_id: str
+    case_id: int | None
+    data: dict[str, Any]
+    schema: type[Schema]
 
 
 @dataclass
 class Registry:
-    """Forms per (process id, task element id); service handlers per operator name."""
+    """Forms per (process id, task element id); service handlers per operator name; checks of
+    form data against stored records."""
 
     forms: dict[tuple[str, str], type[Schema]] = field(default_factory=dict)
     services: dict[str, ServiceHandler] = field(default_factory=dict)
+    checks: list[FormCheck] = field(default_factory=list)
 
     def form(self, process_id: str, element_id: str, schema: type[Schema]) -> None:
         key = (process_id, element_id)
@@ -37,6 +57,12 @@ class Registry:
             return handler
 
         return register
+
+    def form_check(self, check: FormCheck) -> FormCheck:
+        """Register `check` for every form: it runs after the schema accepted the data and
+        before anything is stored; any error it returns refuses the data (ValidationFailed)."""
+        self.checks.append(check)
+        return check
 
     def form_for(self, process_id: str, element_id: str) -> type[Schema] | None:
         return self.forms.get((process_id, element_id))

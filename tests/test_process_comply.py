@@ -336,7 +336,7 @@ def test_a_decision_is_followed_up_once_per_entity(committee: Committee) -> None
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"deadline": "2026-03-01"}, "deadline", "in the past; choose 2026-03-02 or later"),
+        ({"deadline": "2026-03-01"}, "deadline", "in the past; choose 02-03-2026 or later"),
         ({"deadline": "2029-04-01"}, "deadline", "within 3 years"),
         ({"entities": []}, "entities", "Give 1 to 500 codes"),
         ({"entities": ["dep-omg", "dep-omg"]}, "entities", "Each code may appear only once"),

@@ -199,38 +199,46 @@ def _to_treatments(committee: Committee, meeting_case: int) -> dict[str, Any]:
     return meeting
 
 
-def test_incomplete_treatments_come_back_and_nothing_is_stored(committee: Committee) -> None:
+def test_incomplete_treatments_are_refused_before_anything_is_stored(committee: Committee) -> None:
     meeting_case, meeting_id = committee.plan_meeting(MEETING, agenda_deadline=date(2026, 3, 20))
     assert committee.case(meeting_case.id).data["meeting"]["agenda_deadline"] == "2026-03-20"
     a, b, _c = three_topics(committee, meeting_id)
     _to_treatments(committee, meeting_case.id)
     with committee.engine.db.read() as session:
         items = {e.topic_case_id: e.agenda_item_id for e in queries.agenda(session, meeting_id)}
-    result = committee.complete(
-        meeting_case.id,
-        "record_treatments",
-        {
-            "treatments": [
-                {"agenda_item_id": items[a], "outcome": "noted"},
-                {
-                    "agenda_item_id": items[b],
-                    "outcome": "working_group",
-                    "working_group_id": "wg-x",
-                    "wg_question": "?",
-                    "wg_deliverable": "!",
-                    "wg_due_date": "2026-05-01",
-                },
-                {"agenda_item_id": 999, "outcome": "noted"},
-            ]
-        },
-        "sara",
-    ).data["treatment_result"]
-    assert result["stored"] is False
-    problems = " ".join(p["en"] for p in result["problems"])
-    assert "No treatment for agenda item(s)" in problems
-    assert "Agenda item(s) 999 are not on this agenda." in problems
-    assert "Unknown working group(s): wg-x." in problems
-    assert committee.task(meeting_case.id, "record_treatments")
+    task = committee.task(meeting_case.id, "record_treatments")
+    with pytest.raises(ValidationFailed) as refused:
+        committee.complete(
+            meeting_case.id,
+            "record_treatments",
+            {
+                "treatments": [
+                    {"agenda_item_id": items[a], "outcome": "noted"},
+                    {
+                        "agenda_item_id": items[b],
+                        "outcome": "working_group",
+                        "working_group_id": "wg-x",
+                        "wg_question": "?",
+                        "wg_deliverable": "!",
+                        "wg_due_date": "2026-05-01",
+                    },
+                    {"agenda_item_id": 999, "outcome": "noted"},
+                ]
+            },
+            "sara",
+        )
+    errors = refused.value.errors
+    assert errors["treatments"] == [
+        "Geef een behandeling voor agendapunt „C: budget VRD2”. / Give a treatment for agenda "
+        "item „C: budget VRD2”."
+    ]
+    assert (
+        "Agenda item 999 is not (or no longer) on this agenda."
+        in errors["treatments.2.agenda_item_id"][0]
+    )
+    assert "Unknown working group: wg-x." in errors["treatments.1.working_group_id"][0]
+    assert committee.task(meeting_case.id, "record_treatments").id == task.id
+    assert "treatment_result" not in committee.case(meeting_case.id).data
     with committee.engine.db.read() as session:
         assert session.execute(select(func.count()).select_from(Treatment)).scalar_one() == 0
     assert committee.case(a).status == "running"
@@ -302,8 +310,8 @@ def test_meeting_forms_refuse_past_dates_late_deadlines_and_bad_treatments(
     first, second, third, fourth = (errors["treatments"][i] for i in range(4))
     assert first == {
         "deadline": [
-            "Deze datum (2026-03-01) ligt in het verleden; kies 2026-03-02 of later. / "
-            "This date is in the past; choose 2026-03-02 or later."
+            "Deze datum (01-03-2026) ligt in het verleden; kies 02-03-2026 of later. / "
+            "This date is in the past; choose 02-03-2026 or later."
         ]
     }
     assert set(second) == {"decision_text", "deadline", "bound_entities"}

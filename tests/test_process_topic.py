@@ -274,11 +274,20 @@ def test_not_admissible_goes_back_with_every_failed_condition_then_revised_and_a
     committee: Committee,
 ) -> None:
     _meeting_case, meeting_id = committee.plan_meeting(MEETING_1)
+    with pytest.raises(ValidationFailed) as unknown:  # an unknown code never gets in
+        committee.start("topic", topic_data(affected_entities=["dep-omg", "nope"]), "sofie")
+    assert unknown.value.errors == {
+        "affected_entities": [
+            "Onbekende overheidsinstantie: nope. Kies uit de lijst. / Unknown entity: nope. "
+            "Choose from the list."
+        ]
+    }
+    assert committee.cases("topic") == []
     topic = committee.start(
         "topic",
         topic_data(
             impact="",
-            affected_entities=["dep-omg", "nope"],
+            affected_entities=["dep-omg"],
             reuses_generic_components=False,
             focus_domains=[],
             vrd2_priorities=[],
@@ -292,7 +301,7 @@ def test_not_admissible_goes_back_with_every_failed_condition_then_revised_and_a
     assert screening["rule"] == "R15"  # F, F, F, T
     explained = {c["id"]: c["explanation"]["nl"] for c in screening["conditions"]}
     assert "geen focusdomein" in explained["priority"]
-    assert "niet transversaal" in explained["transversal"] and "nope" in explained["transversal"]
+    assert "niet transversaal" in explained["transversal"]
     assert explained["complete"].endswith("ontbreekt: impact.")
     assert "Niet toelaatbaar" in screening["summary"]["nl"]
     assert "missing: impact" in screening["summary"]["en"]
@@ -356,13 +365,14 @@ def test_late_submission_fails_the_deadline_condition(committee: Committee) -> N
         c for c in committee.case(closed.id).data["screening"]["conditions"] if c["id"] == "on_time"
     ]
     assert on_time["met"] is False and "al afgesloten" in on_time["explanation"]["nl"]
-    unknown = committee.start("topic", topic_data(target_meeting_id=999), "tom")
-    [on_time] = [
-        c
-        for c in committee.case(unknown.id).data["screening"]["conditions"]
-        if c["id"] == "on_time"
-    ]
-    assert on_time["explanation"]["en"] == "Meeting 999 does not exist."
+    with pytest.raises(ValidationFailed) as unknown:  # refused before a case starts
+        committee.start("topic", topic_data(target_meeting_id=999), "tom")
+    assert unknown.value.errors == {
+        "target_meeting_id": [
+            "Onbekende zitting: 999. Kies een zitting uit de lijst. / Unknown meeting: 999. "
+            "Choose a meeting from the list."
+        ]
+    }
 
 
 def test_a_topic_started_by_another_process_is_revised_by_the_secretariat(
@@ -503,17 +513,23 @@ def test_deferred_at_the_meeting_goes_back_onto_the_next_meeting(committee: Comm
     assert committee.case(topic.id).status == "completed"
 
 
-def test_a_closed_agenda_sends_the_topic_back_to_the_chair(committee: Committee) -> None:
+def test_a_meeting_whose_agenda_closed_is_refused_on_the_chairs_form(committee: Committee) -> None:
     first_case, first = committee.plan_meeting(MEETING_1)
     _second_case, second = committee.plan_meeting(MEETING_2)
     topic = committee.start("topic", topic_data(), "sofie")
     committee.complete(topic.id, "confirm_screening", {}, "sara")
     committee.advance_to(datetime(2026, 3, 17, 8, 0, tzinfo=UTC))  # meeting 1 agenda frozen
-    committee.complete(
-        topic.id, "chair_decision", {"chair_decision": "admit", "chair_meeting_id": first}, "chris"
-    )
-    item = committee.case(topic.id).data["agenda_item"]
-    assert item["placed"] is False and "al afgesloten" in item["reason"]["nl"]
+    task = committee.task(topic.id, "chair_decision")
+    with pytest.raises(ValidationFailed) as closed:  # refused before the task completes
+        committee.complete(
+            topic.id,
+            "chair_decision",
+            {"chair_decision": "admit", "chair_meeting_id": first},
+            "chris",
+        )
+    assert "haar agenda is al afgesloten" in closed.value.errors["chair_meeting_id"][0]
+    assert committee.task(topic.id, "chair_decision").id == task.id
+    assert "agenda_item" not in committee.case(topic.id).data
     committee.complete(
         topic.id, "chair_decision", {"chair_decision": "admit", "chair_meeting_id": second}, "chris"
     )
@@ -649,8 +665,8 @@ def test_forms_refuse_unknown_fields_long_text_and_past_dates_with_clear_message
             "chris",
         )
     assert past.value.errors["chair_defer_until"] == [
-        "Deze datum (2026-03-01) ligt in het verleden; kies 2026-03-02 of later. / This date is "
-        "in the past; choose 2026-03-02 or later."
+        "Deze datum (01-03-2026) ligt in het verleden; kies 02-03-2026 of later. / This date is "
+        "in the past; choose 02-03-2026 or later."
     ]
     with pytest.raises(ValidationFailed) as today:
         committee.complete(

@@ -248,9 +248,9 @@ def test_the_chair_can_put_a_late_mandate_on_the_agenda(committee: Committee) ->
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"due_date": "2026-02-27"}, "due_date", "in the past; choose 2026-03-02 or later"),
+        ({"due_date": "2026-02-27"}, "due_date", "in the past; choose 02-03-2026 or later"),
         ({"due_date": "2031-01-01"}, "due_date", "within 3 years"),
-        ({"due_date": "3 april"}, "due_date", "YYYY-MM-DD"),
+        ({"due_date": "3 april"}, "due_date", "dd-mm-yyyy"),
         ({"focus_domain": "football"}, "focus_domain", "Choose one of"),
         ({"question": "   "}, "question", "Enter 1 to 4000 characters"),
         ({"question": "x" * 4001}, "question", "Enter 1 to 4000 characters"),

@@ -19,9 +19,9 @@ from werkzeug.wrappers import Response
 
 from engine import Actor, DeployError, EngineError, NotFound
 from engine.queries import VersionInfo
-from webapp import diagram, sessions
+from webapp import diagram, pickers, sessions
 from webapp.identity import current_actor, engine, login_required, safe_next, state
-from webapp.wording import role_label
+from webapp.wording import ROLES, role_label
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 MODEL_SUFFIXES = (".bpmn", ".dmn")
@@ -206,10 +206,38 @@ def case_action(case_id: int, action: str) -> Response:
 # -- users and roles ---------------------------------------------------------------------------
 
 
+def role_choices() -> list[tuple[str, str]]:
+    """The roles an admin can grant: (role id, its name in the current language)."""
+    return [(role, role_label(role)) for role in ROLES]
+
+
+def scope_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """What a role can be limited to, by group: organisations by kind, then working groups."""
+    found = pickers.grouped(pickers.options("organisations"))
+    groups = pickers.options("working_groups")
+    if groups:
+        found.append((_("Werkgroepen"), [(o.value, o.label) for o in groups]))
+    return found
+
+
+def _role_problem(role: str, scope: str | None) -> str | None:
+    """Why this role (and scope) cannot be granted, or None."""
+    if role not in ROLES:
+        return _("Kies een rol uit de lijst; „%(role)s” is geen rol.", role=role)
+    if scope is not None and scope not in {v for _g, c in scope_choices() for v, _t in c}:
+        return _("Kies een bereik uit de lijst; „%(scope)s” is onbekend.", scope=scope)
+    return None
+
+
 @bp.get("/gebruikers")
 @admin_required
 def users() -> str:
-    return render_template("admin/users.html", users=engine().users())
+    return render_template(
+        "admin/users.html",
+        users=engine().users(),
+        role_choices=role_choices(),
+        scope_choices=scope_choices(),
+    )
 
 
 @bp.post("/gebruikers")
@@ -245,6 +273,11 @@ def user_action(user_id: str, action: str) -> Response:
     eng = engine()
     role = request.form.get("rol", "").strip()[:100]
     scope = request.form.get("bereik", "").strip()[:100] or None
+    if action == "rol":
+        problem = _role_problem(role, scope)
+        if problem is not None:
+            flash(problem, "error")
+            return redirect(url_for("admin.users"))
     try:
         if action == "rol" and role:
             eng.grant(user_id, role, scope, _me())

@@ -28,16 +28,19 @@ dotted keys (``{"treatments.0.outcome": [...]}``); both land on the right input.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
+from flask import g, has_app_context
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, missing, validate
 from werkzeug.datastructures import MultiDict
 
+from webapp import pickers
 from webapp.i18n import language, localized
 
 LONG_TEXT = 300  # strings allowed longer than this get a textarea
@@ -89,10 +92,31 @@ class FormField:
     hidden: bool = False
     entries: list[Entry] = field(default_factory=list)
     can_add: bool = False
+    groups: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    """Choices by group (organisations by kind), when they come grouped."""
+    show_when: list[pickers.ShowWhen] = field(default_factory=list)
+    """When a field the form's rules require only with a choice is needed."""
 
     @property
     def input_id(self) -> str:
         return f"f-{self.name}"
+
+    @property
+    def needed_when(self) -> str:
+        """The marker of a field required only with a choice ("verplicht bij ...")."""
+        return "; ".join(dict.fromkeys(w.hint for w in self.show_when if w.hint))
+
+    @property
+    def show_when_data(self) -> str:
+        """`show_when` as JSON, for forms.js."""
+        return json.dumps(
+            [{"name": w.name, "test": w.test, "value": w.value} for w in self.show_when]
+        )
+
+    @property
+    def shown_value(self) -> Any:
+        """The value as the input shows it (dates as dd-mm-jjjj)."""
+        return pickers.dutch_day(self.value) if self.kind == "date" else self.value
 
     def selected(self, choice: str) -> bool:
         if isinstance(self.value, list | tuple):
@@ -190,6 +214,9 @@ def _max_entries(item: fields.Field) -> int | None:
 
 
 def _choices(item: fields.Field) -> list[tuple[str, str]]:
+    source = pickers.source_of(item)
+    if source is not None:
+        return [(o.value, o.label) for o in pickers.options(source)]
     metadata_choices = item.metadata.get("choices")
     if isinstance(metadata_choices, dict):
         return [
@@ -211,6 +238,8 @@ def _kind(item: fields.Field, choices: list[tuple[str, str]]) -> str:
         return "entries"
     if isinstance(item, fields.List):
         return "checkboxes" if choices else "lines"
+    if choices and pickers.source_of(item) is not None:
+        return widget if widget in ("radio", "select") else "select"
     if choices:
         return (
             widget
@@ -251,7 +280,7 @@ def _attrs(item: fields.Field, kind: str) -> dict[str, Any]:
     longest = _max_length(item)
     if longest and kind in ("text", "textarea", "email", "url"):
         attrs["maxlength"] = longest
-    for validator in _validators(item):
+    for validator in _validators(item) if kind in ("integer", "decimal") else []:
         if isinstance(validator, validate.Range):
             if validator.min is not None:
                 attrs["min"] = validator.min
@@ -347,6 +376,7 @@ def _fields(
     seeds: Mapping[str, list[Seed]],
 ) -> list[FormField]:
     found = []
+    needed = pickers.show_when(schema, prefix)
     for name, item in schema.load_fields.items():
         if item.dump_only:
             continue
@@ -360,6 +390,12 @@ def _fields(
             )
             continue
         choices = _choices(item)
+        groups: list[tuple[str, list[tuple[str, str]]]] = []
+        source = pickers.source_of(item)
+        if source is not None and choices:
+            listed = pickers.with_values(source, values.get(key))
+            choices = [(o.value, o.label) for o in listed]
+            groups = pickers.grouped(listed)
         kind = _kind(item, choices)
         value = values.get(key)
         default = item.load_default
@@ -382,9 +418,19 @@ def _fields(
                 errors=messages(errors.get(key)),
                 attrs=_attrs(item, kind),
                 key=key,
+                groups=groups,
+                show_when=needed.get(name, []),
             )
         )
+    if any(f.errors for f in found):
+        _mark_errors()
     return found
+
+
+def _mark_errors() -> None:
+    """Tell the page that the form it shows has errors (its title starts with "Fout:")."""
+    if has_app_context():
+        g.form_has_errors = True
 
 
 def _seed_of(row: Mapping[str, Any], seeds: list[Seed], taken: list[Seed]) -> Seed | None:
@@ -459,6 +505,24 @@ def _entries_field(
     )
 
 
+def prefill(
+    schema_class: type[Schema] | None,
+    last: Mapping[str, Any] | None,
+    case_data: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The values a ready task's form opens with: what the person last completed this same
+    task with in this case (`last`: the task came back, for example because a later step could
+    not use it), and, for the fields a form lists in ``prefill_from_case`` (a revision), the
+    case's current data. Nothing typed is lost, and a revision starts from the last round."""
+    if schema_class is None:
+        return {}
+    values = dict(last or {})
+    for key in getattr(schema_class, "prefill_from_case", ()) or ():
+        if case_data is not None and case_data.get(key) is not None:
+            values[key] = case_data[key]
+    return values
+
+
 # -- reading a posted form ---------------------------------------------------------------------
 
 
@@ -529,6 +593,10 @@ def _read_value(
         )
     if kind in ("integer", "decimal"):
         return True, _number(raw.strip(), kind)
+    if kind in ("select", "radio") and isinstance(item, fields.Integer):
+        return True, _number(raw.strip(), "integer")
+    if kind == "date":
+        return True, pickers.iso_day(raw)
     if kind == "datetime":
         return True, raw.strip()
     return True, raw
@@ -663,6 +731,8 @@ def messages(errors: Any) -> list[str]:
 def form_errors(errors: dict[str, Any], known: list[FormField]) -> list[str]:
     """Errors that belong to no input of the form (schema-level ones), readable."""
     names = {f.name for f in known}
+    if errors:
+        _mark_errors()
     general = []
     for key, value in error_tree(errors).items():
         if key not in names:

@@ -122,8 +122,12 @@ def task_form(
     ready: Prepared | None = None,
 ) -> list[forms.FormField]:
     """The inputs of the task's form, prepared as `PREPARED` says."""
-    schema = engine().registry.form_for(task.process_id, task.element_id)
+    eng = engine()
+    schema = eng.registry.form_for(task.process_id, task.element_id)
     ready = ready if ready is not None else prepared(task)
+    if values is None and task.state == "ready" and schema is not None:
+        last = eng.last_submission(task.case_id, task.element_id)
+        values = forms.prefill(schema, last, eng.case(task.case_id).data)
     return forms.fields_for(schema, values, errors, ready.seeds)
 
 

@@ -12,6 +12,21 @@ def get_locale_name() -> str:
     return str(get_locale() or "nl")
 
 
+ROLES: tuple[str, ...] = (
+    "submitter",
+    "secretariat",
+    "chair",
+    "member",
+    "wg_chair",
+    "wg_member",
+    "entity_contact",
+    "government_liaison",
+    "college_liaison",
+    "admin",
+)
+"""Every role a user can hold (the lanes of the models), in the order pages list them."""
+
+
 def role_label(role: str) -> str:
     return _role_labels(get_locale_name()).get(role, role)
 

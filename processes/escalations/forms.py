@@ -81,8 +81,10 @@ class EscalationStartForm(StrictForm):
 
 
 class PrepareDossierForm(StrictForm):
-    """The secretariat writes (or rewrites) the dossier."""
+    """The secretariat writes (or rewrites) the dossier; the web form opens with it as it
+    stands."""
 
+    prefill_from_case = ("title", "summary", "decision_needed", "background")
     title = _title(required=True)
     summary = _summary(required=True)
     decision_needed = _decision_needed(required=True)
@@ -173,15 +175,18 @@ class RecordAnswerForm(StrictForm):
         ),
         check=formkit.not_before_today(max_years=3),
     )
-    entities = formkit.identifiers(
-        ("Gebonden instanties", "Bound entities"),
-        help=(
-            "Bij een bindende afspraak: de overheidsinstanties die ze moeten toepassen.",
-            "For a binding agreement: the government entities that must apply it.",
+    entities = formkit.picked(
+        "organisations",
+        formkit.identifiers(
+            ("Gebonden instanties", "Bound entities"),
+            help=(
+                "Bij een bindende afspraak: de overheidsinstanties die ze moeten toepassen.",
+                "For a binding agreement: the government entities that must apply it.",
+            ),
+            min_items=1,
+            max_items=500,
+            default=None,
         ),
-        min_items=1,
-        max_items=500,
-        default=None,
     )
     focus_domain = formkit.focus_domain()
 

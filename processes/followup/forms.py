@@ -60,15 +60,18 @@ class ComplyOrExplainStartForm(StrictForm):
     decision_id = _decision_id(required=True)
     decision_text = _decision_text(required=True)
     deadline = _deadline(required=True)
-    entities = formkit.identifiers(
-        ("Gebonden instanties", "Bound entities"),
-        help=(
-            "De overheidsinstanties die moeten toepassen of uitleggen (minstens één).",
-            "The government entities that must comply or explain (at least one).",
+    entities = formkit.picked(
+        "organisations",
+        formkit.identifiers(
+            ("Gebonden instanties", "Bound entities"),
+            help=(
+                "De overheidsinstanties die moeten toepassen of uitleggen (minstens één).",
+                "The government entities that must comply or explain (at least one).",
+            ),
+            min_items=1,
+            max_items=MAX_ENTITIES,
+            required=True,
         ),
-        min_items=1,
-        max_items=MAX_ENTITIES,
-        required=True,
     )
     focus_domain = formkit.focus_domain()
     source_case_id = formkit.case_id(
@@ -90,13 +93,16 @@ class ObligationStartForm(StrictForm):
     )
     decision_id = _decision_id(required=True)
     decision_text = _decision_text(required=True)
-    entity_id = Identifier(
-        required=True,
-        metadata=meta(
-            "Instantie",
-            "Entity",
-            "De gebonden overheidsinstantie.",
-            "The bound government entity.",
+    entity_id = formkit.picked(
+        "organisations",
+        Identifier(
+            required=True,
+            metadata=meta(
+                "Instantie",
+                "Entity",
+                "De gebonden overheidsinstantie.",
+                "The bound government entity.",
+            ),
         ),
     )
     deadline = _deadline(required=True)

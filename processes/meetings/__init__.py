@@ -7,6 +7,7 @@ from __future__ import annotations
 from engine import Registry
 from processes.meetings.forms import MEETING_FORMS
 from processes.meetings.services import SERVICES
+from processes.meetings.treatments import check_treatments
 
 PROCESS_ID = "meeting"
 
@@ -18,3 +19,4 @@ def register(registry: Registry) -> None:
         registry.form(PROCESS_ID, element_id, schema)
     for name, handler in SERVICES.items():
         registry.service(name)(handler)
+    registry.form_check(check_treatments)

@@ -19,7 +19,9 @@ from processes.records.formkit import (
     flag,
     integer,
     meta,
+    picked,
     required_when,
+    shown_with,
     text,
     truthy,
 )
@@ -138,15 +140,18 @@ class TreatmentEntryForm(StrictForm):
         ),
     )
     deadline = day(("Uiterste datum", "Deadline"), help=("Verplicht als bindend.", "If binding."))
-    bound_entities = codes_list(
-        ("Gebonden overheidsinstanties", "Bound entities"),
-        help=("Verplicht als bindend.", "Required when binding."),
+    bound_entities = picked(
+        "organisations",
+        codes_list(
+            ("Gebonden overheidsinstanties", "Bound entities"),
+            help=("Verplicht als bindend.", "Required when binding."),
+        ),
     )
     focus_domain = choice(("Focusdomein", "Focus domain"), FOCUS_DOMAINS, allow_none=True)
     votes_for = integer(("Stemmen voor", "Votes for"), maximum=MAX_VOTES)
     votes_against = integer(("Stemmen tegen", "Votes against"), maximum=MAX_VOTES)
     votes_abstain = integer(("Onthoudingen", "Abstentions"), maximum=MAX_VOTES)
-    working_group_id = text(("Werkgroep", "Working group"), 50)
+    working_group_id = picked("working_groups", text(("Werkgroep", "Working group"), 50))
     wg_question = text(("Opdracht voor de werkgroep", "Question for the working group"), LONG_TEXT)
     wg_deliverable = text(("Op te leveren resultaat", "Deliverable"), 1000)
     wg_due_date = day(("Opleverdatum", "Due date"))
@@ -176,6 +181,7 @@ class TreatmentEntryForm(StrictForm):
             equals("outcome", "escalated"),
             ("bij een escalatie", "when escalated"),
         ),
+        shown_with(("binding",), equals("outcome", "decided")),
     )
 
     @validates_schema
@@ -193,11 +199,14 @@ class TreatmentEntryForm(StrictForm):
 class RecordTreatmentsForm(StrictForm):
     """``record_treatments``: after the meeting, the treatment of every agenda item."""
 
-    attendance = codes_list(
-        ("Aanwezigen", "Present"),
-        help=("Gebruikers die aanwezig waren.", "Users who were present."),
-        max_items=MAX_ATTENDANCE,
-        max_length=100,
+    attendance = picked(
+        "committee_members",
+        codes_list(
+            ("Aanwezigen", "Present"),
+            help=("Vink aan wie aanwezig was.", "Tick who was present."),
+            max_items=MAX_ATTENDANCE,
+            max_length=100,
+        ),
     )
     treatments = _items(TreatmentEntryForm, ("Behandelingen", "Treatments"), required=True)
     minutes_note = text(("Algemene notulen", "General minutes"), LONG_TEXT)
@@ -213,10 +222,13 @@ class ApproveMinutesForm(StrictForm):
     minutes_approved_on = day(
         ("Goedgekeurd op", "Approved on"), required=True, future=False, past=True
     )
-    approved_at_meeting_id = integer(
-        ("Goedgekeurd op zitting", "Approved at meeting"),
-        minimum=1,
-        help=("De zitting die de notulen goedkeurde.", "The meeting that approved them."),
+    approved_at_meeting_id = picked(
+        "all_meetings",
+        integer(
+            ("Goedgekeurd op zitting", "Approved at meeting"),
+            minimum=1,
+            help=("De zitting die de notulen goedkeurde.", "The meeting that approved them."),
+        ),
     )
     minutes_reference = text(("Verwijzing naar de notulen", "Reference to the minutes"), 500)
     minutes_corrections = text(("Correcties", "Corrections"), LONG_TEXT)

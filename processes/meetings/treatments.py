@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from engine import ServiceCall
+from engine import FormInput, ServiceCall
 from processes.meetings.lifecycle import MeetingStateError, change, load_meeting
 from processes.records import dates
 from processes.records.models import (
@@ -87,6 +88,45 @@ def _problems(
             )
         )
     return problems
+
+
+def check_treatments(session: Session, form: FormInput) -> dict[str, Any]:
+    """Before *Behandelingen vastleggen* completes: one treatment for every agenda item still
+    to treat, and none for an item that is not (errors name the agenda items by title)."""
+    if form.process_id != "meeting" or form.element_id != "record_treatments":
+        return {}
+    if form.case_id is None:
+        return {}
+    meeting = session.execute(
+        select(Meeting).where(Meeting.case_id == form.case_id)
+    ).scalar_one_or_none()
+    if meeting is None:
+        return {}
+    items = list(
+        session.execute(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id, AgendaItem.status == "scheduled")
+            .order_by(AgendaItem.position)
+        ).scalars()
+    )
+    entries = [e for e in form.data.get("treatments") or [] if isinstance(e, dict)]
+    scheduled = {item.id for item in items}
+    errors: dict[str, Any] = {}
+    for index, entry in enumerate(entries):
+        if entry.get("agenda_item_id") not in scheduled:
+            errors[f"treatments.{index}.agenda_item_id"] = [
+                f"Agendapunt {entry.get('agenda_item_id')} staat niet (meer) op deze agenda. / "
+                f"Agenda item {entry.get('agenda_item_id')} is not (or no longer) on this agenda."
+            ]
+    given = {entry.get("agenda_item_id") for entry in entries}
+    missing = [item.title for item in items if item.id not in given]
+    if missing:
+        listed = ", ".join(f"„{title}”" for title in missing)
+        errors["treatments"] = [
+            f"Geef een behandeling voor agendapunt {listed}. / "
+            f"Give a treatment for agenda item {listed}."
+        ]
+    return errors
 
 
 def _store_one(

@@ -10,14 +10,19 @@
   decisions);
 * :mod:`processes.records.formkit` and :mod:`processes.records.dates`: form building blocks and
   the committee's calendar dates;
-* :mod:`processes.records.notify`: notifications from service handlers.
+* :mod:`processes.records.notify`: notifications from service handlers;
+* :mod:`processes.records.choices`: the choices of pickers from the records, and the check that
+  refuses unknown codes before a task completes.
 """
 
 from __future__ import annotations
 
 from engine import Registry
 from processes.records import models  # noqa: F401 - the tables join Base.metadata on import
+from processes.records.choices import check_references
 
 
 def register(registry: Registry) -> None:
-    """The records package has no forms or service handlers of its own."""
+    """The records package has no forms or service handlers of its own; it checks every form's
+    references to records (:func:`processes.records.choices.check_references`)."""
+    registry.form_check(check_references)

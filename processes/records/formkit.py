@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -74,8 +74,13 @@ class When:
     holds: Callable[[Mapping[str, Any]], bool]
     because: tuple[str, str]
     empty: bool = False
+    only_shown: bool = False
+    """Checks nothing: the fields only matter with this choice (the web form shows them with
+    it; see :func:`shown_with`)."""
 
     def errors(self, data: Mapping[str, Any]) -> dict[str, list[str]]:
+        if self.only_shown:
+            return {}
         check = forbid_when if self.empty else require_when
         return check(data, self.holds(data), self.fields, self.because)
 
@@ -92,19 +97,44 @@ def empty_when(
     return When(tuple(fields), holds, because, empty=True)
 
 
-def equals(field: str, value: Any) -> Callable[[Mapping[str, Any]], bool]:
+@dataclass(frozen=True)
+class Condition:
+    """A condition on one field, readable by the web form (which marks the fields a rule
+    requires and shows them with the choice they depend on): `field` equals `value` (`test`
+    "equals"), differs from it ("differs"), or is set ("truthy")."""
+
+    field: str
+    test: str
+    value: Any = None
+
+    def __call__(self, data: Mapping[str, Any]) -> bool:
+        here = data.get(self.field)
+        if self.test == "equals":
+            return bool(here == self.value)
+        if self.test == "differs":
+            return bool(here != self.value)
+        return bool(here)
+
+
+def shown_with(fields: Iterable[str], holds: Condition) -> When:
+    """Optional fields that only matter with a choice (the kind of agenda item when the chair
+    admits): the web form shows them with that choice; nothing is checked."""
+    return When(tuple(fields), holds, ("", ""), only_shown=True)
+
+
+def equals(field: str, value: Any) -> Condition:
     """A condition: `field` has `value`."""
-    return lambda data: data.get(field) == value
+    return Condition(field, "equals", value)
 
 
-def differs(field: str, value: Any) -> Callable[[Mapping[str, Any]], bool]:
+def differs(field: str, value: Any) -> Condition:
     """A condition: `field` does not have `value`."""
-    return lambda data: data.get(field) != value
+    return Condition(field, "differs", value)
 
 
-def truthy(field: str) -> Callable[[Mapping[str, Any]], bool]:
+def truthy(field: str) -> Condition:
     """A condition: `field` is set (true, non-empty)."""
-    return lambda data: bool(data.get(field))
+    return Condition(field, "truthy")
 
 
 class StrictForm(Schema):
@@ -122,6 +152,9 @@ class StrictForm(Schema):
     }
 
     rules: ClassVar[tuple[When, ...]] = ()
+    prefill_from_case: ClassVar[tuple[str, ...]] = ()
+    """Fields the web form fills in from the case's current data when the task opens (a
+    revision starts from what was submitted before; what the person leaves as shown stays)."""
 
     @validates_schema
     def _check_rules(self, data: dict[str, Any], **_: Any) -> None:
@@ -282,6 +315,18 @@ def focus_domain(*, required: bool = False) -> fields.String:
         required=required,
         allow_none=not required,
     )
+
+
+F = TypeVar("F", bound=fields.Field)
+
+
+def picked(source: str, item: F) -> F:
+    """`item` with its choices from the records: `source` names one of
+    :data:`processes.records.choices.SOURCES` (organisations, meetings, working groups, users).
+    The web form shows a picker of names and posts the id or code; before a task completes,
+    a value the source does not know is refused with the field named."""
+    item.metadata["choices_from"] = source
+    return item
 
 
 def _each_once(message: str) -> Callable[[list[Any]], None]:
@@ -476,13 +521,42 @@ def case_id(
     return integer(label, help=help, required=required, minimum=1, maximum=MAX_CASE_ID)
 
 
+# -- dates, the Dutch way ----------------------------------------------------------------------
+
+_DUTCH_DAY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
+
+
+def shown(value: date) -> str:
+    """A date as people here write it: ``24-12-2026``."""
+    return f"{value.day:02d}-{value.month:02d}-{value.year}"
+
+
+def iso_from_dutch(value: Any) -> Any:
+    """``24-12-2026`` (or ``24/12/2026``, ``24.12.2026``) as ``2026-12-24``; anything else as
+    it was."""
+    if isinstance(value, str):
+        match = _DUTCH_DAY.match(value)
+        if match:
+            d, m, y = match.groups()
+            return f"{y}-{int(m):02d}-{int(d):02d}"
+    return value
+
+
+class DutchDate(fields.Date):
+    """A calendar date entered as dd-mm-jjjj (the way forms show it) or as ISO 8601
+    (jjjj-mm-dd, as the API and the case data carry it); dumped as ISO."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        return super()._deserialize(iso_from_dutch(value), attr, data, **kwargs)
+
+
 def not_in_past(value: date) -> None:
     """Refuse a date before today (in the committee's calendar)."""
     today = dates.today()
     if value < today:
         raise ValidationError(
-            f"Deze datum ({value.isoformat()}) ligt in het verleden; kies {today.isoformat()} of "
-            f"later. / This date is in the past; choose {today.isoformat()} or later."
+            f"Deze datum ({shown(value)}) ligt in het verleden; kies {shown(today)} of "
+            f"later. / This date is in the past; choose {shown(today)} or later."
         )
 
 
@@ -491,8 +565,8 @@ def not_in_future(value: date) -> None:
     today = dates.today()
     if value > today:
         raise ValidationError(
-            f"Deze datum ({value.isoformat()}) ligt in de toekomst; kies {today.isoformat()} of "
-            f"vroeger. / This date is in the future; choose {today.isoformat()} or earlier."
+            f"Deze datum ({shown(value)}) ligt in de toekomst; kies {shown(today)} of "
+            f"vroeger. / This date is in the future; choose {shown(today)} or earlier."
         )
 
 
@@ -503,7 +577,7 @@ def within_years(years: int) -> Callable[[date], None]:
         limit = dates.today() + timedelta(days=round(365.25 * years))
         if value > limit:
             raise ValidationError(
-                f"Deze datum ({value.isoformat()}) ligt meer dan {years} jaar vooruit. / This "
+                f"Deze datum ({shown(value)}) ligt meer dan {years} jaar vooruit. / This "
                 f"date is more than {years} years ahead."
             )
 
@@ -524,8 +598,8 @@ def after_today(max_years: int = 3) -> Callable[[date], None]:
         now = dates.today()
         if value <= now:
             raise ValidationError(
-                f"Kies een datum na vandaag ({now.isoformat()}). / "
-                f"Choose a date after today ({now.isoformat()})."
+                f"Kies een datum na vandaag ({shown(now)}). / "
+                f"Choose a date after today ({shown(now)})."
             )
         _at_most_years_ahead(value, now, max_years)
 
@@ -539,8 +613,8 @@ def not_before_today(max_years: int = 3) -> Callable[[date], None]:
         now = dates.today()
         if value < now:
             raise ValidationError(
-                f"Deze datum ligt in het verleden; kies {now.isoformat()} of later. / "
-                f"This date is in the past; choose {now.isoformat()} or later."
+                f"Deze datum ligt in het verleden; kies {shown(now)} of later. / "
+                f"This date is in the past; choose {shown(now)} or later."
             )
         _at_most_years_ahead(value, now, max_years)
 
@@ -554,8 +628,8 @@ def not_after_today(max_years_back: int = 5) -> Callable[[date], None]:
         now = dates.today()
         if value > now:
             raise ValidationError(
-                f"Deze datum ligt in de toekomst; kies {now.isoformat()} of vroeger. / "
-                f"This date is in the future; choose {now.isoformat()} or earlier."
+                f"Deze datum ligt in de toekomst; kies {shown(now)} of vroeger. / "
+                f"This date is in the future; choose {shown(now)} or earlier."
             )
         if value < now - timedelta(days=366 * max_years_back):
             raise ValidationError(
@@ -589,11 +663,11 @@ def day(
     options: dict[str, Any] = {"required": True} if required else {}
     if not required and not omit_when_missing:
         options["load_default"] = None
-    return fields.Date(
+    return DutchDate(
         validate=validators,
         allow_none=not required,
         error_messages=_messages(
-            invalid="Geef een datum als JJJJ-MM-DD. / Enter a date as YYYY-MM-DD."
+            invalid="Geef een datum als dd-mm-jjjj. / Enter a date as dd-mm-yyyy."
         ),
         metadata=meta(*label, *help),
         **options,

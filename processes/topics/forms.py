@@ -25,7 +25,9 @@ from processes.records.formkit import (
     flag,
     integer,
     meta,
+    picked,
     required_when,
+    shown_with,
     text,
 )
 from processes.records.reference import AGENDA_KINDS, FOCUS_DOMAINS, TOPIC_KINDS, VRD2_PRIORITIES
@@ -85,13 +87,17 @@ def _impact(default: str | None = "") -> fields.String:
 
 
 def _entities(with_default: bool = True) -> fields.List:
-    return codes_list(
-        ("Betrokken overheidsinstanties", "Affected entities"),
-        help=(
-            "Codes van de overheidsinstanties of besturen die het onderwerp raakt.",
-            "Codes of the entities or governments the topic affects.",
+    return picked(
+        "organisations",
+        codes_list(
+            ("Betrokken overheidsinstanties", "Affected entities"),
+            help=(
+                "De overheidsinstanties of besturen die het onderwerp raakt; kies er gerust "
+                "meerdere.",
+                "The entities or governments the topic affects; choose as many as apply.",
+            ),
+            with_default=with_default,
         ),
-        with_default=with_default,
     )
 
 
@@ -134,16 +140,19 @@ def _creates(default: bool | None = False) -> fields.Boolean:
 
 
 def _target_meeting(omit_when_missing: bool = False) -> fields.Integer:
-    return integer(
-        ("Gewenste zitting", "Target meeting"),
-        minimum=1,
-        help=(
-            "De zitting waarop u het onderwerp wilt brengen (optioneel). Dien in vóór de "
-            "agenderingsdeadline van die zitting.",
-            "The meeting you would like the topic on (optional). Submit before that meeting's "
-            "agenda deadline.",
+    return picked(
+        "meetings",
+        integer(
+            ("Gewenste zitting", "Target meeting"),
+            minimum=1,
+            help=(
+                "De zitting waarop je het onderwerp wilt brengen. Dien in vóór de "
+                "agendadeadline van die zitting.",
+                "The meeting you would like the topic on. Submit before that meeting's "
+                "agenda deadline.",
+            ),
+            omit_when_missing=omit_when_missing,
         ),
-        omit_when_missing=omit_when_missing,
     )
 
 
@@ -219,8 +228,23 @@ class ConfirmScreeningForm(StrictForm):
 class ReviseSubmissionForm(StrictForm):
     """``revise_submission``: the submitter revises and resubmits, or withdraws.
 
-    Only the fields given change; the rest of the dossier stays as it was.
+    Only the fields given change; the rest of the dossier stays as it was. The web form opens
+    with the dossier as it stands (`prefill_from_case`), so a box left ticked stays chosen and
+    only what the person changes or removes changes.
     """
+
+    prefill_from_case = (
+        "title",
+        "summary",
+        "question",
+        "impact",
+        "affected_entities",
+        "focus_domains",
+        "vrd2_priorities",
+        "reuses_generic_components",
+        "creates_generic_components",
+        "target_meeting_id",
+    )
 
     revision_action = choice(
         ("Wat wilt u doen?", "What do you want to do?"),
@@ -259,10 +283,13 @@ class ChairDecisionForm(StrictForm):
     """``chair_decision``: admit to a meeting, defer to a date, or decline with a reason."""
 
     chair_decision = choice(("Beslissing", "Decision"), CHAIR_DECISIONS, required=True)
-    chair_meeting_id = integer(
-        ("Zitting", "Meeting"),
-        minimum=1,
-        help=("Verplicht bij agenderen.", "Required to admit."),
+    chair_meeting_id = picked(
+        "open_meetings",
+        integer(
+            ("Zitting", "Meeting"),
+            minimum=1,
+            help=("Verplicht bij agenderen.", "Required to admit."),
+        ),
     )
     chair_item_kind = choice(
         ("Agendapunt", "Agenda item"),
@@ -301,6 +328,7 @@ class ChairDecisionForm(StrictForm):
         required_when(
             ("chair_reason",), equals("chair_decision", "decline"), ("om te weigeren", "to decline")
         ),
+        shown_with(("chair_item_kind", "chair_public"), equals("chair_decision", "admit")),
     )
 
     @validates_schema

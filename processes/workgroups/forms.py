@@ -15,14 +15,17 @@ PROCESS = "working_group_assignment"
 
 
 def _working_group(**kwargs: Any) -> Identifier:
-    return Identifier(
-        metadata=meta(
-            "Werkgroep",
-            "Working group",
-            "De werkgroep die de opdracht krijgt.",
-            "The working group that receives the mandate.",
+    return formkit.picked(
+        "working_groups",
+        Identifier(
+            metadata=meta(
+                "Werkgroep",
+                "Working group",
+                "De werkgroep die de opdracht krijgt.",
+                "The working group that receives the mandate.",
+            ),
+            **kwargs,
         ),
-        **kwargs,
     )
 
 
@@ -135,8 +138,17 @@ class ApproveMandateForm(StrictForm):
 
 
 class ReviseMandateForm(StrictForm):
-    """The secretariat revises the mandate after the chair or the working group sent it back."""
+    """The secretariat revises the mandate after the chair or the working group sent it back.
+    The web form opens with the mandate as it stands."""
 
+    prefill_from_case = (
+        "working_group_id",
+        "question",
+        "focus_domain",
+        "deliverable",
+        "due_date",
+        "status_every_weeks",
+    )
     working_group_id = _working_group(required=True)
     question = _question(required=True)
     focus_domain = formkit.focus_domain()
@@ -341,14 +353,17 @@ class BundleProposalForm(StrictForm):
             "Consequences for entities, citizens and budget.",
         ),
     )
-    affected_entities = formkit.identifiers(
-        ("Betrokken overheidsinstanties", "Affected entities"),
-        help=(
-            "De overheidsinstanties die het voorstel raakt.",
-            "The government entities the proposal affects.",
+    affected_entities = formkit.picked(
+        "organisations",
+        formkit.identifiers(
+            ("Betrokken overheidsinstanties", "Affected entities"),
+            help=(
+                "De overheidsinstanties die het voorstel raakt.",
+                "The government entities the proposal affects.",
+            ),
+            min_items=0,
+            max_items=50,
         ),
-        min_items=0,
-        max_items=50,
     )
 
 

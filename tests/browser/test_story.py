@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from processes.records import dates
+from processes.records import choices, dates
 from tests.browser import committee as board
 from tests.browser.conftest import Site, as_user, case_id_from, data
 
@@ -42,6 +42,17 @@ def unfolded(ics: str) -> str:
     return ics.replace("\r\n ", "").replace("\r\n\t", "")
 
 
+def meeting_option(picker: Locator, day: date, title: str) -> str:
+    """The label of the meeting on `day` in a meeting picker ("24 december 2026
+    (agendadeadline 14 december)", followed by its title when another meeting is that day)."""
+    wanted = choices.day_label(day, "nl") + " ("
+    found = [t for t in picker.locator("option").all_inner_texts() if t.startswith(wanted)]
+    if len(found) > 1:
+        found = [t for t in found if t.endswith(title)]
+    assert len(found) == 1, found
+    return found[0]
+
+
 def test_submit_screen_admit_and_find_it_on_the_agenda_and_in_the_calendar(
     site: Site, new_context: Callable[[], BrowserContext]
 ) -> None:
@@ -53,7 +64,7 @@ def test_submit_screen_admit_and_find_it_on_the_agenda_and_in_the_calendar(
     sara = as_user(new_context, site, "sara")
     sara.goto(site.at("/dossiers/nieuw/meeting"))
     sara.get_by_label("Titel").fill(meeting_title)
-    sara.get_by_label("Datum van de zitting").fill(day.isoformat())
+    sara.get_by_label("Datum van de zitting").fill(day.strftime("%d-%m-%Y"))
     sara.get_by_label("Locatie").fill("Herman Teirlinckgebouw, Brussel")
     sara.get_by_role("button", name="Indienen").click()
     expect(sara.locator(".flash-success")).to_be_visible()
@@ -74,11 +85,14 @@ def test_submit_screen_admit_and_find_it_on_the_agenda_and_in_the_calendar(
         "Het Stuurorgaan beslist dat alle entiteiten het aanmeldplatform gebruiken."
     )
     sofie.get_by_label("Impact").fill("Minder dubbel werk en één aanmelding voor de burger.")
-    sofie.get_by_label("Betrokken overheidsinstanties").fill("dep-omg\ngem-gent")
+    entities = sofie.get_by_role("group", name=re.compile("Betrokken overheidsinstanties"))
+    entities.get_by_label("Departement Omgeving").check()
+    entities.get_by_label("Stad Gent").check()
     sofie.locator("input[name=focus_domains][value=common_counter_functions]").check()
     sofie.locator("input[name=vrd2_priorities][value=mijn_burgerprofiel]").check()
     sofie.get_by_label("Hergebruikt bestaande generieke componenten").check()
-    sofie.get_by_label("Gewenste zitting").fill(str(meeting_id))
+    meeting = meeting_option(sofie.get_by_label("Gewenste zitting"), day, meeting_title)
+    sofie.get_by_label("Gewenste zitting").select_option(label=meeting)
     sofie.get_by_role("button", name="Indienen").click()
     expect(sofie.locator(".flash-success")).to_contain_text("Je dossier is aangemaakt")
     expect(sofie.get_by_role("heading", level=1)).to_contain_text(title)
@@ -94,12 +108,13 @@ def test_submit_screen_admit_and_find_it_on_the_agenda_and_in_the_calendar(
     # The chair admits it to the meeting, as a public item for decision.
     chris = as_user(new_context, site, "chris")
     open_task(chris, site, "Beslissen over agendering", title)
-    chris.get_by_label("Agenderen op een zitting").check()
-    chris.get_by_role("spinbutton", name="Zitting").fill(str(meeting_id))
+    chris.get_by_label("Agenderen op een zitting", exact=True).check()
+    chris.get_by_role("combobox", name="Zitting").select_option(label=meeting)
     chris.get_by_label("Ter beslissing").check()
     chris.get_by_label("Openbaar agendapunt").check()
     complete(chris, "Beslissen over agendering")
-    assert data(site, topic_case)["agenda_item"]["placed"] is True
+    placed = data(site, topic_case)["agenda_item"]
+    assert placed["placed"] is True and placed["meeting_id"] == meeting_id
 
     # A member finds it on the meeting's agenda ...
     mia = as_user(new_context, site, "mia")
@@ -133,9 +148,9 @@ def test_secretariat_records_a_binding_decision_after_the_meeting(
     item = sara.get_by_role("group", name=re.compile(re.escape(title)))
     item.get_by_role("group", name="Uitkomst").get_by_label("Beslist").check()
     item.get_by_label("Besluit").fill("Alle entiteiten gebruiken het aanmeldplatform.")
-    item.get_by_label("Bindend voor overheidsinstanties").check()
+    item.get_by_label("Bindend voor overheidsinstanties", exact=True).check()
     deadline = dates.local_date(site.clock.now()) + timedelta(days=90)
-    item.get_by_label("Uiterste datum").fill(deadline.isoformat())
+    item.get_by_label("Uiterste datum").fill(deadline.strftime("%d-%m-%Y"))
 
     # Forgetting the bound entities: the error is on that input, linked from the summary.
     sara.get_by_role("button", name="Afronden").click()
@@ -144,15 +159,17 @@ def test_secretariat_records_a_binding_decision_after_the_meeting(
     expect(link).to_contain_text("Verplicht bij een bindend besluit.")
     link.click()
     item = sara.get_by_role("group", name=re.compile(re.escape(title)))
-    entities = item.get_by_label("Gebonden overheidsinstanties")
-    assert sara.url.endswith("#" + (entities.get_attribute("id") or "-"))
+    entities = item.get_by_role("group", name=re.compile("Gebonden overheidsinstanties"))
+    legend = entities.locator("legend").first
+    assert sara.url.endswith("#" + (legend.get_attribute("id") or "-"))
     expect(entities).to_have_attribute("aria-invalid", "true")
     expect(item.get_by_label("Besluit")).to_have_value(
         "Alle entiteiten gebruiken het aanmeldplatform."
     )
 
     # Filled in, the decision is stored and comply-or-explain starts at both entities.
-    entities.fill("dep-omg\ngem-gent")
+    entities.get_by_label("Departement Omgeving").check()
+    entities.get_by_label("Stad Gent").check()
     complete(sara, "Behandelingen vastleggen")
     outcome = data(site, topic_case)["outcome"]
     assert outcome["outcome"] == "decided" and outcome["binding"] is True
@@ -177,12 +194,12 @@ def test_entity_contact_explains_and_the_register_shows_it(
     eva.goto(site.at("/taken"))
     row = eva.get_by_role("row").filter(has=eva.locator(f'a[href="/dossiers/{entity_case}"]'))
     row.get_by_role("link", name="Pas toe of leg uit", exact=True).click()
-    eva.get_by_label("Leg uit").check()
+    eva.get_by_label("Leg uit", exact=True).check()
     eva.get_by_label("Reden").fill("Ons eigen platform loopt nog tot het contract afloopt.")
     eva.get_by_label("Risico's").fill("Twee aanmeldingen naast elkaar tot eind volgend jaar.")
     eva.get_by_label("Wat in de plaats").fill("We verwijzen vanaf nu door naar het platform.")
     planned = dates.local_date(site.clock.now()) + timedelta(days=200)
-    eva.get_by_label("Geplande datum").fill(planned.isoformat())
+    eva.get_by_label("Geplande datum").fill(planned.strftime("%d-%m-%Y"))
     complete(eva, "Pas toe of leg uit")
 
     # The register shows the explanation, for the secretariat and for the contact person.
