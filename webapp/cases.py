@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 
 from engine import Actor, Forbidden, NotFound, UnknownProcess, ValidationFailed
 from engine.queries import AuditInfo, CaseInfo, TaskInfo
-from webapp import forms, rights
+from webapp import briefing, forms, rights
 from webapp.engine_adapter import start_event_id
 from webapp.identity import current_actor, engine, login_required
 from webapp.tasks import task_form
@@ -328,12 +328,14 @@ def show(case_id: int) -> str:
     mine = [t for t in tasks if t.state == "ready" and rights.may_act(eng, actor, t)]
     openable = {t.id for t in tasks if rights.may_open_task(eng, actor, t)}
     task_forms = {t.id: task_form(t) for t in mine}
+    briefs = {t.id: briefing.for_task(eng, t) for t in mine}
     return render_template(
         "case.html",
         case=case,
         tasks=tasks,
         mine=mine,
         task_forms=task_forms,
+        briefs=briefs,
         openable=openable,
         data_items=_data_items(case),
         timeline=_timeline(case_id, tasks),
