@@ -295,6 +295,13 @@ class Engine:
     def retry(self, case_id: int, actor: Actor, data: dict[str, Any] | None = None) -> CaseInfo:
         return self._cases.retry(case_id, actor, data)
 
+    def update_case_data(
+        self, case_id: int, changes: dict[str, Any], reason: str, actor: Actor
+    ) -> CaseInfo:
+        """An admin corrects case variables with a reason (audited as `case_data_corrected`),
+        typically before retrying an incident. The case does not move on by itself."""
+        return self._cases.update_case_data(case_id, changes, reason, actor)
+
     def suspend(self, case_id: int, actor: Actor, reason: str | None = None) -> CaseInfo:
         return self._cases.set_suspended(case_id, actor, True, reason)
 
