@@ -428,17 +428,9 @@ class CaseService:
         if case.status not in OPEN_STATUSES:
             raise CaseStateError(f"case {case_id} is {case.status}")
         with self._writing(case_id, case.revision) as current:
-            frontier = TaskState.ERROR | TaskState.READY | TaskState.WAITING | TaskState.STARTED
-            tasks = [
-                task
-                for flow in [current.workflow, *current.workflow.subprocesses.values()]
-                for task in flow.tasks.values()
-                if task.state & frontier
-            ]
             before = runtime.case_data(current.workflow)
-            for task in tasks:
+            for task in runtime.data_holders(current.workflow):
                 task.data.update(changes)
-            current.workflow.data.update(changes)
             current.audit.record(
                 actor.user_id,
                 "case_data_corrected",
