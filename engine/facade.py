@@ -212,13 +212,15 @@ class Engine:
 
     def list_cases(self, *, status: str | None = None, process_id: str | None = None,
                    involving: str | None = None, visible_to: Sequence[Actor] = (),
-                   limit: int = 50, offset: int = 0) -> list[CaseInfo]:  # fmt: skip
+                   limit: int = 50, offset: int = 0,
+                   text: str | None = None) -> list[CaseInfo]:  # fmt: skip
         """Cases, newest first; `involving` keeps those a user started or has/had a task in,
-        `visible_to` also those the actors may act on now through their roles."""
+        `visible_to` also those the actors may act on now through their roles, `text` those
+        whose title or data contain it (case-insensitive)."""
         with self.db.read() as session:
             return queries.list_cases(session, status=status, process_id=process_id,
                                       involving=involving, visible_to=visible_to, limit=limit,
-                                      offset=offset)  # fmt: skip
+                                      offset=offset, text=text)  # fmt: skip
 
     def cases(self, case_ids: Iterable[int]) -> dict[int, CaseInfo]:
         """Several cases at once (missing ids are left out)."""

@@ -12,9 +12,9 @@ from typing import Any
 from flask import url_for
 
 from engine import Engine
-from engine.queries import TaskInfo
+from engine.queries import CaseInfo, TaskInfo
 from processes.records import dates
-from processes.records.brief import Brief, BriefContext, Link
+from processes.records.brief import CASE_VIEW, Brief, BriefContext, CaseRef, Link
 from webapp.i18n import language
 
 log = logging.getLogger(__name__)
@@ -23,31 +23,39 @@ log = logging.getLogger(__name__)
 def build(eng: Engine, task: TaskInfo) -> Brief | None:
     """The brief of a task, or None when its process declares none. A builder that fails is
     logged and the page goes on without it: the form stays usable."""
-    builder = eng.registry.brief_for(task.process_id, task.element_id)
+    return _built(eng, eng.case(task.case_id), task.element_id)
+
+
+def _built(eng: Engine, case: CaseInfo, element_id: str) -> Brief | None:
+    builder = eng.registry.brief_for(case.process_id, element_id)
     if builder is None:
         return None
-    case = eng.case(task.case_id)
     people = eng.display_names()
 
     def title(case_id: int) -> str | None:
         found = eng.cases([case_id]).get(case_id)
         return found.title if found is not None else None
 
+    def cases_of(process_id: str) -> list[CaseRef]:
+        listed = eng.list_cases(process_id=process_id, limit=500)
+        return [CaseRef(c.id, c.title, c.data) for c in listed]
+
     try:
         with eng.db.read() as session:
             context = BriefContext(
                 session=session,
                 case_id=case.id,
-                process_id=task.process_id,
-                element_id=task.element_id,
+                process_id=case.process_id,
+                element_id=element_id,
                 data=case.data,
                 today=dates.local_date(eng.clock.now()),
                 people=people,
                 case_titles=title,
+                cases_of=cases_of,
             )
             brief = builder(context)
     except Exception:  # a broken brief must not cost the person their form
-        log.exception("brief of %s/%s failed", task.process_id, task.element_id)
+        log.exception("brief of %s/%s failed", case.process_id, element_id)
         return None
     return brief if isinstance(brief, Brief) else None
 
@@ -106,3 +114,8 @@ def described(eng: Engine, task: TaskInfo) -> dict[str, Any] | None:
 
 def for_task(eng: Engine, task: TaskInfo) -> list[ShownSection]:
     return shown(build(eng, task))
+
+
+def case_view(eng: Engine, case: CaseInfo) -> list[ShownSection]:
+    """The case's outcome and related cases, as its process declares them (case page)."""
+    return shown(_built(eng, case, CASE_VIEW))

@@ -45,12 +45,15 @@ def index() -> str:
     status = request.args.get("status") or None
     status = status if status in STATUSES else None
     page = max(1, request.args.get("pagina", 1, type=int) or 1)
+    query = (request.args.get("q") or "").strip()[:100]
     found = rights.visible_cases(
-        engine(), _me(), status=status, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
-    )
+        engine(), _me(), status=status, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
+        text=query or None,
+    )  # fmt: skip
     return render_template(
         "cases.html",
         cases=found[:PAGE_SIZE],
+        query=query,
         status=status,
         statuses=STATUSES,
         page=page,
@@ -329,6 +332,7 @@ def show(case_id: int) -> str:
     openable = {t.id for t in tasks if rights.may_open_task(eng, actor, t)}
     task_forms = {t.id: task_form(t) for t in mine}
     briefs = {t.id: briefing.for_task(eng, t) for t in mine}
+    view = briefing.case_view(eng, case)
     return render_template(
         "case.html",
         case=case,
@@ -336,6 +340,7 @@ def show(case_id: int) -> str:
         mine=mine,
         task_forms=task_forms,
         briefs=briefs,
+        case_view=view,
         openable=openable,
         data_items=_data_items(case),
         timeline=_timeline(case_id, tasks),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from processes.records import queries
+from processes.records import queries, related
 from processes.records.brief import (
     Brief,
     BriefContext,
@@ -13,12 +13,14 @@ from processes.records.brief import (
     Fact,
     Link,
     Section,
+    both,
     choice,
     day,
     fact,
     joined,
     meeting_label,
     section,
+    started_from,
     text,
     yes_no,
 )
@@ -164,3 +166,46 @@ BRIEFS: dict[str, Builder] = {
     "record_answer": _dossier_only,
     "link_decision": _link,
 }
+
+
+# -- the case view ----------------------------------------------------------------------------
+
+
+def case_view(ctx: BriefContext) -> Brief:
+    row = _dossier(ctx)
+    lines: list[Fact | None] = []
+    links: list[Fact | None] = []
+    if row is not None:
+        links.append(ctx.case_link(("Onderwerp", "Topic"), row.topic_case_id))
+        if row.status == "draft":
+            lines.append(
+                fact(
+                    ("Stand", "Status"),
+                    both("Het dossier wordt voorbereid.", "The dossier is being prepared."),
+                )
+            )
+        elif row.status in ("approved", "sent"):
+            sent = day(row.sent_at)
+            lines.append(fact(("Stand", "Status"),
+                              both(f"Verstuurd naar de Vlaamse Regering op {sent['nl']}; wacht op "
+                                   "haar antwoord.",
+                                   f"Sent to the Flemish Government on {sent['en']}; waiting for "
+                                   "its answer.")))  # fmt: skip
+        elif row.status == "answered":
+            answer = choice(row.answer, ANSWER_LABELS)
+            when = day(row.answered_on)
+            lines.append(fact(("Antwoord", "Answer"),
+                              both(f"{answer['nl']} ({when['nl']}): {row.answer_text}",
+                                   f"{answer['en']} ({when['en']}): {row.answer_text}"),
+                              long=True))  # fmt: skip
+        if row.decision_id:
+            for case_id in related.followup_cases(ctx.session, row.decision_id):
+                links.append(ctx.case_link(("Pas toe of leg uit", "Comply or explain"), case_id))
+    for topic in started_from(ctx, "topic"):
+        links.append(ctx.case_link(("Terug op de agenda", "Back on the agenda"), topic.id))
+    return Brief(
+        (
+            section(("Uitkomst", "Outcome"), lines),
+            section(("Verwante dossiers", "Related cases"), links),
+        )
+    )

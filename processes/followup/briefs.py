@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from processes.records import related
 from processes.records.brief import (
     Brief,
     BriefContext,
     Builder,
+    Fact,
+    Link,
     Section,
     both,
     choice,
@@ -17,9 +20,10 @@ from processes.records.brief import (
     fact,
     meeting_label,
     section,
+    started_from,
     text,
 )
-from processes.records.followup import STATUS_LABELS, Obligation
+from processes.records.followup import SETTLED_STATUSES, STATUS_LABELS, Obligation
 from processes.records.models import Decision
 from processes.records.reference import FOCUS_DOMAINS
 
@@ -148,3 +152,63 @@ BRIEFS: dict[str, Builder] = {
     "assess_explanation": _assess,
     "handle_overdue": _overdue,
 }
+
+
+# -- the case views ----------------------------------------------------------------------------
+
+
+def followup_case_view(ctx: BriefContext) -> Brief:
+    """comply_or_explain: how far the entities are, each linked to its own case."""
+    children = related.obligation_cases(ctx.session, ctx.case_id)
+    by_case = {
+        row.entity_case_id: row
+        for row in ctx.session.execute(
+            select(Obligation).where(Obligation.case_id == ctx.case_id)
+        ).scalars()
+    }
+    settled = sum(1 for row in by_case.values() if row.status in SETTLED_STATUSES)
+    deadline = day(ctx.data.get("deadline"))
+    lines = [
+        fact(("Stand", "Status"),
+             both(f"{settled} van {len(by_case)} instanties in orde; uiterste datum "
+                  f"{deadline['nl']}.",
+                  f"{settled} of {len(by_case)} entities settled; deadline {deadline['en']}."))
+    ] if by_case else []  # fmt: skip
+    links = [ctx.case_link(("Komt van", "Comes from"), ctx.data.get("source_case_id"))]
+    for case_id, org in children:
+        row = by_case.get(case_id)
+        status = choice(row.status, STATUS_LABELS) if row else text(None)
+        links.append(
+            Fact({"nl": ctx.organisation(org), "en": ctx.organisation(org)},
+                 {lang: f"{status[lang]}" for lang in ("nl", "en")},
+                 link=Link("case", case_id))
+        )  # fmt: skip
+    return Brief(
+        (
+            section(("Uitkomst", "Outcome"), lines),
+            section(("Verwante dossiers", "Related cases"), links),
+        )
+    )
+
+
+def obligation_case_view(ctx: BriefContext) -> Brief:
+    row = _obligation(ctx)
+    lines = []
+    if row is not None:
+        status = choice(row.status, STATUS_LABELS)
+        deadline = day(row.deadline)
+        lines.append(fact(("Stand", "Status"),
+                          both(f"{status['nl']}; uiterste datum {deadline['nl']}.",
+                               f"{status['en']}; deadline {deadline['en']}.")))  # fmt: skip
+        if row.assessment_note:
+            lines.append(fact(("Beoordeling", "Assessment"), text(row.assessment_note), long=True))
+    links = [ctx.case_link(("Pas toe of leg uit", "Comply or explain"),
+                           row.case_id if row else ctx.data.get("parent_case_id"))]  # fmt: skip
+    links += [ctx.case_link(("Op de agenda", "On the agenda"), t.id)
+              for t in started_from(ctx, "topic")]  # fmt: skip
+    return Brief(
+        (
+            section(("Uitkomst", "Outcome"), lines),
+            section(("Verwante dossiers", "Related cases"), links),
+        )
+    )

@@ -11,6 +11,7 @@ from processes.records.brief import (
     Fact,
     Link,
     Section,
+    both,
     choice,
     day,
     fact,
@@ -100,3 +101,29 @@ BRIEFS: dict[str, Builder] = {
     "record_treatments": _agenda,
     "approve_minutes": _minutes,
 }
+
+
+# -- the case view ----------------------------------------------------------------------------
+
+_STAGES: dict[str, tuple[str, str]] = {
+    "planned": ("Gepland; de agenda neemt nog onderwerpen aan.",
+                "Planned; the agenda still takes topics."),
+    "agenda_frozen": ("De agenda is afgesloten; het secretariaat ordent en publiceert ze.",
+                      "The agenda is closed; the secretariat orders and publishes it."),
+    "published": ("De agenda is gepubliceerd.", "The agenda is published."),
+    "held": ("De zitting is gehouden.", "The meeting was held."),
+    "minutes_approved": ("De notulen zijn goedgekeurd.", "The minutes are approved."),
+}  # fmt: skip
+
+
+def case_view(ctx: BriefContext) -> Brief:
+    meeting = queries.meeting_of_case(ctx.session, ctx.case_id)
+    lines = []
+    if meeting is not None:
+        stage = _STAGES.get(meeting.status)
+        when = day(meeting.meeting_date)
+        lines.append(fact(("Zitting", "Meeting"), both(when["nl"], when["en"]),
+                          link=Link("meeting", meeting.meeting_id)))  # fmt: skip
+        if stage:
+            lines.append(fact(("Stand", "Status"), both(*stage)))
+    return Brief((section(("Uitkomst", "Outcome"), lines), agenda_section(ctx)))

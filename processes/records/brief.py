@@ -95,6 +95,18 @@ class Brief:
 
 
 @dataclass(frozen=True)
+class CaseRef:
+    id: int
+    title: str | None
+    data: Mapping[str, Any]
+
+
+CASE_VIEW = "#case"
+"""The key a process registers its case view under (the outcome and related cases shown on the
+case page): a brief of the case rather than of one task."""
+
+
+@dataclass(frozen=True)
 class BriefContext:
     """What a builder reads: the case's data, the records (an open read session), today and
     people's display names."""
@@ -108,6 +120,8 @@ class BriefContext:
     people: Mapping[str, str] = field(default_factory=dict)
     case_titles: Callable[[int], str | None] = field(default=lambda _case_id: None)
     """The title of another case (the application looks it up), or None."""
+    cases_of: Callable[[str], list[CaseRef]] = field(default=lambda _process_id: [])
+    """The cases of a process (id, title, data), newest first: to find those this one started."""
 
     def case_link(self, label: tuple[str, str], case_id: Any) -> Fact | None:
         """A link to another case, shown by its title; None without a usable case id."""
@@ -157,10 +171,24 @@ class BriefContext:
 Builder = Callable[[BriefContext], Brief]
 
 
-def register(registry: Registry, process_id: str, builders: Mapping[str, Builder]) -> None:
-    """Add the briefs of one process, by user task id."""
+def register(registry: Registry, process_id: str, builders: Mapping[str, Builder],
+             case_view: Builder | None = None) -> None:  # fmt: skip
+    """Add the briefs of one process, by user task id, and its case view (the outcome and the
+    related cases, for the case page)."""
     for element_id, builder in builders.items():
         registry.brief(process_id, element_id, builder)
+    if case_view is not None:
+        registry.brief(process_id, CASE_VIEW, case_view)
+
+
+def started_from(ctx: BriefContext, process_id: str) -> list[CaseRef]:
+    """The cases of `process_id` this case put on their way (their data names it as origin)."""
+    found = []
+    for case in ctx.cases_of(process_id):
+        origin = case.data.get("origin") or {}
+        if isinstance(origin, Mapping) and origin.get("case_id") == ctx.case_id:
+            found.append(case)
+    return found
 
 
 # -- values for people -------------------------------------------------------------------------

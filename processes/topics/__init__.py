@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from engine import Registry
 from processes.records import brief
-from processes.topics.briefs import COLLEGE_BRIEFS, TOPIC_BRIEFS
+from processes.topics.briefs import (
+    COLLEGE_BRIEFS,
+    TOPIC_BRIEFS,
+    college_case_view,
+    topic_case_view,
+)
 from processes.topics.forms import COLLEGE_FORMS, TOPIC_FORMS
 from processes.topics.services import SERVICES
 
@@ -27,7 +32,7 @@ def register(registry: Registry) -> None:
         registry.form(PROCESS_ID, element_id, schema)
     for element_id, schema in COLLEGE_FORMS.items():
         registry.form(COLLEGE_PROCESS_ID, element_id, schema)
-    brief.register(registry, PROCESS_ID, TOPIC_BRIEFS)
-    brief.register(registry, COLLEGE_PROCESS_ID, COLLEGE_BRIEFS)
+    brief.register(registry, PROCESS_ID, TOPIC_BRIEFS, topic_case_view)
+    brief.register(registry, COLLEGE_PROCESS_ID, COLLEGE_BRIEFS, college_case_view)
     for name, handler in SERVICES.items():
         registry.service(name)(handler)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from processes.records import queries
+from processes.records import queries, related
 from processes.records.brief import (
     Brief,
     BriefContext,
@@ -26,6 +26,7 @@ from processes.records.brief import (
     yes_no,
 )
 from processes.records.reference import (
+    AGENDA_KINDS,
     FOCUS_DOMAINS,
     OUTCOMES,
     TOPIC_KINDS,
@@ -324,3 +325,174 @@ TOPIC_BRIEFS: dict[str, Builder] = {
     "record_answer": _record_answer,
 }
 COLLEGE_BRIEFS: dict[str, Builder] = {"read_answer": _read_answer}
+
+
+# -- the case view: where the topic stands, and the cases it led to ------------------------------
+
+
+def _said(nl: str, en: str, **extra: Any) -> Fact:
+    return Fact(both("Stand", "Status"), both(nl, en), **extra)
+
+
+def _outcome_lines(ctx: BriefContext) -> list[Fact | None]:
+    data = ctx.data
+    lines: list[Fact | None] = []
+    record: Mapping[str, Any] = data.get("screening") or {}
+    item: Mapping[str, Any] = data.get("agenda_item") or {}
+    outcome: Mapping[str, Any] = data.get("outcome") or {}
+    decision = data.get("chair_decision")
+    if data.get("revision_action") == "withdraw":
+        return [_said("Ingetrokken.", "Withdrawn.")]
+    if not record:
+        return [
+            _said(
+                "Ingediend; wacht op de screening door het secretariaat.",
+                "Submitted; waiting for the secretariat's screening.",
+            )
+        ]
+    if record.get("verdict") == "not_admissible" and not decision:
+        return [
+            _said(
+                "Niet toelaatbaar volgens de screening; terug bij de indiener om aan te "
+                "passen of in te trekken.",
+                "Not admissible by the screening; back with the submitter to revise or withdraw.",
+            )
+        ]
+    if not decision:
+        return [
+            _said(
+                "Toelaatbaar; wacht op de beslissing van de voorzitter.",
+                "Admissible; waiting for the chair's decision.",
+            )
+        ]
+    if decision == "decline":
+        reason = str(data.get("chair_reason") or "").strip()
+        return [
+            _said(
+                f"Niet geagendeerd: {reason}" if reason else "Niet geagendeerd.",
+                f"Declined: {reason}" if reason else "Declined.",
+            )
+        ]
+    if decision == "defer" and not item:
+        until = day(data.get("chair_defer_until"))
+        return [_said(f"Uitgesteld tot {until['nl']}.", f"Deferred until {until['en']}.")]
+    if item:
+        meeting = ctx.meeting(item.get("meeting_id"))
+        name = meeting_label(meeting)
+        kind = choice(item.get("kind"), AGENDA_KINDS)
+        lines.append(
+            _said(
+                f"Geagendeerd op de {name['nl']}, {kind['nl'].lower()}.",
+                f"On the agenda of the {name['en']}, {kind['en'].lower()}.",
+                link=Link("meeting", meeting.id) if meeting else None,
+            )
+        )
+    kind = outcome.get("outcome")
+    if kind and outcome.get("meeting_id") == item.get("meeting_id"):
+        lines.extend(_treated(ctx, outcome))
+    elif kind == "deferred":
+        when = meeting_label(ctx.meeting(outcome.get("meeting_id")))
+        lines.insert(0, _said(f"Uitgesteld op de {when['nl']}.", f"Deferred at the {when['en']}."))
+    return lines
+
+
+def _treated(ctx: BriefContext, outcome: Mapping[str, Any]) -> list[Fact | None]:
+    kind = outcome.get("outcome")
+    if kind == "decided":
+        text_ = str(outcome.get("decision_text") or "")
+        lines: list[Fact | None] = [_said(f"Beslist: {text_}", f"Decided: {text_}")]
+        if outcome.get("binding"):
+            names = ", ".join(ctx.organisation_names(outcome.get("entities") or []))
+            deadline = day(outcome.get("deadline"))
+            followups = related.followup_cases(ctx.session, int(outcome["decision_id"])) \
+                if outcome.get("decision_id") else []  # fmt: skip
+            lines.append(
+                _said(
+                    f"Bindend voor {names}; pas toe of leg uit tegen {deadline['nl']}.",
+                    f"Binding for {names}; comply or explain by {deadline['en']}.",
+                    link=Link("case", followups[0]) if followups else None,
+                )
+            )
+        return lines
+    if kind == "working_group":
+        found = related.assignment_cases(ctx.session, ctx.case_id)
+        group = ctx.working_group(outcome.get("working_group_id"))
+        return [
+            _said(
+                f"Naar werkgroep {_bare(group)}.",
+                f"To working group {_bare(group)}.",
+                link=Link("case", found[-1][0]) if found else None,
+            )
+        ]
+    if kind == "escalated":
+        found = related.escalation_cases(ctx.session, ctx.case_id)
+        return [
+            _said(
+                "Voorgelegd aan de Vlaamse Regering.",
+                "Put before the Flemish Government.",
+                link=Link("case", found[-1]) if found else None,
+            )
+        ]
+    if kind == "noted":
+        return [_said("Het Stuurorgaan nam er kennis van.", "The committee took note of it.")]
+    return []
+
+
+def _bare(group: str) -> str:
+    """ "Werkgroep Data" -> "Data" (the sentence says "werkgroep" already)."""
+    return group[len("Werkgroep ") :] if group.lower().startswith("werkgroep ") else group
+
+
+def _related(ctx: BriefContext) -> list[Fact | None]:
+    data = ctx.data
+    origin: Mapping[str, Any] = data.get("origin") or {}
+    facts: list[Fact | None] = [
+        ctx.case_link(("Komt van", "Comes from"), origin.get("case_id")),
+        ctx.case_link(
+            ("Vraag van het Voorzitterscollege", "Question from the college"),
+            data.get("college_case_id"),
+        ),
+    ]
+    for case_id, _group in related.assignment_cases(ctx.session, ctx.case_id):
+        facts.append(ctx.case_link(("Werkgroepopdracht", "Working-group assignment"), case_id))
+    for case_id in related.escalation_cases(ctx.session, ctx.case_id):
+        facts.append(ctx.case_link(("Escalatie", "Escalation"), case_id))
+    outcome: Mapping[str, Any] = data.get("outcome") or {}
+    if outcome.get("decision_id"):
+        for case_id in related.followup_cases(ctx.session, int(outcome["decision_id"])):
+            facts.append(ctx.case_link(("Pas toe of leg uit", "Comply or explain"), case_id))
+    return facts
+
+
+def topic_case_view(ctx: BriefContext) -> Brief:
+    return Brief(
+        (
+            section(("Uitkomst", "Outcome"), _outcome_lines(ctx)),
+            section(("Verwante dossiers", "Related cases"), _related(ctx)),
+        )
+    )
+
+
+def college_case_view(ctx: BriefContext) -> Brief:
+    answer: Mapping[str, Any] = ctx.data.get("answer") or {}
+    line = (
+        _said("Het Stuurorgaan heeft geantwoord.", "The committee has answered.")
+        if answer
+        else _said(
+            "Wacht op het antwoord van het Stuurorgaan.", "Waiting for the committee's answer."
+        )
+    )
+    topics = [
+        ctx.case_link(("Onderwerp", "Topic"), case.id)
+        for case in ctx.cases_of(PROCESS_TOPIC)
+        if case.data.get("college_case_id") == ctx.case_id
+    ]
+    return Brief(
+        (
+            section(("Uitkomst", "Outcome"), [line]),
+            section(("Verwante dossiers", "Related cases"), topics),
+        )
+    )
+
+
+PROCESS_TOPIC = "topic"

@@ -16,6 +16,7 @@ from processes.records.brief import (
     day,
     fact,
     section,
+    started_from,
     text,
 )
 from processes.records.followup import STATUS_LABELS, Mandate
@@ -152,3 +153,42 @@ BRIEFS: dict[str, Builder] = {
     "handle_late_report": _with_progress,
     "bundle_proposal": _bundle,
 }
+
+
+# -- the case view ----------------------------------------------------------------------------
+
+_STAGES: dict[str, tuple[str, str]] = {
+    "proposed": ("Wacht op de goedkeuring van de voorzitter.", "Waiting for the chair's approval."),
+    "approved": ("Goedgekeurd; wacht op de aanvaarding door de werkgroep.",
+                 "Approved; waiting for the working group to accept."),
+    "accepted": ("De werkgroep werkt aan haar rapport.", "The working group works on its report."),
+    "reporting": ("De werkgroep werkt aan haar rapport.", "The working group works on its report."),
+    "reported": ("Rapport ingediend; het secretariaat bundelt het tot een voorstel.",
+                 "Report submitted; the secretariat bundles it into a proposal."),
+    "bundled": ("Gebundeld tot een voorstel voor het Stuurorgaan.",
+                "Bundled into a proposal for the committee."),
+    "late": ("Het rapport is te laat.", "The report is late."),
+}  # fmt: skip
+
+
+def case_view(ctx: BriefContext) -> Brief:
+    mandate = _mandate(ctx)
+    lines = []
+    if mandate is not None:
+        group = ctx.working_group(mandate.working_group_id)
+        due = day(mandate.due_date)
+        lines.append(fact(("Opdracht", "Mandate"),
+                          both(f"{group}, rapport tegen {due['nl']}.",
+                               f"{group}, report due {due['en']}.")))  # fmt: skip
+        stage = _STAGES.get(mandate.status)
+        if stage:
+            lines.append(fact(("Stand", "Status"), both(*stage)))
+    proposals = started_from(ctx, "topic")
+    links = [ctx.case_link(("Onderwerp", "Topic"), mandate.topic_case_id if mandate else None)]
+    links += [ctx.case_link(("Terug op de agenda", "Back on the agenda"), p.id) for p in proposals]
+    return Brief(
+        (
+            section(("Uitkomst", "Outcome"), lines),
+            section(("Verwante dossiers", "Related cases"), links),
+        )
+    )
