@@ -15,6 +15,7 @@ from processes.records.brief import (
     choice,
     day,
     fact,
+    in_sentence,
     section,
     text,
 )
@@ -57,8 +58,8 @@ def agenda_section(ctx: BriefContext) -> Section:
         kind = choice(entry.kind, AGENDA_KINDS)
         state = choice(entry.outcome, OUTCOMES) if entry.outcome else None
         value = {
-            lang: f"{entry.title} ({kind[lang].lower()}"
-            + (f"; {state[lang].lower()}" if state else "")
+            lang: f"{entry.title} ({in_sentence(kind[lang])}"
+            + (f"; {in_sentence(state[lang])}" if state else "")
             + ")"
             for lang in ("nl", "en")
         }

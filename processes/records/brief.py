@@ -216,6 +216,12 @@ def day(value: Any) -> Label:
     return {"nl": dates.format_nl(parsed), "en": english}
 
 
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: "Ter beslissing" -> "ter beslissing" (only the first letter,
+    so "Vlaamse Regering" keeps its capitals)."""
+    return label[:1].lower() + label[1:]
+
+
 def yes_no(value: Any) -> Label:
     return both("ja", "yes") if value else both("nee", "no")
 

@@ -19,6 +19,7 @@ from processes.records.brief import (
     choices,
     day,
     fact,
+    in_sentence,
     joined,
     meeting_label,
     section,
@@ -382,8 +383,8 @@ def _outcome_lines(ctx: BriefContext) -> list[Fact | None]:
         kind = choice(item.get("kind"), AGENDA_KINDS)
         lines.append(
             _said(
-                f"Geagendeerd op de {name['nl']}, {kind['nl'].lower()}.",
-                f"On the agenda of the {name['en']}, {kind['en'].lower()}.",
+                f"Geagendeerd op de {name['nl']}, {in_sentence(kind['nl'])}.",
+                f"On the agenda of the {name['en']}, {in_sentence(kind['en'])}.",
                 link=Link("meeting", meeting.id) if meeting else None,
             )
         )
