@@ -219,13 +219,15 @@ class Engine:
 
     def list_cases(self, *, status: str | None = None, process_id: str | None = None,
                    involving: str | None = None, visible_to: Sequence[Actor] = (),
-                   limit: int = 50, offset: int = 0) -> list[CaseInfo]:  # fmt: skip
+                   limit: int = 50, offset: int = 0,
+                   text: str | None = None) -> list[CaseInfo]:  # fmt: skip
         """Cases, newest first; `involving` keeps those a user started or has/had a task in,
-        `visible_to` also those the actors may act on now through their roles."""
+        `visible_to` also those the actors may act on now through their roles, `text` those
+        whose title or data contain it (case-insensitive)."""
         with self.db.read() as session:
             return queries.list_cases(session, status=status, process_id=process_id,
                                       involving=involving, visible_to=visible_to, limit=limit,
-                                      offset=offset)  # fmt: skip
+                                      offset=offset, text=text)  # fmt: skip
 
     def cases(self, case_ids: Iterable[int]) -> dict[int, CaseInfo]:
         """Several cases at once (missing ids are left out)."""
@@ -320,6 +322,13 @@ class Engine:
 
     def retry(self, case_id: int, actor: Actor, data: dict[str, Any] | None = None) -> CaseInfo:
         return self._cases.retry(case_id, actor, data)
+
+    def update_case_data(
+        self, case_id: int, changes: dict[str, Any], reason: str, actor: Actor
+    ) -> CaseInfo:
+        """An admin corrects case variables with a reason (audited as `case_data_corrected`),
+        typically before retrying an incident. The case does not move on by itself."""
+        return self._cases.update_case_data(case_id, changes, reason, actor)
 
     def suspend(self, case_id: int, actor: Actor, reason: str | None = None) -> CaseInfo:
         return self._cases.set_suspended(case_id, actor, True, reason)

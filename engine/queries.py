@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, union, union_all
+from sqlalchemy import String, and_, bindparam, cast, func, or_, select, union, union_all
 from sqlalchemy.orm import Session, defer
 
 from engine.actors import Actor
@@ -272,10 +272,11 @@ def list_cases(
     visible_to: Sequence[Actor] = (),
     limit: int = 50,
     offset: int = 0,
+    text: str | None = None,
 ) -> list[CaseInfo]:
     """Cases newest first. `involving` keeps those a user started or has or had a task in;
     `visible_to` those that any of these actors started, has or had a task in, or may act on
-    now through their roles."""
+    now through their roles; `text` those whose title or data contain it (any case)."""
     query = (
         select(*_CASE, ProcessVersion.version)
         .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
@@ -291,6 +292,15 @@ def list_cases(
         query = query.where(or_(Case.started_by == involving, Case.id.in_(_involved(involving))))
     if visible_to:
         query = query.where(or_(*(_visible(actor) for actor in visible_to)))
+    if text and text.strip():
+        escaped = text.strip()[:100].lower().replace("\\", "\\\\").replace("%", "\\%")
+        pattern = "%" + escaped.replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                func.lower(Case.title).like(pattern, escape="\\"),
+                func.lower(cast(Case.data, String)).like(pattern, escape="\\"),
+            )
+        )
     return [_case_info(row) for row in session.connection().execute(query)]
 
 

@@ -1,4 +1,5 @@
-"""What a process package plugs into the engine: form schemas and service-task handlers."""
+"""What a process package plugs into the engine: form schemas, service-task handlers and task
+briefs (what a person needs to see to do a task; opaque to the engine, shown by applications)."""
 
 from __future__ import annotations
 
@@ -34,12 +35,13 @@ class FormInput:
 
 @dataclass
 class Registry:
-    """Forms per (process id, task element id); service handlers per operator name; checks of
-    form data against stored records."""
+    """Forms and briefs per (process id, task element id); service handlers per operator name;
+    checks of form data against stored records."""
 
     forms: dict[tuple[str, str], type[Schema]] = field(default_factory=dict)
     services: dict[str, ServiceHandler] = field(default_factory=dict)
     checks: list[FormCheck] = field(default_factory=list)
+    briefs: dict[tuple[str, str], Callable[..., Any]] = field(default_factory=dict)
 
     def form(self, process_id: str, element_id: str, schema: type[Schema]) -> None:
         key = (process_id, element_id)
@@ -63,6 +65,17 @@ class Registry:
         before anything is stored; any error it returns refuses the data (ValidationFailed)."""
         self.checks.append(check)
         return check
+
+    def brief(self, process_id: str, element_id: str, builder: Callable[..., Any]) -> None:
+        """Register what the application shows a person above a task's form. The engine only
+        keeps it: its arguments and result are the application's business."""
+        key = (process_id, element_id)
+        if key in self.briefs:
+            raise ValueError(f"a brief is already registered for {process_id}/{element_id}")
+        self.briefs[key] = builder
+
+    def brief_for(self, process_id: str, element_id: str) -> Callable[..., Any] | None:
+        return self.briefs.get((process_id, element_id))
 
     def form_for(self, process_id: str, element_id: str) -> type[Schema] | None:
         return self.forms.get((process_id, element_id))

@@ -37,10 +37,32 @@ def fire_reminder(service: CaseService, job: jobs.Job, fence: jobs.Fence, actor:
         return
     with service.db.write() as session:
         jobs.check_fence(session, fence)
+        if job.kind == jobs.REMINDER and _overtaken(session, job, service.clock.now()):
+            jobs.finish(session, job, fence, service.clock.now(), status="cancelled")
+            return
         audit = AuditRecorder(session, service.clock)
         _notify_and_record(service, session, audit, job, task, actor)
         audit.flush()
         jobs.finish(session, job, fence, service.clock.now())
+
+
+def _overtaken(session: Session, job: jobs.Job, now: datetime) -> bool:
+    """A later reminder of the same task is due too (the scheduler was down, or the reminders
+    lie close together): that one speaks for both, so the person gets one reminder, not two
+    identical ones in the same minute."""
+    later = session.execute(
+        select(func.count())
+        .select_from(ScheduledJob)
+        .where(
+            ScheduledJob.task_id == job.task_id,
+            ScheduledJob.kind == jobs.REMINDER,
+            ScheduledJob.id != job.id,
+            ScheduledJob.due_at > job.due_at,
+            ScheduledJob.due_at <= now,
+            ScheduledJob.status.in_(("pending", "claimed", "done")),
+        )
+    ).scalar_one()
+    return bool(later)
 
 
 def _escalate_into_case(
@@ -133,6 +155,7 @@ def _schedule_repeat(
             ScheduledJob.kind == jobs.REMINDER,
             ScheduledJob.status == "pending",
             ScheduledJob.id != job.id,
+            ScheduledJob.due_at > now,  # due ones are overtaken by this one: see _overtaken
         )
     ).scalar_one()
     if others:

@@ -287,6 +287,20 @@ def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
     return jsonable(_latest_data(workflow))
 
 
+def data_holders(workflow: BpmnWorkflow) -> list[Task]:
+    """The tasks whose data the case shows and goes on from: failed, ready, waiting and
+    started ones, and the one `case_data` reads (what an admin's correction must reach)."""
+    frontier = TaskState.ERROR | TaskState.READY | TaskState.WAITING | TaskState.STARTED
+    flows = [workflow, *workflow.subprocesses.values()]
+    found = [task for flow in flows for task in flow.tasks.values() if task.state & frontier]
+    finished = [t for t in workflow.tasks.values() if t.state == TaskState.COMPLETED]
+    if finished:
+        latest = max(finished, key=lambda task: task.last_state_change)
+        if latest not in found:
+            found.append(latest)
+    return found
+
+
 def _latest_data(workflow: BpmnWorkflow) -> dict[str, Any]:
     if workflow.is_completed():
         return dict(workflow.data)

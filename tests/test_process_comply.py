@@ -227,6 +227,8 @@ def test_four_entities_comply_explain_are_rejected_and_go_overdue(committee: Com
     reminders = [e for e in engine.audit_trail(leuven) if e.action == "reminder_sent"]
     assert len(reminders) == 1
     assert reminders[0].changes == {"recipients": {"before": None, "after": ["ines"]}}
+    committee.advance_to(at("2026-04-23T07:05"))
+    committee.advance_to(at("2026-04-29T07:05"))
     committee.advance_to(at("2026-04-30T08:00"))
     assert [e.action for e in engine.audit_trail(leuven)].count("reminder_sent") == 4
     assert notified(committee, "ines", "reminder", leuven) == 4

@@ -116,6 +116,8 @@ def test_late_report_is_reminded_escalated_extended_and_returns_to_the_agenda(
     committee.advance_to(at("2026-03-20T08:05"))
     assert actions(committee, case.id, "submit_report").count("reminder_sent") == 1
     assert notifications(committee, "wim", "reminder") == 1
+    committee.advance_to(at("2026-03-27T08:05"))
+    committee.advance_to(at("2026-04-02T08:05"))
     committee.advance_to(at("2026-04-03T08:00"))
     assert actions(committee, case.id, "submit_report").count("reminder_sent") == 4
     assert notifications(committee, "wim", "reminder") >= 4

@@ -9,7 +9,9 @@ so the list stays fast however many versions there are.
 from __future__ import annotations
 
 import functools
+import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +20,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from engine import Actor, DeployError, EngineError, NotFound
-from engine.queries import VersionInfo
+from engine.queries import IncidentInfo, VersionInfo
 from webapp import diagram, pickers, sessions
 from webapp.identity import current_actor, engine, login_required, safe_next, state
 from webapp.wording import ROLES, role_label
@@ -188,8 +190,7 @@ def case_action(case_id: int, action: str) -> Response:
     reason = request.form.get("reden", "").strip()[:500] or None
     try:
         if action == "opnieuw":
-            eng.retry(case_id, _me())
-            flash(_("Het dossier is opnieuw geprobeerd."), "success")
+            _retry(case_id)
         elif action == "opschorten":
             eng.suspend(case_id, _me(), reason)
             flash(_("Het dossier is opgeschort."), "success")
@@ -201,6 +202,98 @@ def case_action(case_id: int, action: str) -> Response:
     except EngineError as error:
         flash(_("Dat lukte niet: %(reason)s", reason=error.message), "error")
     return redirect(safe_next(request.form.get("terug")) or url_for("cases.show", case_id=case_id))
+
+
+def _open_incident(case_id: int) -> IncidentInfo | None:
+    found = [i for i in engine().incidents() if i.case_id == case_id]
+    return max(found, key=lambda i: i.id) if found else None
+
+
+def _retry(case_id: int) -> bool:
+    """Retry and say honestly how it went: the case moves on, or it fails again (and why)."""
+    info = engine().retry(case_id, _me())
+    if info.status == "incident":
+        incident = _open_incident(case_id)
+        why = f"{incident.error_type}: {incident.message}" if incident else "?"
+        flash(_("Opnieuw geprobeerd, maar het dossier loopt opnieuw vast: %(reason)s",
+                reason=why), "error")  # fmt: skip
+        return False
+    if info.status == "completed":
+        flash(_("Opnieuw geprobeerd: het lukte, het dossier is afgerond."), "success")
+    else:
+        flash(_("Opnieuw geprobeerd: het lukte, het dossier loopt weer."), "success")
+    return True
+
+
+_VARIABLE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
+
+
+def _case_data_page(case_id: int, status: int = 200, *, values: dict[str, str] | None = None,
+                    errors: dict[str, str] | None = None) -> tuple[str, int]:  # fmt: skip
+    eng = engine()
+    try:
+        case = eng.case(case_id)
+    except NotFound:
+        abort(404)
+    variables = [
+        (key, json.dumps(value, ensure_ascii=False, default=str))
+        for key, value in sorted(case.data.items())
+        if not key.startswith("_")
+    ]
+    page = render_template(
+        "admin/case_data.html",
+        case=case,
+        variables=variables,
+        incident=_open_incident(case_id),
+        values=values or {},
+        errors=errors or {},
+    )
+    return page, status
+
+
+@bp.get("/dossiers/<int:case_id>/gegevens")
+@admin_required
+def case_data(case_id: int) -> tuple[str, int]:
+    return _case_data_page(case_id, values={"variabele": request.args.get("variabele", "")})
+
+
+@bp.post("/dossiers/<int:case_id>/gegevens")
+@admin_required
+def correct_case_data(case_id: int) -> Response | tuple[str, int]:
+    """Correct one case variable with a reason (audited), and retry right away if asked."""
+    values = {
+        "variabele": request.form.get("variabele", "").strip()[:100],
+        "waarde": request.form.get("waarde", "")[:100_000],
+        "reden": request.form.get("reden", "").strip()[:2000],
+        "opnieuw": request.form.get("opnieuw", ""),
+    }
+    errors: dict[str, str] = {}
+    if not _VARIABLE.match(values["variabele"]):
+        errors["variabele"] = _("Geef de naam van een variabele: letters, cijfers en _.")
+    try:
+        value = json.loads(values["waarde"])
+    except ValueError:
+        errors["waarde"] = _(
+            'Geef een geldige JSON-waarde, bijvoorbeeld null, 12, true, "tekst" of [1, 2].'
+        )
+    if not values["reden"]:
+        errors["reden"] = _("Geef een reden: ze komt in de audittrail.")
+    if errors:
+        return _case_data_page(case_id, 422, values=values, errors=errors)
+    eng = engine()
+    try:
+        info = eng.update_case_data(case_id, {values["variabele"]: value}, values["reden"], _me())
+    except NotFound:
+        abort(404)
+    except EngineError as error:
+        return _case_data_page(case_id, 409, values=values, errors={"_": error.message})
+    flash(_("De variabele %(name)s is aangepast.", name=values["variabele"]), "success")
+    if values["opnieuw"] and info.status == "incident":
+        try:
+            _retry(case_id)
+        except EngineError as error:
+            flash(_("Dat lukte niet: %(reason)s", reason=error.message), "error")
+    return redirect(url_for("cases.show", case_id=case_id))
 
 
 # -- users and roles ---------------------------------------------------------------------------

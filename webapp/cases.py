@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 
 from engine import Actor, Forbidden, NotFound, UnknownProcess, ValidationFailed
 from engine.queries import AuditInfo, CaseInfo, TaskInfo
-from webapp import forms, rights
+from webapp import briefing, forms, rights
 from webapp.engine_adapter import start_event_id
 from webapp.identity import current_actor, engine, login_required
 from webapp.tasks import task_form
@@ -45,12 +45,15 @@ def index() -> str:
     status = request.args.get("status") or None
     status = status if status in STATUSES else None
     page = max(1, request.args.get("pagina", 1, type=int) or 1)
+    query = (request.args.get("q") or "").strip()[:100]
     found = rights.visible_cases(
-        engine(), _me(), status=status, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
-    )
+        engine(), _me(), status=status, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
+        text=query or None,
+    )  # fmt: skip
     return render_template(
         "cases.html",
         cases=found[:PAGE_SIZE],
+        query=query,
         status=status,
         statuses=STATUSES,
         page=page,
@@ -328,12 +331,16 @@ def show(case_id: int) -> str:
     mine = [t for t in tasks if t.state == "ready" and rights.may_act(eng, actor, t)]
     openable = {t.id for t in tasks if rights.may_open_task(eng, actor, t)}
     task_forms = {t.id: task_form(t) for t in mine}
+    briefs = {t.id: briefing.for_task(eng, t) for t in mine}
+    view = briefing.case_view(eng, case)
     return render_template(
         "case.html",
         case=case,
         tasks=tasks,
         mine=mine,
         task_forms=task_forms,
+        briefs=briefs,
+        case_view=view,
         openable=openable,
         data_items=_data_items(case),
         timeline=_timeline(case_id, tasks),

@@ -124,11 +124,14 @@ def visible_cases(
     process_id: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    text: str | None = None,
 ) -> list[CaseInfo]:
-    """Cases this user may see, newest first."""
+    """Cases this user may see, newest first (those whose title or data contain `text`)."""
     actors = acting_actors(engine, actor)
     if any(sees_all(who) for who in actors):
-        return engine.list_cases(status=status, process_id=process_id, limit=limit, offset=offset)
+        return engine.list_cases(status=status, process_id=process_id, limit=limit, offset=offset,
+                                 text=text)  # fmt: skip
     return engine.list_cases(
-        status=status, process_id=process_id, visible_to=actors, limit=limit, offset=offset
-    )
+        status=status, process_id=process_id, visible_to=actors, limit=limit, offset=offset,
+        text=text,
+    )  # fmt: skip

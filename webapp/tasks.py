@@ -36,7 +36,7 @@ from engine.queries import TaskInfo
 from processes.meetings import PROCESS_ID as MEETING_PROCESS
 from processes.records import queries as records
 from processes.records.queries import AgendaEntry
-from webapp import forms, rights
+from webapp import briefing, forms, rights
 from webapp.i18n import localized
 from webapp.identity import current_actor, engine, login_required, safe_next
 
@@ -160,6 +160,8 @@ def _render(
         general_errors=general,
         notices=ready.notices,
         problem=problem,
+        brief=briefing.for_task(eng, task) if task.state == "ready" else [],
+        brief_level=2,
     )
     return page, status
 

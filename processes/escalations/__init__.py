@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from engine import Registry
 from processes.escalations import services
+from processes.escalations.briefs import BRIEFS, case_view
 from processes.escalations.forms import FORMS, PROCESS
+from processes.records import brief
 from processes.records import followup as _records  # noqa: F401  (tables into Base.metadata)
 
 
 def register(registry: Registry) -> None:
-    """Add this package's forms and service handlers."""
+    """Add this package's forms, briefs and service handlers."""
     for element_id, schema in FORMS.items():
         registry.form(PROCESS, element_id, schema)
+    brief.register(registry, PROCESS, BRIEFS, case_view)
     services.register(registry)

@@ -23,8 +23,10 @@ _ANSWER_NL = {code: nl.lower() for code, (nl, _en) in ANSWER_OPTIONS.items()}
 
 
 def dossier_view(dossier: EscalationDossier) -> dict[str, Any]:
-    """What the model reads from case data: `dossier["id"]` and the status."""
-    return {"id": dossier.id, "status": dossier.status}
+    """What the model reads from case data: `dossier["id"]`, the status and the committee
+    decision it belongs to (`dossier["decision_id"]`, None until known: the gateway *Besluit
+    gekend?* reads it, since a case the meeting started has no `decision_id` variable)."""
+    return {"id": dossier.id, "status": dossier.status, "decision_id": dossier.decision_id}
 
 
 def _load(call: ServiceCall, params: dict[str, Any]) -> EscalationDossier:
@@ -121,6 +123,8 @@ def start_followup(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
         raise RecordError(f"escalation dossier {dossier.id} was answered {dossier.answer!r}")
     answer = recording.validated(RecordAnswerForm, call.data, "binding agreement")
     decision_id = call.data.get("decision_id")
+    if decision_id is None:
+        decision_id = dossier.decision_id
     if isinstance(decision_id, bool) or not isinstance(decision_id, int):
         raise RecordError("a binding agreement needs the committee decision it belongs to")
     recording.update(call, dossier, {"decision_id": decision_id}, "escalation_dossier_linked")

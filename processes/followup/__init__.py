@@ -18,12 +18,16 @@ from __future__ import annotations
 
 from engine import Registry
 from processes.followup import services
-from processes.followup.forms import FORMS
+from processes.followup.briefs import BRIEFS, followup_case_view, obligation_case_view
+from processes.followup.forms import FORMS, OBLIGATION_PROCESS, PROCESS
+from processes.records import brief
 from processes.records import followup as _records  # noqa: F401  (tables into Base.metadata)
 
 
 def register(registry: Registry) -> None:
-    """Add this package's forms and service handlers."""
+    """Add this package's forms, briefs and service handlers."""
     for (process_id, element_id), schema in FORMS.items():
         registry.form(process_id, element_id, schema)
+    brief.register(registry, OBLIGATION_PROCESS, BRIEFS, obligation_case_view)
+    brief.register(registry, PROCESS, {}, followup_case_view)
     services.register(registry)

@@ -5,9 +5,11 @@ college of chairs, approval of the minutes (process ``meeting``, ``bpmn/meeting.
 from __future__ import annotations
 
 from engine import Registry
+from processes.meetings.briefs import BRIEFS, case_view
 from processes.meetings.forms import MEETING_FORMS
 from processes.meetings.services import SERVICES
 from processes.meetings.treatments import check_treatments
+from processes.records import brief
 
 PROCESS_ID = "meeting"
 
@@ -17,6 +19,7 @@ def register(registry: Registry) -> None:
     the topic process uses)."""
     for element_id, schema in MEETING_FORMS.items():
         registry.form(PROCESS_ID, element_id, schema)
+    brief.register(registry, PROCESS_ID, BRIEFS, case_view)
     for name, handler in SERVICES.items():
         registry.service(name)(handler)
     registry.form_check(check_treatments)

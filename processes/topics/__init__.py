@@ -8,6 +8,13 @@ Models: ``bpmn/topic.bpmn``, ``bpmn/college_question.bpmn``, the admission condi
 from __future__ import annotations
 
 from engine import Registry
+from processes.records import brief
+from processes.topics.briefs import (
+    COLLEGE_BRIEFS,
+    TOPIC_BRIEFS,
+    college_case_view,
+    topic_case_view,
+)
 from processes.topics.forms import COLLEGE_FORMS, TOPIC_FORMS
 from processes.topics.services import SERVICES
 
@@ -20,10 +27,12 @@ ANSWER_MESSAGE = "question_answered"
 
 
 def register(registry: Registry) -> None:
-    """Add the forms and service handlers of the topic and college-question processes."""
+    """Add the forms, briefs and service handlers of the topic and college-question processes."""
     for element_id, schema in TOPIC_FORMS.items():
         registry.form(PROCESS_ID, element_id, schema)
     for element_id, schema in COLLEGE_FORMS.items():
         registry.form(COLLEGE_PROCESS_ID, element_id, schema)
+    brief.register(registry, PROCESS_ID, TOPIC_BRIEFS, topic_case_view)
+    brief.register(registry, COLLEGE_PROCESS_ID, COLLEGE_BRIEFS, college_case_view)
     for name, handler in SERVICES.items():
         registry.service(name)(handler)

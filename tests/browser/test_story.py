@@ -103,11 +103,20 @@ def test_submit_screen_admit_and_find_it_on_the_agenda_and_in_the_calendar(
 
     # The secretariat confirms the screening.
     open_task(sara, site, "Screening bevestigen", title)
+    brief = sara.locator(".brief")  # what she decides on, above the form
+    expect(brief).to_contain_text(title)
+    for condition in ("Dient een prioriteit van het strategisch plan", "Transversaal",
+                      "Dossier volledig", "Tijdig ingediend voor de gewenste zitting"):  # fmt: skip
+        expect(brief.locator("dt", has_text=condition)).to_be_visible()
+    expect(brief.locator(".tag", has_text=re.compile(r"^voldaan$"))).to_have_count(4)
     complete(sara, "Screening bevestigen")
 
     # The chair admits it to the meeting, as a public item for decision.
     chris = as_user(new_context, site, "chris")
     open_task(chris, site, "Beslissen over agendering", title)
+    meetings = chris.locator(".brief-section", has_text="Zittingen die nog onderwerpen aannemen")
+    expect(meetings).to_contain_text(f"Zitting van {dates.format_nl(day)}")
+    expect(meetings).to_contain_text("agenda sluit op")
     chris.get_by_label("Agenderen op een zitting", exact=True).check()
     chris.get_by_role("combobox", name="Zitting").select_option(label=meeting)
     chris.get_by_label("Ter beslissing").check()
@@ -194,6 +203,7 @@ def test_entity_contact_explains_and_the_register_shows_it(
     eva.goto(site.at("/taken"))
     row = eva.get_by_role("row").filter(has=eva.locator(f'a[href="/dossiers/{entity_case}"]'))
     row.get_by_role("link", name="Pas toe of leg uit", exact=True).click()
+    expect(eva.locator(".brief")).to_contain_text(decision)
     eva.get_by_label("Leg uit", exact=True).check()
     eva.get_by_label("Reden").fill("Ons eigen platform loopt nog tot het contract afloopt.")
     eva.get_by_label("Risico's").fill("Twee aanmeldingen naast elkaar tot eind volgend jaar.")

@@ -68,8 +68,34 @@ class TaskSchema(Schema):
     due_at = fields.DateTime(allow_none=True)
 
 
+class BriefFactSchema(Schema):
+    label = fields.String()
+    value = fields.String(metadata={"description": "for people: names, dates, labels"})
+    verdict = fields.Boolean(
+        allow_none=True, metadata={"description": "a condition: met (true) or not (false)"}
+    )
+    link = fields.Dict(
+        allow_none=True, metadata={"description": '{"kind": "case" or "meeting", "id": ...}'}
+    )
+
+
+class BriefSectionSchema(Schema):
+    label = fields.String()
+    empty = fields.String(allow_none=True, metadata={"description": "said when no facts"})
+    facts = fields.List(fields.Nested(BriefFactSchema))
+
+
+class BriefSchema(Schema):
+    sections = fields.List(fields.Nested(BriefSectionSchema))
+
+
 class TaskDetailSchema(TaskSchema):
     form = fields.List(fields.Nested(FormFieldSchema), metadata={"description": "inputs"})
+    brief = fields.Nested(
+        BriefSchema,
+        allow_none=True,
+        metadata={"description": "what the person needs to decide the task, in their language"},
+    )
 
 
 class CaseDetailSchema(CaseSchema):

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from engine.queries import CaseInfo, TaskInfo
-from webapp import forms, rights
+from webapp import briefing, forms, rights
 from webapp.api import authenticate, documents, require_actor
 from webapp.api.schemas import (
     CaseSchema,
@@ -41,7 +41,8 @@ class Task(MethodView):
     @blp.response(200, TaskDetailSchema)
     @documents(blp, 404)
     def get(self, task_id: str) -> dict[str, Any]:
-        """One task, with the inputs of its form."""
+        """One task, with the inputs of its form and its brief: what the person needs to decide
+        it (sections of labelled facts, in the language of Accept-Language)."""
         eng = engine()
         task = rights.visible_task(eng, require_actor(), task_id)
         schema = eng.registry.form_for(task.process_id, task.element_id)
@@ -56,7 +57,8 @@ class Task(MethodView):
             }
             for f in forms.fields_for(schema)
         ]
-        return {**asdict(task), "form": form}
+        brief = briefing.described(eng, task) if task.state == "ready" else None
+        return {**asdict(task), "form": form, "brief": brief}
 
 
 @blp.route(f"/{TASK_ID}/claim")
