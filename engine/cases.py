@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from marshmallow import ValidationError
@@ -28,10 +28,17 @@ from sqlalchemy.orm import Session
 from engine import hotsql, jobs, runtime, steps
 from engine.actors import Actor
 from engine.audit import AuditRecorder, changed_fields
-from engine.clock import Clock, active
+from engine.case_rows import (
+    case_state,
+    check_case_open,
+    check_may_act,
+    check_ready,
+    task_and_case,
+    task_row,
+)
+from engine.clock import AtLeast, Clock, active
 from engine.db import Database
 from engine.errors import (
-    CaseStateError,
     Forbidden,
     MessageNotExpected,
     NotFound,
@@ -40,7 +47,9 @@ from engine.errors import (
     UnknownProcess,
     ValidationFailed,
 )
-from engine.models import Case, CaseTask, Incident, ProcessVersion
+from engine.firing import Firing
+from engine.interventions import Interventions
+from engine.models import Case, CaseTask, ProcessVersion
 from engine.policy import Policy
 from engine.queries import CaseInfo
 from engine.registry import FormInput, Registry
@@ -49,8 +58,6 @@ from engine.service_call import StepContext, step
 from engine.steps import CaseRow, Step
 
 Hook = Callable[..., None]
-OPEN_STATUSES = ("running", "incident")
-INLINE = jobs.Fence("engine", None)
 
 
 @dataclass
@@ -72,17 +79,9 @@ class _Version:
     name: str | None
 
 
-class _AtLeast:
-    """A clock that never reads earlier than `floor`: a timer claimed as due has fired."""
-
-    def __init__(self, clock: Clock, floor: datetime) -> None:
-        self.clock, self.floor = clock, floor
-
-    def now(self) -> datetime:
-        return max(self.clock.now(), self.floor)
 
 
-class CaseService:
+class CaseService(Interventions, Firing):
     def __init__(
         self, db: Database, registry: Registry, clock: Clock, hooks: Hooks, policy: Policy
     ) -> None:
@@ -233,10 +232,10 @@ class CaseService:
 
     def complete(self, task_id: str, data: Any, actor: Actor) -> CaseInfo:
         with self.db.snapshot() as connection:
-            row, case_status, suspended, seen = _task_and_case(connection, task_id)
-        _check_may_act(row, actor)
-        _check_ready(row, actor)
-        _check_case_open(row.case_id, case_status, suspended)
+            row, case_status, suspended, seen = task_and_case(connection, task_id)
+        check_may_act(row, actor)
+        check_ready(row, actor)
+        check_case_open(row.case_id, case_status, suspended)
         clean = self.validate(row.process_id, row.element_id, data, row.case_id)
         self.hooks("after_load", task_id=task_id, actor=actor)
         with self._writing(row.case_id, seen) as current:
@@ -286,9 +285,9 @@ class CaseService:
 
     def claim(self, task_id: str, actor: Actor) -> None:
         with self.db.write() as session:
-            row = _task_row(session, task_id)
-            _check_may_act(row, actor)
-            _check_ready(row, actor)
+            row = task_row(session, task_id)
+            check_may_act(row, actor)
+            check_ready(row, actor)
             claimed = session.execute(
                 update(CaseTask)
                 .where(
@@ -311,7 +310,7 @@ class CaseService:
 
     def unclaim(self, task_id: str, actor: Actor) -> None:
         with self.db.write() as session:
-            row = _task_row(session, task_id)
+            row = task_row(session, task_id)
             if row.state != "ready":
                 raise TaskNotActive(f"task {task_id} is {row.state}")
             if row.claimed_by is None:
@@ -335,7 +334,7 @@ class CaseService:
         if not reason or not reason.strip():
             raise ValidationFailed("an extension needs a reason", {"reason": ["Required."]})
         with self.db.write() as session:
-            row = _task_row(session, task_id)
+            row = task_row(session, task_id)
             if not (
                 actor.is_admin
                 or actor.is_system
@@ -379,8 +378,8 @@ class CaseService:
 
     def send_message(self, case_id: int, name: str, payload: Any, actor: Actor) -> CaseInfo:
         with self.db.read() as session:
-            case = _case_state(session, case_id)
-        _check_case_open(case_id, case.status, case.suspended)
+            case = case_state(session, case_id)
+        check_case_open(case_id, case.status, case.suspended)
         with self._writing(case_id, case.revision) as current:
             info = self._deliver(current, name, payload, actor)
         self._committed(current)
@@ -408,258 +407,6 @@ class CaseService:
         )
         failure = self._run(current, actor, deliver)
         return self._finish(current, actor, failure)
-
-    # -- admin ------------------------------------------------------------------------------
-
-    def retry(self, case_id: int, actor: Actor, data: dict[str, Any] | None) -> CaseInfo:
-        _require_admin(actor, "retry a case")
-        with self.db.read() as session:
-            case = _case_state(session, case_id)
-        if case.status != "incident":
-            raise CaseStateError(f"case {case_id} has no incident to retry ({case.status})")
-        if case.suspended:
-            raise CaseStateError(f"case {case_id} is suspended; resume it first")
-        with self._writing(case_id, case.revision) as current:
-            failed = runtime.error_tasks(current.workflow)
-            for task in failed:
-                if data:
-                    task.data.update(data)
-                task._set_state(TaskState.READY)
-            now = self.clock.now()
-            current.session.execute(
-                update(Incident)
-                .where(
-                    Incident.case_id == case_id,
-                    Incident.status == "open",
-                    Incident.kind == "engine",
-                )
-                .values(status="resolved", resolved_at=now, resolved_by=actor.user_id)
-            )
-            current.audit.record(
-                actor.user_id,
-                "case_retried",
-                case_id=case_id,
-                element_id=",".join(t.task_spec.bpmn_id for t in failed),
-                changes=changed_fields({}, data or {}),
-            )
-            failure = self._run(current, actor, lambda: runtime.run_until_wait(current.workflow))
-            info = self._finish(current, actor, failure)
-        self._committed(current)
-        return info
-
-    def update_case_data(
-        self, case_id: int, changes: dict[str, Any], reason: str, actor: Actor
-    ) -> CaseInfo:
-        """An admin corrects case variables (say, before a retry), with a reason; audited.
-
-        The changes go into the data of the tasks the case goes on from (failed, ready and
-        waiting ones), so a retry or the next step sees them. Nothing runs."""
-        _require_admin(actor, "correct case data")
-        if not isinstance(changes, dict) or not changes:
-            raise ValidationFailed("no changes given", {"changes": ["Give at least one change."]})
-        bad = [key for key in changes if not isinstance(key, str) or not key.strip()
-               or key.startswith("_")]  # fmt: skip
-        if bad:
-            raise ValidationFailed("unusable variable names", {"changes": [f"Bad names: {bad}"]})
-        if not isinstance(reason, str) or not reason.strip():
-            raise ValidationFailed("a reason is required", {"reason": ["Give a reason."]})
-        with self.db.read() as session:
-            case = _case_state(session, case_id)
-        if case.status not in OPEN_STATUSES:
-            raise CaseStateError(f"case {case_id} is {case.status}")
-        with self._writing(case_id, case.revision) as current:
-            before = runtime.case_data(current.workflow)
-            for task in runtime.data_holders(current.workflow):
-                task.data.update(changes)
-            current.audit.record(
-                actor.user_id,
-                "case_data_corrected",
-                case_id=case_id,
-                changes=changed_fields({k: before.get(k) for k in changes}, changes),
-                reason=reason.strip()[:2000],
-            )
-            info = self._finish(current, actor, None)
-        self._committed(current)
-        return info
-
-    def set_suspended(
-        self, case_id: int, actor: Actor, suspended: bool, reason: str | None
-    ) -> CaseInfo:
-        """Suspending pauses the case's clocks; resuming moves every due time on by the pause."""
-        _require_admin(actor, "suspend or resume a case")
-        with self.db.read() as session:
-            case = _case_state(session, case_id)
-        if case.status not in OPEN_STATUSES:
-            raise CaseStateError(f"case {case_id} is {case.status}")
-        if case.suspended == suspended:
-            state = "suspended" if suspended else "active"
-            raise CaseStateError(f"case {case_id} is already {state}")
-        with self._writing(case_id, case.revision) as current:
-            session, now = current.session, self.clock.now()
-            changes: dict[str, Any] = {"suspended": {"before": not suspended, "after": suspended}}
-            if suspended:
-                jobs.pause_case(session, case_id)
-                values: dict[str, Any] = {"suspended": True, "paused_at": now}
-            else:
-                paused = current.case.paused_at or now
-                delta = now - paused
-                jobs.resume_case(session, case_id, delta)
-                runtime.shift_timers(current.workflow, delta)
-                _shift_due_dates(session, case_id, delta)
-                changes["clock_paused_for"] = {"before": None, "after": str(delta)}
-                values = {"suspended": False, "paused_at": None}
-            current.case.suspended = suspended
-            session.execute(update(Case).where(Case.id == case_id).values(**values))
-            current.audit.record(
-                actor.user_id,
-                "case_suspended" if suspended else "case_resumed",
-                case_id=case_id,
-                changes=changes,
-                reason=reason,
-            )
-            info = self._finish(current, actor, None)
-        self._committed(current)
-        return info
-
-    def terminate(self, case_id: int, actor: Actor, reason: str | None) -> CaseInfo:
-        _require_admin(actor, "terminate a case")
-        with self.db.read() as session:
-            case = _case_state(session, case_id)
-        if case.status not in OPEN_STATUSES:
-            raise CaseStateError(f"case {case_id} is {case.status}")
-        with self.db.write() as session:
-            now = self.clock.now()
-            bumped = session.execute(
-                update(Case)
-                .where(Case.id == case_id, Case.revision == case.revision)
-                .values(
-                    revision=case.revision + 1, status="terminated", ended_at=now, updated_at=now
-                )
-            )
-            if bumped.rowcount != 1:
-                raise TaskConflict(f"case {case_id} was changed by someone else just now")
-            ready = list(
-                session.execute(
-                    select(CaseTask.id).where(
-                        CaseTask.case_id == case_id, CaseTask.state == "ready"
-                    )
-                ).scalars()
-            )
-            session.execute(
-                update(CaseTask)
-                .where(CaseTask.id.in_(ready))
-                .values(state="cancelled", completed_at=now)
-            )
-            jobs.cancel_case(session, case_id, now)
-            session.execute(
-                update(Incident)
-                .where(Incident.case_id == case_id, Incident.status == "open")
-                .values(status="resolved", resolved_at=now, resolved_by=actor.user_id)
-            )
-            audit = AuditRecorder(session, self.clock)
-            audit.record(
-                actor.user_id,
-                "case_terminated",
-                case_id=case_id,
-                changes={"status": {"before": case.status, "after": "terminated"}},
-                reason=reason,
-            )
-            audit.flush()
-        self.workflows.take(case_id, -1)
-        with self.db.read() as session:
-            info = _case_info(session, case_id)
-        return info
-
-    # -- scheduled work ---------------------------------------------------------------------
-
-    def fire(self, job: jobs.Job, fence: jobs.Fence, actor: Actor) -> None:
-        """Apply one claimed job and mark it done, in one transaction that checks the fence."""
-        if job.kind in (jobs.TIMER, jobs.MESSAGE):
-            self._fire_in_case(job, fence, actor)
-        elif job.kind == jobs.START:
-            self._fire_start(job, fence, actor)
-        elif job.kind in (jobs.REMINDER, jobs.ESCALATION):
-            from engine.reminders import fire_reminder
-
-            fire_reminder(self, job, fence, actor)
-        else:
-            raise ValueError(f"unknown job kind {job.kind!r}")
-
-    def _fire_in_case(self, job: jobs.Job, fence: jobs.Fence, actor: Actor) -> None:
-        assert job.case_id is not None
-        with self.db.read() as session:
-            case = _case_state(session, job.case_id)
-        if case.status not in OPEN_STATUSES:
-            with self.db.write() as session:
-                jobs.check_fence(session, fence)
-                jobs.finish(session, job, fence, self.clock.now(), status="cancelled")
-            return
-        if case.suspended:
-            raise CaseStateError(f"case {job.case_id} is suspended")
-        self.hooks("job_loaded", job=job)
-        with self._writing(job.case_id, case.revision) as current:
-            jobs.check_fence(current.session, fence)
-            if job.kind == jobs.TIMER:
-                self._fire_timer(current, job, actor)
-            else:
-                self._deliver(current, job.payload["name"], job.payload.get("payload"), actor)
-            self.hooks("job_before_commit", job=job)
-            jobs.finish(current.session, job, fence, self.clock.now())
-        self._committed(current)
-
-    def _fire_timer(self, current: Step, job: jobs.Job, actor: Actor) -> None:
-        waiting = {task_id for task_id, _, _ in runtime.waiting_timers(current.workflow)}
-        if job.task_id in waiting:
-            current.audit.record(
-                actor.user_id,
-                "timer_fired",
-                case_id=current.case.id,
-                task_id=job.task_id,
-                element_id=job.element_id,
-                reason=f"due {job.due_at.isoformat()}",
-            )
-        floor = job.due_at + timedelta(microseconds=1)
-        with active(_AtLeast(self.clock, floor)):
-            failure = self._run(current, actor, lambda: runtime.run_until_wait(current.workflow))
-        self._finish(current, actor, failure)
-
-    def _fire_start(self, job: jobs.Job, fence: jobs.Fence, actor: Actor) -> None:
-        process_id = job.payload["process_id"]
-        with self.db.read() as session:
-            version = self._latest(session, process_id)
-        specs = self._specs(version.id)
-        data = dict(job.payload.get("data") or {})
-        with self.db.write() as session:
-            jobs.check_fence(session, fence)
-            _, current = self._start_in(
-                session, version, specs, process_id, data, actor, job.payload.get("title")
-            )
-            jobs.finish(session, job, fence, self.clock.now())
-        self._committed(current)
-
-    def drain(self, keys: list[str]) -> None:
-        """Deliver internal events a step deferred, right after its commit. Whatever fails
-        here stays pending for the scheduler."""
-        from engine.actors import SYSTEM_ACTOR
-
-        for key in keys:
-            with self.db.write() as session:
-                job = jobs.claim_by_key(session, key, INLINE, self.clock.now())
-            if job is None:
-                continue
-            try:
-                self.fire(job, INLINE, SYSTEM_ACTOR)
-            except Exception as error:  # the scheduler retries it
-                with self.db.write() as session:
-                    jobs.release(
-                        session,
-                        job,
-                        INLINE,
-                        f"{type(error).__name__}: {error}",
-                        self.clock.now(),
-                        give_up=False,
-                        now=self.clock.now(),
-                    )
 
     def diagram_state(self, case_id: int) -> Any:
         from engine.models import Incident as IncidentRow
@@ -693,7 +440,7 @@ class CaseService:
 
     def case_revision(self, case_id: int) -> int:
         with self.db.read() as session:
-            return _case_state(session, case_id).revision
+            return case_state(session, case_id).revision
 
     def _latest(self, session: Session | Connection, process_id: str) -> _Version:
         row = hotsql.run(session, hotsql.LATEST_VERSION, {"process_id": process_id}).one_or_none()
@@ -804,86 +551,4 @@ def _active_clock(clock: Clock) -> Clock:
     from engine.clock import current
 
     outer = current()
-    return outer if isinstance(outer, _AtLeast) else clock
-
-
-def _shift_due_dates(session: Session, case_id: int, delta: timedelta) -> None:
-    rows = session.execute(
-        select(CaseTask.id, CaseTask.due_at).where(
-            CaseTask.case_id == case_id, CaseTask.state == "ready", CaseTask.due_at.is_not(None)
-        )
-    ).all()
-    for row in rows:
-        session.execute(
-            update(CaseTask).where(CaseTask.id == row.id).values(due_at=row.due_at + delta)
-        )
-
-
-@dataclass(frozen=True)
-class _CaseState:
-    status: str
-    suspended: bool
-    revision: int
-
-
-def _case_state(session: Session, case_id: int) -> _CaseState:
-    row = session.execute(
-        select(Case.status, Case.suspended, Case.revision).where(Case.id == case_id)
-    ).one_or_none()
-    if row is None:
-        raise NotFound(f"case {case_id} not found")
-    return _CaseState(row.status, row.suspended, row.revision)
-
-
-def _case_info(session: Session, case_id: int) -> CaseInfo:
-    from engine.queries import case_info
-
-    info = case_info(session, case_id)
-    if info is None:
-        raise NotFound(f"case {case_id} not found")
-    return info
-
-
-def _task_and_case(session: Session | Connection, task_id: str) -> tuple[Any, str, bool, int]:
-    if not isinstance(task_id, str) or len(task_id) > 36:
-        raise NotFound(f"task {task_id} not found")
-    row = hotsql.run(session, hotsql.TASK_AND_CASE, {"task_id": task_id}).one_or_none()
-    if row is None:
-        raise NotFound(f"task {task_id} not found")
-    return row, row.case_status, row.suspended, row.revision
-
-
-def _task_row(session: Session, task_id: str) -> CaseTask:
-    row = (
-        session.get(CaseTask, task_id) if isinstance(task_id, str) and len(task_id) <= 36 else None
-    )
-    if row is None:
-        raise NotFound(f"task {task_id} not found")
-    return row
-
-
-def _check_may_act(row: Any, actor: Actor) -> None:
-    if not actor.may_act_on(row.role, row.scope, row.assignee):
-        if row.assignee is not None:
-            raise Forbidden(f"task {row.id} is assigned to another user")
-        where = f" for {row.scope}" if row.scope else ""
-        raise Forbidden(f"task {row.id} needs the role {row.role!r}{where}")
-
-
-def _check_ready(row: Any, actor: Actor) -> None:
-    if row.state != "ready":
-        raise TaskNotActive(f"task {row.id} is {row.state}, not ready")
-    if row.claimed_by is not None and row.claimed_by != actor.user_id:
-        raise TaskConflict(f"task {row.id} is claimed by {row.claimed_by}")
-
-
-def _check_case_open(case_id: int, status: str, suspended: bool) -> None:
-    if status not in OPEN_STATUSES:
-        raise TaskNotActive(f"case {case_id} is {status}")
-    if suspended:
-        raise CaseStateError(f"case {case_id} is suspended")
-
-
-def _require_admin(actor: Actor, what: str) -> None:
-    if not (actor.is_admin or actor.is_system):
-        raise Forbidden(f"only an admin may {what}")
+    return outer if isinstance(outer, AtLeast) else clock

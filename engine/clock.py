@@ -81,3 +81,13 @@ def active(clock: Clock) -> Iterator[Clock]:
 def current() -> Clock | None:
     """The clock made active by an enclosing `active()` block, if any."""
     return _active.get()
+
+
+class AtLeast:
+    """A clock that never reads earlier than `floor`: a timer claimed as due has fired."""
+
+    def __init__(self, clock: Clock, floor: datetime) -> None:
+        self.clock, self.floor = clock, floor
+
+    def now(self) -> datetime:
+        return max(self.clock.now(), self.floor)
