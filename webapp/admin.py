@@ -21,7 +21,7 @@ from engine import Actor, DeployError, EngineError, NotFound
 from engine.queries import VersionInfo
 from webapp import diagram, sessions
 from webapp.identity import current_actor, engine, login_required, safe_next, state
-from webapp.wording import role_label
+from webapp.wording import model_name, role_label
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 MODEL_SUFFIXES = (".bpmn", ".dmn")
@@ -77,6 +77,7 @@ def version_diagram_of(source_xml: str, version: VersionInfo) -> diagram.Diagram
             version.process_id,
             None,
             lane_label=role_label,
+            name_label=model_name,
             prefix=f"versie{version.version}",
         )
     except diagram.DiagramUnavailable as error:

@@ -21,12 +21,12 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from engine import Actor, Forbidden, NotFound, UnknownProcess, ValidationFailed
-from engine.queries import AuditInfo, CaseInfo, TaskInfo
-from webapp import forms, rights
+from engine.queries import CaseInfo, TaskInfo
+from webapp import forms, rights, timeline
 from webapp.engine_adapter import start_event_id
 from webapp.identity import current_actor, engine, login_required
+from webapp.plain import label_of, plain
 from webapp.tasks import task_form
-from webapp.wording import action_label
 
 bp = Blueprint("cases", __name__)
 PAGE_SIZE = 25
@@ -143,13 +143,6 @@ def new_case(process_id: str) -> Response | tuple[str, int]:
 
 
 @dataclass(frozen=True)
-class Moment:
-    entry: AuditInfo
-    label: str
-    task_name: str | None
-
-
-@dataclass(frozen=True)
 class DataItem:
     key: str
     label: str
@@ -168,33 +161,16 @@ def _data_items(case: CaseInfo) -> list[DataItem]:
     for key, value in case.data.items():
         if key.startswith("_"):
             continue
-        named = choices.get(key, {})
-        if value is None or value == [] or value == "":
-            value = "—"
-        elif isinstance(value, list):
-            value = ", ".join(str(named.get(str(v), v)) for v in value)
-        elif isinstance(value, bool):
-            value = _("ja") if value else _("nee")
-        elif isinstance(value, dict):
-            value = ", ".join(f"{k}: {v}" for k, v in value.items())
-        else:
-            value = named.get(str(value), value)
-        label = labels.get(key, key.replace("_", " ").capitalize())
-        items.append(DataItem(key, label, value, key in labels))
+        label = labels.get(key, label_of(key))
+        items.append(DataItem(key, label, plain(value, choices.get(key)), key in labels))
     return sorted(items, key=lambda item: (not item.on_form, order.get(item.key, 0)))
 
 
-def _process_name(case: CaseInfo) -> str:
-    for version in engine().versions(case.process_id):
-        if version.version == case.version and version.name:
-            return version.name
-    return case.process_id
+def _timeline(case_id: int, tasks: list[TaskInfo]) -> list[timeline.Moment]:
+    from webapp.app import display_name
 
-
-def _timeline(case_id: int, tasks: list[TaskInfo]) -> list[Moment]:
-    names = {t.id: t.name or t.element_id for t in tasks}
     trail = engine().audit_trail(case_id)
-    return [Moment(e, action_label(e.action), names.get(e.task_id or "")) for e in reversed(trail)]
+    return timeline.moments(trail, tasks, display_name, admin=_me().is_admin)
 
 
 # -- documents and comments --------------------------------------------------------------------
