@@ -10,7 +10,9 @@
   decisions);
 * :mod:`processes.records.formkit` and :mod:`processes.records.dates`: form building blocks and
   the committee's calendar dates;
-* :mod:`processes.records.notify`: notifications from service handlers.
+* :mod:`processes.records.notify` and :mod:`processes.records.announcements`: notifications
+  from service handlers and from the tasks people wait for;
+* :mod:`processes.records.names`: the models' names in Dutch and English.
 """
 
 from __future__ import annotations
@@ -20,4 +22,9 @@ from processes.records import models  # noqa: F401 - the tables join Base.metada
 
 
 def register(registry: Registry) -> None:
-    """The records package has no forms or service handlers of its own."""
+    """No forms or service handlers of its own: the task hooks that notify people, and the
+    English names of the models' elements."""
+    from processes.records import announcements, names
+
+    announcements.register(registry)
+    registry.names = names.names_of
