@@ -1,5 +1,5 @@
 """*Beheer* (admins only): process versions and deploys, incidents (retry), suspend and resume,
-users and roles, the audit-trail check.
+the audit-trail check; users and roles in `admin_users`.
 
 Each process version's diagram (unmarked, as deployed) is drawn on demand: the list links to
 ``/beheer/processen/<process>/<version>``, which shows the list with that one diagram above it,
@@ -19,8 +19,8 @@ from werkzeug.wrappers import Response
 
 from engine import Actor, DeployError, EngineError, NotFound
 from engine.queries import VersionInfo
-from webapp import diagram, sessions
-from webapp.identity import current_actor, engine, login_required, safe_next, state
+from webapp import diagram
+from webapp.identity import current_actor, engine, login_required, safe_next
 from webapp.wording import model_name, role_label
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -203,74 +203,6 @@ def case_action(case_id: int, action: str) -> Response:
     return redirect(safe_next(request.form.get("terug")) or url_for("cases.show", case_id=case_id))
 
 
-# -- users and roles ---------------------------------------------------------------------------
-
-
-@bp.get("/gebruikers")
-@admin_required
-def users() -> str:
-    return render_template("admin/users.html", users=engine().users())
-
-
-@bp.post("/gebruikers")
-@admin_required
-def create_user() -> Response:
-    eng = engine()
-    user_id = request.form.get("id", "").strip()
-    name = request.form.get("naam", "").strip()
-    if not user_id or len(user_id) > 100 or not name:
-        flash(_("Geef een gebruikersnaam (tot 100 tekens) en een naam."), "error")
-        return redirect(url_for("admin.users"))
-    language = request.form.get("taal") if request.form.get("taal") in ("nl", "en") else "nl"
-    created = eng.ensure_user(
-        user_id,
-        name[:200],
-        email=request.form.get("email") or None,
-        language=language,
-        actor=_me().user_id,
-    )
-    password = request.form.get("wachtwoord", "")
-    if password:
-        if state().accounts.password_problem(password):
-            flash(_("Kies een wachtwoord van minstens 12 tekens."), "error")
-        else:
-            state().accounts.set_password(user_id, password)
-    flash(_("Gebruiker aangemaakt.") if created else _("Die gebruiker bestond al."), "info")
-    return redirect(url_for("admin.users"))
-
-
-@bp.post("/gebruikers/<user_id>/<action>")
-@admin_required
-def user_action(user_id: str, action: str) -> Response:
-    eng = engine()
-    role = request.form.get("rol", "").strip()[:100]
-    scope = request.form.get("bereik", "").strip()[:100] or None
-    try:
-        if action == "rol" and role:
-            eng.grant(user_id, role, scope, _me())
-        elif action == "rol-intrekken" and role:
-            eng.revoke(user_id, role, scope, _me())
-        elif action in ("activeren", "deactiveren"):
-            eng.set_user_active(user_id, action == "activeren", _me())
-            if action == "deactiveren":
-                sessions.end_all(eng, user_id)
-        elif action == "wachtwoord":
-            password = request.form.get("wachtwoord", "")
-            if state().accounts.password_problem(password):
-                flash(_("Kies een wachtwoord van minstens 12 tekens."), "error")
-                return redirect(url_for("admin.users"))
-            state().accounts.set_password(user_id, password)
-        else:
-            abort(404)
-    except NotFound:
-        abort(404)
-    except EngineError as error:
-        flash(_("Dat lukte niet: %(reason)s", reason=error.message), "error")
-        return redirect(url_for("admin.users"))
-    flash(_("Opgeslagen."), "success")
-    return redirect(url_for("admin.users"))
-
-
 # -- audit -------------------------------------------------------------------------------------
 
 
@@ -279,3 +211,6 @@ def user_action(user_id: str, action: str) -> Response:
 def audit() -> str:
     result = engine().verify_audit() if request.method == "POST" else None
     return render_template("admin/audit.html", result=result)
+
+
+from webapp import admin_users  # noqa: E402, F401 - the users pages join this blueprint
