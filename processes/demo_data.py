@@ -189,6 +189,7 @@ def email_of(name: str, organisation: str) -> str:
     local = ".".join(part for part in re.split(r"[^a-z0-9]+", plain.lower()) if part)
     return f"{local}@{MAIL_DOMAINS.get(organisation, 'vlaanderen.example')}"
 
+
 WORKING_GROUPS: tuple[tuple[str, str, str, str], ...] = (
     # (id, name, focus domain, chair); members are the holders of wg_member for the group
     ("wg-data", "Werkgroep Data", "data", "wg.data"),

@@ -11,6 +11,7 @@ The live BPMN diagram goes in the `diagram` block of case.html (part two).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -173,6 +174,15 @@ def _timeline(case_id: int, tasks: list[TaskInfo]) -> list[timeline.Moment]:
     return timeline.moments(trail, tasks, display_name, admin=_me().is_admin)
 
 
+def _technical(case: CaseInfo, items: list[DataItem]) -> str | None:
+    """The process's own data (not on the start form) as JSON, for admins only."""
+    shown = {item.key for item in items if item.on_form}
+    rest = {k: v for k, v in case.data.items() if k not in shown and not k.startswith("_")}
+    if not rest:
+        return None
+    return json.dumps(rest, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+
+
 # -- documents and comments --------------------------------------------------------------------
 
 ACCEPT = ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.pptx,.odt,.ods,.txt,.csv"
@@ -301,6 +311,7 @@ def show(case_id: int) -> str:
     except NotFound:
         abort(404)
     tasks = eng.case_tasks(case_id)
+    items = _data_items(case)
     mine = [t for t in tasks if t.state == "ready" and rights.may_act(eng, actor, t)]
     openable = {t.id for t in tasks if rights.may_open_task(eng, actor, t)}
     task_forms = {t.id: task_form(t) for t in mine}
@@ -311,7 +322,8 @@ def show(case_id: int) -> str:
         mine=mine,
         task_forms=task_forms,
         openable=openable,
-        data_items=_data_items(case),
+        data_items=[item for item in items if item.on_form],
+        technical_data=_technical(case, items) if actor.is_admin else None,
         timeline=_timeline(case_id, tasks),
         now=eng.clock.now(),
         documents=eng.documents(case_id),

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 
 from engine.queries import AuditInfo, TaskInfo
 from webapp.i18n import day
+from webapp.plain import scope_label
 from webapp.wording import role_label, task_label
 
 SYSTEM_ACTORS = frozenset({"system", "scheduler"})
@@ -97,7 +98,7 @@ def _assigned_to(task: TaskInfo | None, name: Callable[[str | None], str]) -> st
     if task.assignee:
         return name(task.assignee)
     label = role_label(task.role)
-    return f"{label} ({task.scope})" if task.scope else label
+    return f"{label}, {scope_label(task.scope)}" if task.scope else label
 
 
 def sentence(entry: AuditInfo, task: TaskInfo | None, name: Callable[[str | None], str]) -> str:

@@ -3,8 +3,8 @@ and English.
 
 The models in ``bpmn/`` name every element in Dutch (the source language). :data:`ENGLISH`
 translates each of those names, so that a page, a notification or a diagram in English shows
-English (``bpmn_names`` in ``tests/test_plain_language_names.py`` fails when a model gains a name
-this table lacks). :func:`names_of` gives both languages of one name, as the engine's
+English (a test in ``tests/web/test_plain_language.py`` fails when a model gains a name this
+table lacks). :func:`names_of` gives both languages of one name, as the engine's
 notifications and the web app's labels take them: ``{"nl": ..., "en": ...}``.
 
 Names that are role ids (lanes) are translated by the web app's role labels, not here.
@@ -98,6 +98,7 @@ ENGLISH: dict[str, str] = {
     "Verzending vastleggen": "Record the sending",
     "Voorstel agenderen": "Put the proposal on the agenda",
     "Voortgang vastleggen": "Record the progress",
+    "Weigering vastleggen": "Record the refusal",
     "Vraag indienen als onderwerp": "Submit the question as a topic",
     "Wachten op de uitkomst van de behandeling": "Wait for the outcome of the treatment",
     "Werkgroepopdracht starten": "Start the working-group assignment",

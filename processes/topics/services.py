@@ -88,14 +88,18 @@ def screening_facts(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]
     now = call.clock.now()
     received = dates.local_date(now)
     entities = [str(code) for code in facts["affected_entities"]]
-    found = set(
-        call.session.execute(select(Organisation.id).where(Organisation.id.in_(entities))).scalars()
+    named = dict(
+        call.session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(entities))
+        ).all()
     )
+    found = set(named)
     meeting_id = facts["target_meeting_id"]
     facts.update(
         received_at=now.isoformat(),
         received_on=received.isoformat(),
         known_entities=[code for code in entities if code in found],
+        known_entity_names=[named[code] for code in entities if code in found],
         unknown_entities=[code for code in entities if code not in found],
         meeting_id=meeting_id,
         meeting_date=None,
