@@ -82,11 +82,10 @@ def test_the_chair_hears_a_decision_waits_and_the_submitter_hears_of_admission(
     committee.complete(topic.id, "confirm_screening", {}, "sara")
     [waiting] = sent(committee.engine, "chris", "decision_waiting")
     dutch = read("decision_waiting", waiting)
-    assert "Er wacht een beslissing op je: Beslissen over agendering" in dutch
+    assert "Er wacht een beslissing op je: Eén aanmeldplatform voor lokale besturen" in dutch
+    assert "wacht op je beslissing (Beslissen over agendering)" in dutch
     assert re.search(r"Graag tegen \d{1,2} (maart|april) 2026\.", dutch)
-    assert "A decision is waiting for you: Decide on the agenda" in read(
-        "decision_waiting", waiting, "en"
-    )
+    assert "your decision (Decide on the agenda)" in read("decision_waiting", waiting, "en")
     assert sent(committee.engine, "sofie", "topic_admitted") == []
 
     committee.complete(

@@ -26,7 +26,7 @@ from engine.queries import CaseInfo, TaskInfo
 from webapp import forms, rights, timeline
 from webapp.engine_adapter import start_event_id
 from webapp.identity import current_actor, engine, login_required
-from webapp.plain import label_of, plain
+from webapp.plain import label_of, meeting_of, plain
 from webapp.tasks import task_form
 
 bp = Blueprint("cases", __name__)
@@ -163,7 +163,9 @@ def _data_items(case: CaseInfo) -> list[DataItem]:
         if key.startswith("_"):
             continue
         label = labels.get(key, label_of(key))
-        items.append(DataItem(key, label, plain(value, choices.get(key)), key in labels))
+        shown = meeting_of(value) if key.endswith("meeting_id") and value is not None else None
+        text = shown or plain(value, choices.get(key))
+        items.append(DataItem(key, label, text, key in labels))
     return sorted(items, key=lambda item: (not item.on_form, order.get(item.key, 0)))
 
 

@@ -302,9 +302,7 @@ def render_pdf(pack: Pack, *, time_text: str) -> bytes:
         if dossier.documents:
             pdf.labelled(
                 _("Documenten"),
-                "\n".join(
-                    f"- {d.filename} ({size_text(d.size_bytes)})" for d in dossier.documents
-                ),
+                "\n".join(f"- {d.filename} ({size_text(d.size_bytes)})" for d in dossier.documents),
             )
         else:
             pdf.labelled(_("Documenten"), _("Geen documenten bij dit punt."))

@@ -89,6 +89,32 @@ def _text(value: str, named: Mapping[str, str]) -> str:
     return organisations.get(value, value)
 
 
+def meeting_titles() -> dict[int, str]:
+    """Meeting titles by meeting id (once per request)."""
+    found = g.get("_meeting_titles")
+    if found is None:
+        from sqlalchemy import select
+
+        from processes.records.models import Meeting
+        from webapp.identity import engine
+
+        with engine().db.read() as session:
+            rows = session.execute(select(Meeting.id, Meeting.title)).all()
+        found = {row.id: row.title for row in rows}
+        g._meeting_titles = found
+    return found
+
+
+def meeting_of(value: Any) -> str | None:
+    """The title of the meeting a case refers to by id (None when it is not one)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    try:
+        return meeting_titles().get(int(value))
+    except ValueError:
+        return None
+
+
 def working_group_names() -> dict[str, str]:
     """Working-group names by id (once per request)."""
     found = g.get("_working_group_names")
