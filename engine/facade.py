@@ -364,10 +364,15 @@ class Engine:
 
     # -- notifications ----------------------------------------------------------------------
 
-    def notifications(self, user_id: str, *, unread_only: bool = False,
-                      limit: int = 50) -> list[notifications.NotificationInfo]:  # fmt: skip
+    def notifications(
+        self, user_id: str, *, unread_only: bool = False, limit: int = 50,
+        language: str | None = None,
+    ) -> list[notifications.NotificationInfo]:  # fmt: skip
+        """The user's in-app notifications, in `language` (default: the user's own)."""
         with self.db.read() as session:
-            return notifications.list_for(session, user_id, unread_only=unread_only, limit=limit)
+            return notifications.list_for(
+                session, user_id, unread_only=unread_only, limit=limit, language=language
+            )
 
     def unread_count(self, user_id: str) -> int:
         with self.db.read() as session:

@@ -250,12 +250,19 @@ def _visible(user_id: str) -> Any:
 
 
 def list_for(
-    session: Session, user_id: str, *, unread_only: bool = False, limit: int = 50
+    session: Session,
+    user_id: str,
+    *,
+    unread_only: bool = False,
+    limit: int = 50,
+    language: str | None = None,
 ) -> list[NotificationInfo]:
-    """The user's delivered in-app notifications, newest first, rendered in their language."""
-    language = session.execute(
-        select(UserAccount.language).where(UserAccount.id == user_id)
-    ).scalar_one_or_none()
+    """The user's delivered in-app notifications, newest first, rendered in `language` (the
+    language of the page that lists them) or else in the user's own."""
+    if language is None:
+        language = session.execute(
+            select(UserAccount.language).where(UserAccount.id == user_id)
+        ).scalar_one_or_none()
     query = select(Notification).where(_visible(user_id))
     if unread_only:
         query = query.where(Notification.read_at.is_(None))

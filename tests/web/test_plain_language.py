@@ -28,7 +28,8 @@ from sqlalchemy import select
 
 import processes
 from engine import Database, Engine
-from engine.models import AuditEntry
+from engine.mailer import LogTransport, Sender
+from engine.models import AuditEntry, Notification
 from engine.policy import load_policy
 from engine.scheduler import Scheduler
 from processes import demo
@@ -143,7 +144,12 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -
     engine = Engine(database, processes.build_registry(), policy=load_policy(BPMN_DIR / "policy"))
     engine.deploy([BPMN_DIR])
     demo.load(engine)
-    Scheduler(engine, name="plain-language").run_due()  # deliver the notifications
+    sender = Sender(database, engine.clock, LogTransport())
+    Scheduler(engine, sender, name="plain-language").run_due()  # deliver the notifications
+    with database.read() as session:
+        assert session.execute(
+            select(Notification.id).where(Notification.status == "sent").limit(1)
+        ).first(), "no notification was delivered: the sweep would not read any"
     app = create_app(engine, {"TESTING": True, "TOPIC_PROCESS": "topic"})
     with app.app_context():
         give_demo_passwords(engine, state().accounts)
