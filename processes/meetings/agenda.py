@@ -155,7 +155,7 @@ def publish_agenda(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
         params={
             "meeting_title": meeting.title,
             "meeting_day": day_names(meeting.meeting_date),
-            "items": len(current),
+            "items": sum(1 for item in current if item.status != "deferred"),
             "note": str(params.get("note") or "").strip(),
         },
     )
