@@ -17,12 +17,22 @@ MO := webapp/translations/en/LC_MESSAGES/messages.mo
 $(MO): webapp/translations/en/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel --quiet compile -d webapp/translations
 
-setup: $(STAMP) $(MO)
+# Browser-side tools (axe-core for the accessibility checks), pinned in package-lock.json;
+# installed again whenever package.json or the lock file changes.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else \
+		echo "npm not found: the browser tests will skip the accessibility checks" >&2; \
+	fi
+
+setup: $(STAMP) $(MO) $(NODE_STAMP)
 
 run: $(STAMP) $(MO)
 	$(BIN)/stuurboord run
 
-test: $(STAMP) $(MO)
+test: $(STAMP) $(MO) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2
 
@@ -30,4 +40,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules

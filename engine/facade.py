@@ -166,6 +166,14 @@ class Engine:
             users.set_preferences(session, audit, user_id, language=language,
                                   notify_mode=notify_mode, actor=actor.user_id)  # fmt: skip
 
+    def set_email(self, user_id: str, email: str | None, actor: Actor) -> bool:
+        """A user's e-mail address for notifications (None or "" removes it): their own or, for
+        an admin, anyone's. Raises ValidationFailed for something that is no address."""
+        if actor.user_id != user_id and not actor.is_admin:
+            raise Forbidden("only the user or an admin may change the e-mail address")
+        with self.recording() as (session, audit):
+            return users.set_email(session, audit, user_id, email, actor.user_id)
+
     def set_deputy(self, user_id: str, deputy_id: str, starts: datetime, ends: datetime,
                    actor: Actor) -> None:  # fmt: skip
         """Name a deputy for a period: the user themselves or an admin may."""
@@ -391,10 +399,15 @@ class Engine:
 
     # -- notifications ----------------------------------------------------------------------
 
-    def notifications(self, user_id: str, *, unread_only: bool = False,
-                      limit: int = 50) -> list[notifications.NotificationInfo]:  # fmt: skip
+    def notifications(
+        self, user_id: str, *, unread_only: bool = False, limit: int = 50,
+        language: str | None = None,
+    ) -> list[notifications.NotificationInfo]:  # fmt: skip
+        """The user's in-app notifications, in `language` (default: the user's own)."""
         with self.db.read() as session:
-            return notifications.list_for(session, user_id, unread_only=unread_only, limit=limit)
+            return notifications.list_for(
+                session, user_id, unread_only=unread_only, limit=limit, language=language
+            )
 
     def unread_count(self, user_id: str) -> int:
         with self.db.read() as session:

@@ -9,7 +9,8 @@ no crash between commit and delivery can strand it; only a row whose template fa
 left 'pending' for the sender, which retries it and raises an incident in the end.
 
 Templates live in ``engine/templates/notifications/<name>.<language>.txt``: the first line of
-the output is the subject (or in-app title), the rest the body. They render with
+the output is the subject (or in-app title), the rest the body. A parameter given per language
+(``{"nl": ..., "en": ...}``, at any depth) renders in the recipient's language. They render with
 StrictUndefined, so a missing parameter is an error, and without autoescaping (plain text).
 """
 
@@ -20,11 +21,12 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -81,12 +83,37 @@ def render(template: str, language: str, params: Mapping[str, Any]) -> tuple[str
     """
     if not _TEMPLATE_NAME.match(template):
         raise ValueError(f"invalid template name {template!r}")
-    text = _environment().get_template(f"{template}.{language_for(language)}.txt").render(params)
+    language = language_for(language)
+    text = (
+        _environment()
+        .get_template(f"{template}.{language}.txt")
+        .render(in_language(params, language))
+    )
     subject, _, body = text.lstrip().partition("\n")
     subject = subject.strip()
     if not subject:
         raise ValueError(f"template {template!r} rendered an empty subject")
     return subject, body.strip("\n").rstrip() + "\n"
+
+
+def in_language(value: Any, language: str) -> Any:
+    """`value` with every text given per language (``{"nl": ..., "en": ...}``) in `language`:
+    processes pass names and dates in both, the recipient's language picks one."""
+    if isinstance(value, Mapping):
+        if value and set(value) <= set(LANGUAGES):
+            return value.get(language) or value.get(DEFAULT_LANGUAGE) or next(iter(value.values()))
+        return {key: in_language(item, language) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [in_language(item, language) for item in value]
+    return value
+
+
+def day_names(day: date) -> dict[str, str]:
+    """A date as notifications write it: {"nl": "9 december 2026", "en": "9 December 2026"}."""
+    return {
+        "nl": format_date(day, "d MMMM y", locale="nl_BE"),
+        "en": format_date(day, "d MMMM y", locale="en_GB"),
+    }
 
 
 # -- enqueue -----------------------------------------------------------------------------------
@@ -239,12 +266,19 @@ def _visible(user_id: str) -> Any:
 
 
 def list_for(
-    session: Session, user_id: str, *, unread_only: bool = False, limit: int = 50
+    session: Session,
+    user_id: str,
+    *,
+    unread_only: bool = False,
+    limit: int = 50,
+    language: str | None = None,
 ) -> list[NotificationInfo]:
-    """The user's delivered in-app notifications, newest first, rendered in their language."""
-    language = session.execute(
-        select(UserAccount.language).where(UserAccount.id == user_id)
-    ).scalar_one_or_none()
+    """The user's delivered in-app notifications, newest first, rendered in `language` (the
+    language of the page that lists them) or else in the user's own."""
+    if language is None:
+        language = session.execute(
+            select(UserAccount.language).where(UserAccount.id == user_id)
+        ).scalar_one_or_none()
     query = select(Notification).where(_visible(user_id))
     if unread_only:
         query = query.where(Notification.read_at.is_(None))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from engine import jobs, notifications, recipients, runtime
 from engine.actors import Actor
 from engine.audit import AuditRecorder
-from engine.models import Case, CaseTask, ScheduledJob
+from engine.models import Case, CaseTask, ScheduledJob, UserAccount
 from engine.policy import next_repeat
 from engine.steps import Step
 
@@ -111,10 +111,10 @@ def _notify_and_record(
     due = task.due_at.astimezone(zone) if task.due_at else None
     overdue = (service.clock.now().astimezone(zone).date() - due.date()).days if due else 0
     params = {
-        "task_name": task.name or task.element_id,
+        "task_name": service.registry.name_of(task.name) or task.element_id,
         "case_title": _case_title(session, task.case_id),
-        "due_date": due.strftime("%d/%m/%Y") if due else "-",
-        "assignee": task.assignee or task.claimed_by or task.role,
+        "due_date": notifications.day_names(due.date()) if due else "-",
+        "assignee": _assignee(session, task),
         "days_overdue": max(overdue, 0),
         "case_id": task.case_id,
         "task_id": task.id,
@@ -180,6 +180,17 @@ def _schedule_repeat(
             )
         ],
     )
+
+
+def _assignee(session: Session, task: CaseTask) -> str:
+    """Who should have acted, by name; a role's name is left to the template ("" = a role)."""
+    user_id = task.assignee or task.claimed_by
+    if not user_id:
+        return ""
+    name = session.execute(
+        select(UserAccount.display_name).where(UserAccount.id == user_id)
+    ).scalar_one_or_none()
+    return name or user_id
 
 
 def _case_title(session: Session, case_id: int) -> str:

@@ -15,11 +15,13 @@ from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from engine import hotsql, jobs, runtime
+from engine.announce import announce_incident, announce_task
 from engine.audit import AuditRecorder, changed_fields
 from engine.duerules import parse_due
 from engine.models import Case, CaseTask, Incident
 from engine.policy import Policy, escalation_time, reminder_times
 from engine.queries import CaseInfo
+from engine.registry import NewTask
 from engine.scripting import EngineScripts
 from engine.serialization import state_to_json
 
@@ -134,6 +136,11 @@ def finish(
             element_id=failure.element_id,
             reason=f"{failure.error_type}: {failure.message}",
         )
+        announce_incident(
+            session, audit.clock, case_id=case.id, case_title=case.title,
+            step_name=scripts.registry.name_of(_element_name(workflow, failure.element_id)),
+            now=now,
+        )  # fmt: skip
     data_after = runtime.case_data(workflow)
     if not new_case and data_after != step.data_before:
         audit.record(
@@ -221,6 +228,12 @@ def _no_role(task_id: str, spec: Any) -> runtime.Failure:
     )
 
 
+def _element_name(workflow: BpmnWorkflow, element_id: str | None) -> str | None:
+    """The model's name of an element of the case's process (None when unknown)."""
+    spec = workflow.spec.task_specs.get(element_id or "") if element_id else None
+    return getattr(spec, "bpmn_name", None) if spec is not None else None
+
+
 def _create_task(
     step: Step, task_id: str, task: Any, now: datetime, scripts: EngineScripts, policy: Policy
 ) -> runtime.Failure | None:
@@ -268,6 +281,10 @@ def _create_task(
         changes={"due_at": {"before": None, "after": due_at}} if due_at else None,
         reason=f"for {who}" + (f"; no due date: {due_problem}" if due_problem else ""),
     )
+    announce_task(
+        scripts.registry, session, audit, case.id, case.process_id, task.data,
+        NewTask(task_id, spec.bpmn_id, spec.bpmn_name, role, scope, assignee, due_at, case.title),
+    )  # fmt: skip
     if due_at is not None:
         schedule_task(session, policy, case.id, case.process_id, task_id, spec.bpmn_id, due_at, now)
     return None

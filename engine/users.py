@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -189,3 +190,33 @@ def set_preferences(session: Session, audit: AuditRecorder, user_id: str, *,
             setattr(user, name, value)
     if changes:
         audit.record(actor, "preferences_changed", changes=changes, reason=user_id)
+
+
+EMAIL_MAX = 320
+_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]{2,}$")
+
+
+def email_problem(email: str) -> str | None:
+    """Why `email` cannot be an e-mail address (None when it can)."""
+    if len(email) > EMAIL_MAX:
+        return f"At most {EMAIL_MAX} characters."
+    if not _EMAIL.match(email):
+        return "Not an e-mail address."
+    return None
+
+
+def set_email(session: Session, audit: AuditRecorder, user_id: str, email: str | None,
+              actor: str) -> bool:  # fmt: skip
+    """A user's e-mail address for notifications (None or "" removes it). True if changed."""
+    user = session.get(UserAccount, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    value = (email or "").strip() or None
+    if value is not None and (problem := email_problem(value)):
+        raise ValidationFailed("invalid e-mail address", {"email": [problem]})
+    if user.email == value:
+        return False
+    audit.record(actor, "email_changed", changes={"email": {"before": user.email, "after": value}},
+                 reason=user_id)  # fmt: skip
+    user.email = value
+    return True

@@ -419,9 +419,10 @@ class Walk:
                 directory.add_organisation(session, org_id, name, kind, domain)
                 after = _organisation(session.get(Organisation, org_id))
                 _record(audit, "organisation", org_id, before, after)
-        for user_id, name, _org, _function, grants, _seat in data.PEOPLE:
+        for user_id, name, org, _function, grants, _seat in data.PEOPLE:
             language = "en" if user_id in data.ENGLISH_SPEAKING else "nl"
-            self.engine.ensure_user(user_id, name, language=language, grants=grants)
+            email = data.email_of(name, org)
+            self.engine.ensure_user(user_id, name, email=email, language=language, grants=grants)
         with self._audited() as (session, audit):
             for user_id, _name, org, function, _grants, seat in data.PEOPLE:
                 person = self._person(session, audit, user_id, org, function)

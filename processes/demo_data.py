@@ -7,6 +7,8 @@ innovators, two ministers' representatives and three internal digitalisation exp
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 Grant = tuple[str, str | None]
@@ -149,6 +151,44 @@ PEOPLE: tuple[tuple[str, str, str, str, tuple[Grant, ...], Seat], ...] = (
 
 ENGLISH_SPEAKING: tuple[str, ...] = ("innovator.govtech",)
 """Users who read the interface and their notifications in English."""
+
+MAIL_DOMAINS: dict[str, str] = {
+    "dep-kb": "kanselarij.example",
+    "dep-buza": "buitenland.example",
+    "dep-fb": "financien.example",
+    "dep-ewi": "ewi.example",
+    "dep-ov": "onderwijs.example",
+    "dep-wvg": "wvg.example",
+    "dep-cjm": "cjm.example",
+    "dep-wse": "werk.example",
+    "dep-lv": "landbouw.example",
+    "dep-omg": "omgeving.example",
+    "dep-mow": "mow.example",
+    "ag-iv": "informatievlaanderen.example",
+    "ag-fb": "facilitair.example",
+    "ag-vlaio": "vlaio.example",
+    "ag-vdab": "vdab.example",
+    "ag-awv": "wegenenverkeer.example",
+    "ag-opgroeien": "opgroeien.example",
+    "prov-antw": "provincieantwerpen.example",
+    "gem-gent": "stad.gent.example",
+    "gem-leuven": "leuven.example",
+    "gem-kortrijk": "kortrijk.example",
+    "kab-info": "kabinet-informatie.example",
+    "kab-ict": "kabinet-ict.example",
+    "ext-kennis": "kenniscentrum.example",
+    "ext-govtech": "govtech.example",
+}
+"""Example mail domains (RFC 2606 ``.example``: no mail ever leaves for them)."""
+
+
+def email_of(name: str, organisation: str) -> str:
+    """A demo person's example address: "Ines Vandenberghe", dep-omg →
+    ines.vandenberghe@omgeving.example."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    local = ".".join(part for part in re.split(r"[^a-z0-9]+", plain.lower()) if part)
+    return f"{local}@{MAIL_DOMAINS.get(organisation, 'vlaanderen.example')}"
+
 
 WORKING_GROUPS: tuple[tuple[str, str, str, str], ...] = (
     # (id, name, focus domain, chair); members are the holders of wg_member for the group

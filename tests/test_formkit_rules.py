@@ -50,7 +50,7 @@ def test_late_report_needs_a_date_only_when_extending() -> None:
                 "new_due_date": LATER,
             }
         )
-    assert caught.value.messages["new_due_date"][0].startswith("Laat leeg als u niet verlengt")
+    assert caught.value.messages["new_due_date"][0].startswith("Laat leeg als je niet verlengt")
 
 
 def test_refusal_of_a_binding_agreement_may_not_carry_its_terms() -> None:

@@ -221,7 +221,7 @@ def test_inapp_list_unread_count_and_mark_read(db, clock, engine) -> None:
     with db.read() as session:
         listed = list_for(session, "ann")
         assert [n.title for n in listed] == [f"Herinnering: Taak {n} (Topic 7)" for n in (3, 2, 1)]
-        assert listed[0].body.startswith("Er wacht een taak op u: Taak 3\n")
+        assert listed[0].body.startswith("Er wacht een taak op je: Taak 3\n")
         assert all(n.unread for n in listed)
         [bobs] = list_for(session, "bob")
         assert bobs.title == "Reminder: Goedkeuren (Topic 7)"
@@ -283,7 +283,7 @@ def test_real_smtp_delivers_each_mail_once_in_the_users_language(db, clock, engi
         inbox.to("cas@example.org"),
     )
     assert ann["Subject"] == "Herinnering: Goedkeuren (Topic 7)"
-    assert "Er wacht een taak op u: Goedkeuren" in ann.get_content()
+    assert "Er wacht een taak op je: Goedkeuren" in ann.get_content()
     assert bob["Subject"] == "Reminder: Goedkeuren (Topic 7)"
     assert "A task is waiting for you: Goedkeuren" in bob.get_content()
     assert cas["Subject"] == "New task: Review"
@@ -480,7 +480,7 @@ def test_digest_user_gets_one_mail_at_nine_local_with_both_notifications(
     assert "Beste Dora," in content
     assert "1. Herinnering: Goedkeuren (Topic 7)" in content
     assert "2. Escalatie: Goedkeuren (Topic 8)" in content
-    assert "is 3 dag(en) over tijd" in content
+    assert "is 3 dagen over tijd" in content
     assert digest["Message-ID"]
     assert [
         (r.status, r.sent_at) for r in stored(db) if r.user_id == "dora" and r.channel == "email"

@@ -88,7 +88,7 @@ def test_a_meeting_from_planning_to_approved_minutes(committee: Committee) -> No
         (b, 3, "decision", True),
     ]
     assert status is not None and status.status == "published"
-    assert notified(committee, meeting_case.id, "task_assigned") == {"mia", "mo", "chris"}
+    assert notified(committee, meeting_case.id, "agenda_published") == {"mia", "mo", "chris"}
 
     committee.advance_to(at(meeting["starts_at"]))
     committee.advance(minutes=1)
@@ -153,7 +153,7 @@ def test_a_meeting_from_planning_to_approved_minutes(committee: Committee) -> No
     report = committee.case(meeting_case.id).data["college_report"]
     assert [d["topic_case_id"] for d in report["decisions"]] == [a]
     assert report["notified"] == ["cleo"]
-    assert notified(committee, meeting_case.id, "task_assigned") >= {"cleo"}
+    assert notified(committee, meeting_case.id, "decisions_reported") >= {"cleo"}
     with committee.engine.db.read() as session:
         assert queries.meeting(session, meeting_id).reported_at is not None  # type: ignore[union-attr]
         assert [e.outcome for e in queries.agenda(session, meeting_id)] == [

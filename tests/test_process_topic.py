@@ -357,7 +357,8 @@ def test_late_submission_fails_the_deadline_condition(committee: Committee) -> N
     screening = committee.case(late.id).data["screening"]
     assert screening["failed"] == ["on_time"]
     [on_time] = [c for c in screening["conditions"] if c["id"] == "on_time"]
-    assert "na de agenderingsdeadline 2026-03-16" in on_time["explanation"]["nl"]
+    assert "na de agenderingsdeadline van 16 maart 2026" in on_time["explanation"]["nl"]
+    assert "after the agenda deadline of 16 March 2026" in on_time["explanation"]["en"]
     assert screening["inputs"]["received_on"] == "2026-03-17"
     committee.run_due()  # the agenda freezes
     closed = committee.start("topic", topic_data(target_meeting_id=meeting_id), "tom")

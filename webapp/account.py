@@ -1,4 +1,5 @@
-"""*Mijn account*: password, deputy for a period, API tokens."""
+"""*Mijn account*: e-mail address, language and mail rhythm, password, deputy for a period,
+API tokens."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ def _me() -> Actor:
     return actor
 
 
-def _page(status: int = 200, new_token: str | None = None) -> tuple[str, int]:
+def _page(
+    status: int = 200, new_token: str | None = None, *, email_error: bool = False
+) -> tuple[str, int]:
     actor = _me()
     eng = engine()
     people = [u for u in eng.users() if u.active and u.id != actor.user_id]
@@ -36,6 +39,8 @@ def _page(status: int = 200, new_token: str | None = None) -> tuple[str, int]:
         principals=eng.principals_of(actor.user_id),
         has_password=state().accounts.has_password(actor.user_id),
         me=eng.user(actor.user_id),
+        email_value=request.form.get("email") if email_error else None,
+        email_error=email_error,
     )
     return page, status
 
@@ -81,6 +86,12 @@ def save_preferences() -> Response | tuple[str, int]:
     except ValidationFailed:
         flash(_("Kies een taal en een ritme uit de lijst."), "error")
         return _page(422)
+    if "email" in request.form:
+        try:
+            engine().set_email(actor.user_id, request.form.get("email", "")[:400], actor)
+        except ValidationFailed:
+            flash(_("Dat is geen geldig e-mailadres, bijvoorbeeld naam@vlaanderen.be."), "error")
+            return _page(422, email_error=True)
     flash(_("Je voorkeuren zijn bewaard."), "success")
     return redirect(url_for("account.index"))
 

@@ -1,5 +1,5 @@
 """*Beheer* (admins only): process versions and deploys, incidents (retry), suspend and resume,
-users and roles, the audit-trail check.
+the audit-trail check; users and roles in `admin_users`.
 
 Each process version's diagram (unmarked, as deployed) is drawn on demand: the list links to
 ``/beheer/processen/<process>/<version>``, which shows the list with that one diagram above it,
@@ -21,9 +21,9 @@ from werkzeug.wrappers import Response
 
 from engine import Actor, DeployError, EngineError, NotFound
 from engine.queries import IncidentInfo, VersionInfo
-from webapp import diagram, pickers, sessions
-from webapp.identity import current_actor, engine, login_required, safe_next, state
-from webapp.wording import ROLES, role_label
+from webapp import diagram
+from webapp.identity import current_actor, engine, login_required, safe_next
+from webapp.wording import model_name, role_label
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 MODEL_SUFFIXES = (".bpmn", ".dmn")
@@ -80,6 +80,7 @@ def version_diagram_of(source_xml: str, version: VersionInfo) -> diagram.Diagram
             version.process_id,
             None,
             lane_label=role_label,
+            name_label=model_name,
             prefix=f"versie{version.version}",
         )
     except diagram.DiagramUnavailable as error:
@@ -296,107 +297,6 @@ def correct_case_data(case_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("cases.show", case_id=case_id))
 
 
-# -- users and roles ---------------------------------------------------------------------------
-
-
-def role_choices() -> list[tuple[str, str]]:
-    """The roles an admin can grant: (role id, its name in the current language)."""
-    return [(role, role_label(role)) for role in ROLES]
-
-
-def scope_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """What a role can be limited to, by group: organisations by kind, then working groups."""
-    found = pickers.grouped(pickers.options("organisations"))
-    groups = pickers.options("working_groups")
-    if groups:
-        found.append((_("Werkgroepen"), [(o.value, o.label) for o in groups]))
-    return found
-
-
-def _role_problem(role: str, scope: str | None) -> str | None:
-    """Why this role (and scope) cannot be granted, or None."""
-    if role not in ROLES:
-        return _("Kies een rol uit de lijst; „%(role)s” is geen rol.", role=role)
-    if scope is not None and scope not in {v for _g, c in scope_choices() for v, _t in c}:
-        return _("Kies een bereik uit de lijst; „%(scope)s” is onbekend.", scope=scope)
-    return None
-
-
-@bp.get("/gebruikers")
-@admin_required
-def users() -> str:
-    return render_template(
-        "admin/users.html",
-        users=engine().users(),
-        role_choices=role_choices(),
-        scope_choices=scope_choices(),
-    )
-
-
-@bp.post("/gebruikers")
-@admin_required
-def create_user() -> Response:
-    eng = engine()
-    user_id = request.form.get("id", "").strip()
-    name = request.form.get("naam", "").strip()
-    if not user_id or len(user_id) > 100 or not name:
-        flash(_("Geef een gebruikersnaam (tot 100 tekens) en een naam."), "error")
-        return redirect(url_for("admin.users"))
-    language = request.form.get("taal") if request.form.get("taal") in ("nl", "en") else "nl"
-    created = eng.ensure_user(
-        user_id,
-        name[:200],
-        email=request.form.get("email") or None,
-        language=language,
-        actor=_me().user_id,
-    )
-    password = request.form.get("wachtwoord", "")
-    if password:
-        if state().accounts.password_problem(password):
-            flash(_("Kies een wachtwoord van minstens 12 tekens."), "error")
-        else:
-            state().accounts.set_password(user_id, password)
-    flash(_("Gebruiker aangemaakt.") if created else _("Die gebruiker bestond al."), "info")
-    return redirect(url_for("admin.users"))
-
-
-@bp.post("/gebruikers/<user_id>/<action>")
-@admin_required
-def user_action(user_id: str, action: str) -> Response:
-    eng = engine()
-    role = request.form.get("rol", "").strip()[:100]
-    scope = request.form.get("bereik", "").strip()[:100] or None
-    if action == "rol":
-        problem = _role_problem(role, scope)
-        if problem is not None:
-            flash(problem, "error")
-            return redirect(url_for("admin.users"))
-    try:
-        if action == "rol" and role:
-            eng.grant(user_id, role, scope, _me())
-        elif action == "rol-intrekken" and role:
-            eng.revoke(user_id, role, scope, _me())
-        elif action in ("activeren", "deactiveren"):
-            eng.set_user_active(user_id, action == "activeren", _me())
-            if action == "deactiveren":
-                sessions.end_all(eng, user_id)
-        elif action == "wachtwoord":
-            password = request.form.get("wachtwoord", "")
-            if state().accounts.password_problem(password):
-                flash(_("Kies een wachtwoord van minstens 12 tekens."), "error")
-                return redirect(url_for("admin.users"))
-            state().accounts.set_password(user_id, password)
-        else:
-            abort(404)
-    except NotFound:
-        abort(404)
-    except EngineError as error:
-        flash(_("Dat lukte niet: %(reason)s", reason=error.message), "error")
-        return redirect(url_for("admin.users"))
-    flash(_("Opgeslagen."), "success")
-    return redirect(url_for("admin.users"))
-
-
 # -- audit -------------------------------------------------------------------------------------
 
 
@@ -405,3 +305,6 @@ def user_action(user_id: str, action: str) -> Response:
 def audit() -> str:
     result = engine().verify_audit() if request.method == "POST" else None
     return render_template("admin/audit.html", result=result)
+
+
+from webapp import admin_users  # noqa: E402, F401 - the users pages join this blueprint

@@ -48,7 +48,16 @@ def _configure(app: Flask, config: dict[str, Any] | None) -> None:
 
 
 def _context() -> dict[str, Any]:
-    from webapp.wording import role_label, status_label
+    from webapp.plain import scope_label
+    from webapp.wording import (
+        case_kind,
+        days,
+        model_name,
+        process_label,
+        role_label,
+        status_label,
+        task_label,
+    )
 
     actor = g.get("actor")
     unread = 0
@@ -61,6 +70,12 @@ def _context() -> dict[str, Any]:
         "role_label": role_label,
         "status_label": status_label,
         "display_name": display_name,
+        "task_label": task_label,
+        "process_label": process_label,
+        "case_kind": case_kind,
+        "model_name": model_name,
+        "days": days,
+        "scope_label": scope_label,
     }
 
 

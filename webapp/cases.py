@@ -11,6 +11,7 @@ The live BPMN diagram goes in the `diagram` block of case.html (part two).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -21,12 +22,12 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from engine import Actor, Forbidden, NotFound, UnknownProcess, ValidationFailed
-from engine.queries import AuditInfo, CaseInfo, TaskInfo
-from webapp import briefing, forms, rights
+from engine.queries import CaseInfo, TaskInfo
+from webapp import briefing, forms, rights, timeline
 from webapp.engine_adapter import start_event_id
 from webapp.identity import current_actor, engine, login_required
+from webapp.plain import label_of, meeting_of, plain
 from webapp.tasks import task_form
-from webapp.wording import action_label
 
 bp = Blueprint("cases", __name__)
 PAGE_SIZE = 25
@@ -146,13 +147,6 @@ def new_case(process_id: str) -> Response | tuple[str, int]:
 
 
 @dataclass(frozen=True)
-class Moment:
-    entry: AuditInfo
-    label: str
-    task_name: str | None
-
-
-@dataclass(frozen=True)
 class DataItem:
     key: str
     label: str
@@ -171,33 +165,27 @@ def _data_items(case: CaseInfo) -> list[DataItem]:
     for key, value in case.data.items():
         if key.startswith("_"):
             continue
-        named = choices.get(key, {})
-        if value is None or value == [] or value == "":
-            value = "—"
-        elif isinstance(value, list):
-            value = ", ".join(str(named.get(str(v), v)) for v in value)
-        elif isinstance(value, bool):
-            value = _("ja") if value else _("nee")
-        elif isinstance(value, dict):
-            value = ", ".join(f"{k}: {v}" for k, v in value.items())
-        else:
-            value = named.get(str(value), value)
-        label = labels.get(key, key.replace("_", " ").capitalize())
-        items.append(DataItem(key, label, value, key in labels))
+        label = labels.get(key, label_of(key))
+        shown = meeting_of(value) if key.endswith("meeting_id") and value is not None else None
+        text = shown or plain(value, choices.get(key))
+        items.append(DataItem(key, label, text, key in labels))
     return sorted(items, key=lambda item: (not item.on_form, order.get(item.key, 0)))
 
 
-def _process_name(case: CaseInfo) -> str:
-    for version in engine().versions(case.process_id):
-        if version.version == case.version and version.name:
-            return version.name
-    return case.process_id
+def _timeline(case_id: int, tasks: list[TaskInfo]) -> list[timeline.Moment]:
+    from webapp.app import display_name
 
-
-def _timeline(case_id: int, tasks: list[TaskInfo]) -> list[Moment]:
-    names = {t.id: t.name or t.element_id for t in tasks}
     trail = engine().audit_trail(case_id)
-    return [Moment(e, action_label(e.action), names.get(e.task_id or "")) for e in reversed(trail)]
+    return timeline.moments(trail, tasks, display_name, admin=_me().is_admin)
+
+
+def _technical(case: CaseInfo, items: list[DataItem]) -> str | None:
+    """The process's own data (not on the start form) as JSON, for admins only."""
+    shown = {item.key for item in items if item.on_form}
+    rest = {k: v for k, v in case.data.items() if k not in shown and not k.startswith("_")}
+    if not rest:
+        return None
+    return json.dumps(rest, indent=2, ensure_ascii=False, sort_keys=True, default=str)
 
 
 # -- documents and comments --------------------------------------------------------------------
@@ -328,6 +316,7 @@ def show(case_id: int) -> str:
     except NotFound:
         abort(404)
     tasks = eng.case_tasks(case_id)
+    items = _data_items(case)
     mine = [t for t in tasks if t.state == "ready" and rights.may_act(eng, actor, t)]
     openable = {t.id for t in tasks if rights.may_open_task(eng, actor, t)}
     task_forms = {t.id: task_form(t) for t in mine}
@@ -342,7 +331,8 @@ def show(case_id: int) -> str:
         briefs=briefs,
         case_view=view,
         openable=openable,
-        data_items=_data_items(case),
+        data_items=[item for item in items if item.on_form],
+        technical_data=_technical(case, items) if actor.is_admin else None,
         timeline=_timeline(case_id, tasks),
         now=eng.clock.now(),
         documents=eng.documents(case_id),

@@ -9,8 +9,11 @@ decision binds (processes.followup.queries), whatever the filters or the user's 
 Every status has a colour *and* its name in text (webapp/static/css/stuurboord.css, section
 "meetings and comply-or-explain": each pair has a contrast of at least 4.5:1).
 
-The CSV (RFC 4180, UTF-8 with a byte-order mark so that spreadsheet programs read the accents,
-``text/csv; charset=utf-8``) starts with a header row. A cell that a spreadsheet would read as
+The CSV opens as it should in Excel with Belgian settings: semicolons between the columns, UTF-8
+with a byte-order mark (so that the accents come through), ``text/csv; charset=utf-8``, dates
+as dd-mm-jjjj, percentages as the page shows them, and each entity's answer (what it did, or
+its explanation and the secretariat's assessment) beside its status. It starts with a header
+row; quoting follows RFC 4180. A cell that a spreadsheet would read as
 a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading
 ``'``.
 """
@@ -21,6 +24,7 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, g, render_template, request
@@ -32,6 +36,7 @@ from werkzeug.wrappers import Response
 
 from engine import Actor, Engine
 from processes.followup.queries import Matrix, compliance_matrix
+from processes.records import dates
 from processes.records import queries as records
 from processes.records.followup import OBLIGATION_STATUSES, STATUS_LABELS
 from processes.records.reference import FOCUS_DOMAINS
@@ -43,6 +48,8 @@ bp = Blueprint("compliance", __name__)
 
 ENTITY_ROLE = "entity_contact"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_SEPARATOR = ";"
+"""Excel with Belgian (and most European) regional settings splits columns on semicolons."""
 
 
 def _me() -> Actor:
@@ -213,19 +220,33 @@ def neutralise(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def csv_date(value: date | datetime | None) -> str:
+    """A date as Belgian spreadsheets read it: 29-01-2027 (moments in Brussels time)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = dates.local_date(value)
+    return value.strftime("%d-%m-%Y")
+
+
 def csv_rows(found: Register) -> list[list[str]]:
-    """The header row, then one row per shown obligation."""
+    """The header row, then one row per shown obligation, with the entity's answer."""
     header = [
         _("Besluit (nr)"),
         _("Besluit"),
         _("Focusdomein"),
-        _("Overheidsinstantie (code)"),
         _("Overheidsinstantie"),
-        _("Status (code)"),
         _("Status"),
         _("Uiterste datum"),
         _("Beantwoord op"),
-        _("Adoptie van het besluit (%)"),
+        _("Wat er gedaan is"),
+        _("Gedaan op"),
+        _("Uitleg: waarom niet"),
+        _("Risico's"),
+        _("Wat in de plaats"),
+        _("Gepland tegen"),
+        _("Beoordeling van de uitleg"),
+        _("Adoptie van het besluit"),
     ]
     rows = [header]
     for row in found.matrix.rows:
@@ -238,13 +259,18 @@ def csv_rows(found: Register) -> list[list[str]]:
                     str(row.decision_id),
                     row.decision_text,
                     focus_label(row.focus_domain),
-                    org,
                     found.names.get(org, org),
-                    cell.status,
                     status_label(cell.status),
-                    cell.deadline.isoformat(),
-                    cell.answered_at.isoformat() if cell.answered_at else "",
-                    f"{row.adoption_pct:.1f}",
+                    csv_date(cell.deadline),
+                    csv_date(cell.answered_at),
+                    cell.what_done or "",
+                    csv_date(cell.done_on),
+                    cell.reason or "",
+                    cell.risks or "",
+                    cell.mitigation or "",
+                    csv_date(cell.planned_on),
+                    cell.assessment_note or "",
+                    percent(row.adoption_pct),
                 ]
             )
     return [[neutralise(value) for value in values] for values in rows]
@@ -254,7 +280,7 @@ def csv_rows(found: Register) -> list[list[str]]:
 @login_required
 def export() -> Response:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
     writer.writerows(csv_rows(register()))
     return Response(
         "\ufeff" + out.getvalue(),

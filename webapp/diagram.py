@@ -27,7 +27,7 @@ import logging
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from html import escape
 from itertools import count
@@ -323,6 +323,19 @@ def layout(source_xml: str, process_id: str) -> Layout:
         tuple(edges),
         _box(shapes, edges),
     )
+
+
+def renamed(drawn: Layout, name_label: Callable[[str], str]) -> Layout:
+    """The layout with every name but the lanes' (role ids) given by `name_label`."""
+
+    def name_of(name: str) -> str:
+        return name_label(name) if name else name
+
+    shapes = tuple(
+        s if s.kind == "lane" else replace(s, name=name_of(s.name)) for s in drawn.shapes
+    )
+    edges = tuple(replace(e, name=name_of(e.name)) for e in drawn.edges)
+    return replace(drawn, process_name=name_of(drawn.process_name), shapes=shapes, edges=edges)
 
 
 # -- marks -------------------------------------------------------------------------------------
@@ -812,11 +825,15 @@ def build(
     marks: Marks | None,
     *,
     lane_label: Callable[[str], str] = lambda name: name,
+    name_label: Callable[[str], str] | None = None,
     prefix: str | None = None,
 ) -> Diagram:
     """The diagram of `process_id` in `source_xml`, marked (a case) or not (a version).
+    `name_label` gives each element's name in the reader's language (lanes: `lane_label`).
     Raises `DiagramUnavailable` when the model cannot be drawn."""
     drawn = layout(source_xml, process_id)
+    if name_label is not None:
+        drawn = renamed(drawn, name_label)
     incidents = _marked(drawn, marks.incidents, "incident", lane_label) if marks else ()
     active = _marked(drawn, marks.active - marks.incidents, "active", lane_label) if marks else ()
     waiting = (
@@ -865,7 +882,7 @@ def case_diagram(case_id: int) -> Diagram | None:
     """The marked diagram of a case the page already showed (rights are the page's), or None
     when it cannot be drawn (the page then says so; the rest of the page does not suffer)."""
     from webapp.identity import engine
-    from webapp.wording import role_label
+    from webapp.wording import model_name, role_label
 
     try:
         state = engine().diagram_state(case_id)
@@ -874,6 +891,7 @@ def case_diagram(case_id: int) -> Diagram | None:
             state.process_id,
             Marks.of(state),
             lane_label=role_label,
+            name_label=model_name,
             prefix=f"case{case_id}",
         )
     except (DiagramUnavailable, NotFound) as error:

@@ -131,13 +131,26 @@ def problem(
         "detail": detail or title_for(code),
     }
     if errors is not None:
-        body["errors"] = errors
+        body["errors"] = _one_language(errors)
     response = jsonify(body)
     response.status_code = status
     response.mimetype = PROBLEM_JSON
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def _one_language(errors: Any) -> Any:
+    """Messages written as "Nederlands / English" in the request's language only."""
+    from webapp.wording import one_language
+
+    if isinstance(errors, str):
+        return one_language(errors)
+    if isinstance(errors, dict):
+        return {key: _one_language(value) for key, value in errors.items()}
+    if isinstance(errors, list | tuple):
+        return [_one_language(value) for value in errors]
+    return errors
 
 
 def _webargs_errors(data: dict[str, Any]) -> dict[str, Any]:

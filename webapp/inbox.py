@@ -17,6 +17,7 @@ from engine import Actor, EngineError, NotFound
 from engine.queries import CaseInfo, TaskInfo
 from webapp import rights
 from webapp.identity import current_actor, engine, login_required
+from webapp.wording import task_label
 
 bp = Blueprint("inbox", __name__)
 
@@ -37,7 +38,7 @@ def _sort_key(sort: str, now: datetime) -> Callable[[Row], tuple[Any, ...]]:
         if sort == "dossier" and row.case is not None:
             return (row.case.title or "", row.case.id, task.created_at)
         if sort == "taak":
-            return ((task.name or task.element_id).lower(), task.created_at)
+            return (task_label(task).lower(), task.created_at)
         if sort == "aangemaakt":
             return (task.created_at,)
         due = task.due_at or datetime.max.replace(tzinfo=now.tzinfo)
@@ -62,9 +63,8 @@ def rows_for(
             continue
         case = cases.get(task.case_id)
         if search:
-            text = (
-                f"{task.name or task.element_id} {case.title or '' if case else ''} {task.case_id}"
-            )
+            title = case.title or "" if case else ""
+            text = f"{task.name or task.element_id} {task_label(task)} {title} {task.case_id}"
             if search.lower() not in text.lower():
                 continue
         overdue = task.due_at is not None and task.due_at < now

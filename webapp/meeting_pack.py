@@ -1,5 +1,6 @@
-"""A meeting's agenda as the pages show it, and the meeting pack (vergaderbundel): the agenda
-and each item's dossier summary, as a printable page and as PDF.
+"""A meeting's agenda as the pages show it, and the meeting pack (vergaderbundel): the
+secretariat's accompanying note, the agenda, and per item its dossier summary and documents, as
+a printable page and as PDF.
 
 The PDF is drawn with fpdf2 in the PDF core font Helvetica with WinAnsi (Windows-1252)
 encoding: every letter Dutch (and French, German) text uses renders (accented letters, curly
@@ -14,11 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from engine import Actor, Engine, NotFound
+from engine.queries import DocumentInfo
 from processes.records import dates
 from processes.records.queries import AgendaEntry, MeetingInfo
 from processes.records.reference import AGENDA_KINDS, FOCUS_DOMAINS, OUTCOMES
@@ -26,6 +29,8 @@ from webapp import rights
 from webapp.i18n import day, language, localized
 
 PDF_ENCODING = "windows-1252"
+NOTE_FIELD = "agenda_note"
+"""The meeting case's variable with the secretariat's note (the *Agenda ordenen* form)."""
 _NO_DECOMPOSITION = {"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "\u0131": "i", "Ħ": "H", "ħ": "h"}
 """Letters with a stroke have no Unicode decomposition to their base letter."""
 
@@ -81,6 +86,7 @@ class Dossier:
     summary: str | None
     question: str | None
     impact: str | None
+    documents: tuple[DocumentInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,8 @@ class Pack:
     meeting: MeetingInfo
     starts_at: datetime
     rows: list[AgendaRow]
+    note: str | None = None
+    """The accompanying note the secretariat wrote when publishing the agenda."""
 
 
 def starts_at(meeting: MeetingInfo) -> datetime:
@@ -130,6 +138,7 @@ def dossier_of(engine: Engine, actor: Actor, case_id: int) -> Dossier | None:
         summary=_text(data, "summary"),
         question=_text(data, "question"),
         impact=_text(data, "impact"),
+        documents=tuple(engine.documents(case.id)),
     )
 
 
@@ -154,7 +163,28 @@ def build_pack(
 ) -> Pack:
     """The meeting pack: the meeting, its agenda (deferred items left out) and the dossiers."""
     shown = [entry for entry in entries if entry.status != "deferred"]
-    return Pack(meeting, starts_at(meeting), agenda_rows(engine, actor, shown, with_dossiers=True))
+    rows = agenda_rows(engine, actor, shown, with_dossiers=True)
+    return Pack(meeting, starts_at(meeting), rows, note=publication_note(engine, meeting))
+
+
+def publication_note(engine: Engine, meeting: MeetingInfo) -> str | None:
+    """The note the secretariat published the agenda with (None before publication)."""
+    if meeting.published_at is None or meeting.case_id is None:
+        return None
+    try:
+        data = engine.case(meeting.case_id).data
+    except NotFound:
+        return None
+    return _text(data, NOTE_FIELD)
+
+
+def size_text(size: int) -> str:
+    """A file size for the pack: "812 B", "14 kB", "2,3 MB"."""
+    if size < 1024:
+        return _("%(n)d B", n=size)
+    if size < 1024 * 1024:
+        return _("%(n)s kB", n=f"{size / 1024:.0f}")
+    return _("%(n)s MB", n=format_decimal(round(size / (1024 * 1024), 1)))
 
 
 # -- PDF ---------------------------------------------------------------------------------------
@@ -240,6 +270,10 @@ def render_pdf(pack: Pack, *, time_text: str) -> bytes:
     ]
     for label, value in facts:
         pdf.para(f"{label}: {value}")
+    if pack.note:
+        pdf.ln(3)
+        pdf.para(_("Begeleidende nota van het secretariaat"), style="B")
+        pdf.para(pack.note)
     pdf.ln(4)
     pdf.para(_("Agenda"), size=14, style="B", height=8)
     if not pack.rows:
@@ -265,4 +299,11 @@ def render_pdf(pack: Pack, *, time_text: str) -> bytes:
         pdf.labelled(_("Samenvatting"), dossier.summary)
         pdf.labelled(_("Vraag of voorstel van beslissing"), dossier.question)
         pdf.labelled(_("Impact"), dossier.impact)
+        if dossier.documents:
+            pdf.labelled(
+                _("Documenten"),
+                "\n".join(f"- {d.filename} ({size_text(d.size_bytes)})" for d in dossier.documents),
+            )
+        else:
+            pdf.labelled(_("Documenten"), _("Geen documenten bij dit punt."))
     return bytes(pdf.output())

@@ -385,6 +385,7 @@ def pack(meeting_id: int) -> str:
         pack=_pack(meeting_id),
         status_label=meeting_pack.meeting_status_label,
         public_label=meeting_pack.public_label,
+        size_text=meeting_pack.size_text,
     )
 
 

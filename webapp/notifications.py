@@ -1,5 +1,6 @@
-"""The bell: in-app notifications (list, mark read). The unread count is in every page's
-header (webapp/app.py's context)."""
+"""The bell: in-app notifications (list, mark read), in the page's language; each links to its
+case when the reader may open it. The unread count is in every page's header (webapp/app.py's
+context)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from webapp import rights
+from webapp.i18n import language
 from webapp.identity import current_actor, engine, login_required
 
 bp = Blueprint("notifications", __name__)
@@ -18,8 +21,15 @@ def index() -> str:
     actor = current_actor()
     assert actor is not None
     unread_only = request.args.get("ongelezen") == "1"
-    items = engine().notifications(actor.user_id, unread_only=unread_only, limit=100)
-    return render_template("notifications.html", items=items, unread_only=unread_only)
+    items = engine().notifications(
+        actor.user_id, unread_only=unread_only, limit=100, language=language()
+    )
+    eng = engine()
+    cases = {n.case_id for n in items if n.case_id is not None}
+    linkable = {case_id for case_id in cases if rights.may_see_case(eng, actor, case_id)}
+    return render_template(
+        "notifications.html", items=items, unread_only=unread_only, linkable=linkable
+    )
 
 
 @bp.post("/meldingen/gelezen")

@@ -18,7 +18,7 @@ The flow (authorization code with PKCE S256, `state` and `nonce`):
 3. the claim named by STUURBOORD_OIDC_USER_CLAIM (from the ID token, else from the userinfo
    endpoint with the same `sub`) must be the id of an existing, active Stuurboord user. Nobody
    is created from outside: admins create users and grant roles. An unknown or inactive user
-   gets 403 "Uw account is niet gekend in Stuurboord";
+   gets 403 "Je account is niet gekend in Stuurboord";
 4. success goes through `webapp.auth.begin_session`, exactly like a password sign-in (new
    server-side session, rotated secret and CSRF token).
 
@@ -311,7 +311,7 @@ def _refuse(error: OidcError, config: Settings) -> tuple[str, int]:
             "%(provider)s heeft de aanmelding geweigerd of afgebroken.", provider=provider_name
         ),
         "unknown": _(
-            "Uw account is niet gekend in Stuurboord. Vraag een beheerder om u toegang te geven."
+            "Je account is niet gekend in Stuurboord. Vraag een beheerder om je toegang te geven."
         ),
         "unavailable": _(
             "%(provider)s is nu niet bereikbaar. Probeer het later opnieuw of meld je aan met "

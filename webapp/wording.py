@@ -1,11 +1,18 @@
-"""What the pages call things: roles, statuses and audit actions, in the current language."""
+"""What the pages call things: roles, statuses, audit actions, processes, tasks and kinds, in the
+current language."""
 
 from __future__ import annotations
 
 import functools
+from typing import Any
 
-from flask_babel import get_locale
+from flask import g
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+
+from processes.records import names
+from processes.records.reference import TOPIC_KINDS
+from webapp.i18n import localized
 
 
 def get_locale_name() -> str:
@@ -58,6 +65,14 @@ def status_label(status: str) -> str:
         "cancelled": _("geannuleerd"),
         "open": _("open"),
         "resolved": _("opgelost"),
+        "planned": _("gepland"),
+        "agenda_frozen": _("agenda afgesloten"),
+        "published": _("agenda gepubliceerd"),
+        "held": _("gehouden"),
+        "minutes_approved": _("notulen goedgekeurd"),
+        "pending": _("wacht op verzending"),
+        "sent": _("verzonden"),
+        "failed": _("mislukt"),
     }
     return labels.get(status, status)
 
@@ -95,3 +110,67 @@ def action_label(action: str) -> str:
         "job_failed": _("Geplande stap mislukt"),
     }
     return labels.get(action, action.replace("_", " "))
+
+
+# -- the names of processes, tasks and other model elements -------------------------------------
+
+
+def model_name(name: str | None) -> str:
+    """A name from a BPMN model (process, task, event, flow) in the current language."""
+    if not name:
+        return ""
+    return names.in_language(name, get_locale_name())
+
+
+def task_label(task: Any) -> str:
+    """A task's name in the current language (its element id when the model names none)."""
+    return model_name(getattr(task, "name", None)) or str(getattr(task, "element_id", ""))
+
+
+def process_label(process_id: str) -> str:
+    """A process's name in the current language, from its newest deployed version."""
+    return model_name(_process_names().get(process_id)) or process_id
+
+
+def _process_names() -> dict[str, str]:
+    """Dutch process names by id (per request: deploys add versions while the app runs)."""
+    found = g.get("_process_names")
+    if found is None:
+        from webapp.identity import engine
+
+        found = {}
+        for version in engine().versions():
+            if version.name:
+                found[version.process_id] = version.name
+        g._process_names = found
+    return found
+
+
+def kind_label(kind: str | None) -> str:
+    """What a topic case is about: onderwerp, escalatie or vraag."""
+    if not kind:
+        return ""
+    return localized(TOPIC_KINDS.get(kind)) or kind
+
+
+def case_kind(case: Any) -> str:
+    """The kind shown for a case in *Dossiers*: the topic's kind, else the process's name."""
+    data = getattr(case, "data", None) or {}
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if getattr(case, "process_id", None) == "topic" and isinstance(kind, str) and kind:
+        return kind_label(kind)
+    return process_label(getattr(case, "process_id", ""))
+
+
+def days(count: int) -> str:
+    """Days with the right plural: "1 dag", "7 dagen" ("1 day", "7 days" in English)."""
+    return ngettext("%(num)d dag", "%(num)d dagen", count)
+
+
+def one_language(message: Any) -> str:
+    """A message written as "Nederlands. / English." in the current language only."""
+    text = str(message)
+    if " / " not in text:
+        return text
+    dutch, _sep, english = text.partition(" / ")
+    return english.strip() if get_locale_name() == "en" else dutch.strip()

@@ -32,6 +32,15 @@ class Cell:
     deadline: date
     answered_at: datetime | None
     entity_case_id: int | None
+    what_done: str | None = None
+    done_on: date | None = None
+    reason: str | None = None
+    risks: str | None = None
+    mitigation: str | None = None
+    planned_on: date | None = None
+    assessment_note: str | None = None
+    """The entity's answer (comply: what was done, when; explain: why not, risks, what instead,
+    by when) and the secretariat's assessment of an explanation."""
 
 
 @dataclass(frozen=True)
@@ -141,4 +150,11 @@ def _cell(obligation: Obligation) -> Cell:
         deadline=obligation.deadline,
         answered_at=obligation.answered_at,
         entity_case_id=obligation.entity_case_id,
+        what_done=obligation.what_done,
+        done_on=obligation.done_on,
+        reason=obligation.reason,
+        risks=obligation.risks,
+        mitigation=obligation.mitigation,
+        planned_on=obligation.planned_on,
+        assessment_note=obligation.assessment_note,
     )

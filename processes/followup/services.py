@@ -21,6 +21,7 @@ from processes.followup.forms import (
 )
 from processes.followup.recording import RecordError
 from processes.records.followup import Obligation, ObligationStatus
+from processes.records.models import Organisation
 
 _ANSWERABLE = ("open", "overdue")
 
@@ -112,12 +113,18 @@ def open_obligations(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any
                 "focus_domain": terms["focus_domain"],
                 "parent_case_id": call.case_id,
             },
-            title=f"Pas toe of leg uit: besluit {decision_id}, {entity}",
+            title=f"Pas toe of leg uit: besluit {decision_id}, {_entity_name(call, entity)}",
             key=entity,
         )
         ids.append(obligation.id)
     call.session.flush()
     return {"ids": ids, "count": len(ids)}
+
+
+def _entity_name(call: ServiceCall, entity: str) -> str:
+    """An entity's name for case titles (its code when it is not in the reference list)."""
+    organisation = call.session.get(Organisation, entity)
+    return organisation.name if organisation is not None else entity
 
 
 # -- one entity's obligation -------------------------------------------------------------------

@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 
 from engine import ServiceCall
 from processes.meetings.lifecycle import change, item_view, load_meeting, move_status
-from processes.records import dates
 from processes.records.models import AgendaItem, Meeting
-from processes.records.notify import notify, role_holders
+from processes.records.notify import day_names, notify, role_holders
 from processes.records.reference import AGENDA_KINDS
 
 PUBLISH_TO = ("member", "chair")
@@ -152,12 +151,12 @@ def publish_agenda(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
         call,
         recipients,
         event="agenda_published",
-        template="task_assigned",
+        template="agenda_published",
         params={
-            "task_name": f"De agenda van de zitting van {dates.format_nl(meeting.meeting_date)} "
-            "lezen",
-            "case_title": meeting.title,
-            "assigned_by": "Het secretariaat van het Stuurorgaan",
+            "meeting_title": meeting.title,
+            "meeting_day": day_names(meeting.meeting_date),
+            "items": sum(1 for item in current if item.status != "deferred"),
+            "note": str(params.get("note") or "").strip(),
         },
     )
     items = [item_view(item) for item in _items(call, meeting.id)]

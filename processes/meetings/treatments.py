@@ -21,8 +21,9 @@ from processes.records.models import (
     Treatment,
     WorkingGroup,
 )
-from processes.records.notify import notify, role_holders
+from processes.records.notify import case_starter, day_names, notify, role_holders
 from processes.records.queries import decision_list
+from processes.records.reference import OUTCOMES
 
 OUTCOME_MESSAGE = "treatment_outcome"
 REPORT_TO = "college_liaison"
@@ -239,6 +240,7 @@ def _store_one(
         "note": treatment.note,
     }
     call.send_message(item.topic_case_id, OUTCOME_MESSAGE, payload)
+    _tell_submitter(call, meeting, item, outcome, decision, treatment.note)
     return {
         "agenda_item_id": item.id,
         "topic_case_id": item.topic_case_id,
@@ -246,6 +248,35 @@ def _store_one(
         "outcome": outcome,
         "decision_id": decision.id if decision else None,
     }
+
+
+def _tell_submitter(
+    call: ServiceCall,
+    meeting: Meeting,
+    item: AgendaItem,
+    outcome: str,
+    decision: Decision | None,
+    note: str | None,
+) -> None:
+    """The topic's submitter hears how the committee treated it (deferrals come back later)."""
+    if outcome == "deferred":
+        return
+    submitter, title = case_starter(call, item.topic_case_id)
+    if submitter is None:
+        return
+    notify(
+        call,
+        [submitter],
+        event=f"decided:{item.id}",
+        template="topic_decided",
+        params={
+            "title": title or item.title,
+            "meeting_title": meeting.title,
+            "outcome": {k: v.lower() for k, v in OUTCOMES.get(outcome, OUTCOMES["noted"]).items()},
+            "decision_text": decision.text if decision else "",
+            "note": note or "",
+        },
+    )
 
 
 def store_treatments(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
@@ -285,12 +316,11 @@ def report_to_college(call: ServiceCall, params: dict[str, Any]) -> dict[str, An
         call,
         role_holders(call, REPORT_TO),
         event="decisions_reported",
-        template="task_assigned",
+        template="decisions_reported",
         params={
-            "task_name": f"De besluitenlijst van de zitting van "
-            f"{dates.format_nl(meeting.meeting_date)} lezen ({len(decisions)} besluit(en))",
-            "case_title": meeting.title,
-            "assigned_by": "Het Stuurorgaan Vlaams Informatie- en ICT-beleid",
+            "meeting_title": meeting.title,
+            "meeting_day": day_names(meeting.meeting_date),
+            "count": len(decisions),
         },
     )
     before = meeting.reported_at.isoformat() if meeting.reported_at else None

@@ -10,7 +10,9 @@
   decisions);
 * :mod:`processes.records.formkit` and :mod:`processes.records.dates`: form building blocks and
   the committee's calendar dates;
-* :mod:`processes.records.notify`: notifications from service handlers;
+* :mod:`processes.records.notify` and :mod:`processes.records.announcements`: notifications
+  from service handlers and from the tasks people wait for;
+* :mod:`processes.records.names`: the models' names in Dutch and English;
 * :mod:`processes.records.choices`: the choices of pickers from the records, and the check that
   refuses unknown codes before a task completes.
 """
@@ -23,6 +25,11 @@ from processes.records.choices import check_references
 
 
 def register(registry: Registry) -> None:
-    """The records package has no forms or service handlers of its own; it checks every form's
-    references to records (:func:`processes.records.choices.check_references`)."""
+    """No forms or service handlers of its own: it checks every form's references to records
+    (:func:`processes.records.choices.check_references`), registers the task hooks that notify
+    people, and the English names of the models' elements."""
+    from processes.records import announcements, names
+
     registry.form_check(check_references)
+    announcements.register(registry)
+    registry.names = names.names_of

@@ -61,6 +61,27 @@ def format_nl(day: date) -> str:
     return f"{day.day} {_MONTHS_NL[day.month - 1]} {day.year}"
 
 
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def format_en(day: date) -> str:
+    """``20 March 2026``: dates as the English-speaking user reads them."""
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
 def parse_date(value: str | date | None) -> date | None:
     """A date from case data (ISO text) or None."""
     if value is None or isinstance(value, date):

@@ -146,9 +146,9 @@ def _target_meeting(omit_when_missing: bool = False) -> fields.Integer:
             ("Gewenste zitting", "Target meeting"),
             minimum=1,
             help=(
-                "De zitting waarop je het onderwerp wilt brengen. Dien in vóór de "
+                "De zitting waarop je het onderwerp wilt brengen (optioneel). Dien in vóór de "
                 "agendadeadline van die zitting.",
-                "The meeting you would like the topic on. Submit before that meeting's "
+                "The meeting you would like the topic on (optional). Submit before that meeting's "
                 "agenda deadline.",
             ),
             omit_when_missing=omit_when_missing,
@@ -247,7 +247,7 @@ class ReviseSubmissionForm(StrictForm):
     )
 
     revision_action = choice(
-        ("Wat wilt u doen?", "What do you want to do?"),
+        ("Wat wil je doen?", "What do you want to do?"),
         {
             "resubmit": {"nl": "Aangepast opnieuw indienen", "en": "Resubmit revised"},
             "withdraw": {"nl": "Intrekken", "en": "Withdraw"},
@@ -257,7 +257,7 @@ class ReviseSubmissionForm(StrictForm):
     revision_note = text(
         ("Toelichting", "Explanation"),
         NOTE_TEXT,
-        help=("Wat is er aangepast, of waarom trekt u in?", "What changed, or why withdraw?"),
+        help=("Wat is er aangepast, of waarom trek je in?", "What changed, or why withdraw?"),
     )
     title = _title(required=False)
     summary = _summary(default=None)
@@ -349,7 +349,7 @@ class AcknowledgeDeclineForm(StrictForm):
     """``acknowledge_decline``: the submitter takes note of the chair's refusal."""
 
     submitter_reaction = text(
-        ("Uw reactie", "Your reaction"),
+        ("Je reactie", "Your reaction"),
         NOTE_TEXT,
         help=("Optioneel; komt in het dossier.", "Optional; kept with the case."),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from processes.records import dates
 from processes.records.reference import FOCUS_DOMAINS, VRD2_PRIORITIES, Label
 
 CONDITIONS: dict[str, Label] = {
@@ -104,8 +105,9 @@ def _transversal(met: bool, data: Mapping[str, Any], facts: Mapping[str, Any]) -
     nl = f"Betrokken gekende overheidsinstanties: {len(known)}"
     en = f"Known entities affected: {len(known)}"
     if known:
-        nl += f" ({', '.join(known)})"
-        en += f" ({', '.join(known)})"
+        names = list(facts.get("known_entity_names") or known)
+        nl += f" ({', '.join(names)})"
+        en += f" ({', '.join(names)})"
     nl += f"; hergebruikt generieke componenten: {'ja' if reuses else 'nee'}"
     en += f"; reuses generic components: {'yes' if reuses else 'no'}"
     nl += f"; kan generieke componenten opleveren: {'ja' if creates else 'nee'}."
@@ -156,19 +158,26 @@ def _on_time(met: bool, facts: Mapping[str, Any]) -> Label:
             "nl": f"De agenda van zitting {meeting} is al afgesloten.",
             "en": f"The agenda of meeting {meeting} is already closed.",
         }
+    got, due, held = _days(received), _days(deadline), _days(facts.get("meeting_date"))
     if met:
         return {
-            "nl": f"Ingediend op {received}, vóór de agenderingsdeadline {deadline} van zitting "
-            f"{meeting}.",
-            "en": f"Submitted on {received}, before the agenda deadline {deadline} of meeting "
-            f"{meeting}.",
+            "nl": f"Ingediend op {got[0]}, vóór de agenderingsdeadline van {due[0]} van de "
+            f"zitting van {held[0]}.",
+            "en": f"Submitted on {got[1]}, before the agenda deadline of {due[1]} of the meeting "
+            f"of {held[1]}.",
         }
     return {
-        "nl": f"Ingediend op {received}, na de agenderingsdeadline {deadline} van zitting "
-        f"{meeting}. Kies een latere zitting.",
-        "en": f"Submitted on {received}, after the agenda deadline {deadline} of meeting "
-        f"{meeting}. Choose a later meeting.",
+        "nl": f"Ingediend op {got[0]}, na de agenderingsdeadline van {due[0]} van de zitting "
+        f"van {held[0]}. Kies een latere zitting.",
+        "en": f"Submitted on {got[1]}, after the agenda deadline of {due[1]} of the meeting of "
+        f"{held[1]}. Choose a later meeting.",
     }
+
+
+def _days(value: Any) -> tuple[str, str]:
+    """An ISO date from the facts in Dutch and English ("?" when there is none)."""
+    day = dates.parse_date(value) if value else None
+    return (dates.format_nl(day), dates.format_en(day)) if day else ("?", "?")
 
 
 def build(data: Mapping[str, Any], screened_at: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ Every change to a record or to who is responsible is written to the audit trail 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from marshmallow import ValidationError
@@ -17,7 +17,8 @@ from sqlalchemy import select
 from engine import SCHEDULER_ACTOR, SYSTEM_ACTOR, ServiceCall
 from processes.records import dates
 from processes.records.models import Meeting, Organisation
-from processes.records.notify import notify, role_holders
+from processes.records.notify import day_names, notify, role_holders
+from processes.records.reference import AGENDA_KINDS
 from processes.topics import screening
 from processes.topics.forms import TopicSubmissionForm
 
@@ -87,14 +88,18 @@ def screening_facts(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]
     now = call.clock.now()
     received = dates.local_date(now)
     entities = [str(code) for code in facts["affected_entities"]]
-    found = set(
-        call.session.execute(select(Organisation.id).where(Organisation.id.in_(entities))).scalars()
+    named = dict(
+        call.session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(entities))
+        ).all()
     )
+    found = set(named)
     meeting_id = facts["target_meeting_id"]
     facts.update(
         received_at=now.isoformat(),
         received_on=received.isoformat(),
         known_entities=[code for code in entities if code in found],
+        known_entity_names=[named[code] for code in entities if code in found],
         unknown_entities=[code for code in entities if code not in found],
         meeting_id=meeting_id,
         meeting_date=None,
@@ -178,12 +183,37 @@ def watch_outcome(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
         meeting_day = dates.parse_date(item.get("meeting_date"))
         base = max(now, dates.end_of_day(meeting_day)) if meeting_day else now
         check_at = base + interval
+        _tell_admitted(call, item, meeting_day)
     return {
         "agenda_item_id": item.get("agenda_item_id"),
         "meeting_id": item.get("meeting_id"),
         "round": rounds,
         "check_at": check_at.isoformat(),
     }
+
+
+def _tell_admitted(call: ServiceCall, item: dict[str, Any], meeting_day: date | None) -> None:
+    """The submitter hears that the topic is on a meeting's agenda (once per placement)."""
+    submitted_by = call.data.get("submitted_by")
+    if not submitted_by:
+        return
+    notify(
+        call,
+        [str(submitted_by)],
+        event="admitted",
+        template="topic_admitted",
+        params={
+            "title": _title(call),
+            "meeting_title": str(item.get("meeting_title") or ""),
+            "meeting_day": day_names(meeting_day),
+            "item_kind": {
+                language: text.lower()
+                for language, text in AGENDA_KINDS.get(
+                    str(item.get("kind")), AGENDA_KINDS["discussion"]
+                ).items()
+            },
+        },
+    )
 
 
 def outcome_overdue(call: ServiceCall, params: dict[str, Any]) -> int:
@@ -193,7 +223,10 @@ def outcome_overdue(call: ServiceCall, params: dict[str, Any]) -> int:
     item = call.data.get("agenda_item") or {}
     rounds = int(watch.get("round", 0)) + 1
     title = _title(call)
-    task_name = f"Behandeling registreren van agendapunt {item.get('agenda_item_id')}"
+    task_name = {
+        "nl": f"De uitkomst van de behandeling van „{title}” registreren",
+        "en": f"Record the outcome of the treatment of “{title}”",
+    }
     meeting_day = dates.parse_date(item.get("meeting_date"))
     notified = notify(
         call,
@@ -203,7 +236,7 @@ def outcome_overdue(call: ServiceCall, params: dict[str, Any]) -> int:
         params={
             "task_name": task_name,
             "case_title": title,
-            "due_date": dates.format_nl(meeting_day) if meeting_day else "-",
+            "due_date": day_names(meeting_day),
         },
     )
     if rounds >= 2 and meeting_day is not None:
@@ -216,7 +249,7 @@ def outcome_overdue(call: ServiceCall, params: dict[str, Any]) -> int:
             params={
                 "task_name": task_name,
                 "case_title": title,
-                "assignee": "secretariaat",
+                "assignee": "",
                 "days_overdue": max(overdue, 0),
             },
         )
@@ -323,9 +356,15 @@ def answer_question(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]
             event="question_answered",
             template="task_assigned",
             params={
-                "task_name": "Het antwoord van het Stuurorgaan lezen",
+                "task_name": {
+                    "nl": "Het antwoord van het Stuurorgaan lezen",
+                    "en": "Read the steering committee's answer",
+                },
                 "case_title": _title(call),
-                "assigned_by": "Het secretariaat van het Stuurorgaan",
+                "assigned_by": {
+                    "nl": "Het secretariaat van het Stuurorgaan",
+                    "en": "The steering committee's secretariat",
+                },
             },
         )
     call.record(
@@ -372,9 +411,12 @@ def question_overdue(call: ServiceCall, params: dict[str, Any]) -> int:
         event=f"question_overdue:{rounds}",
         template="reminder",
         params={
-            "task_name": "Vraag van het Voorzitterscollege beantwoorden",
+            "task_name": {
+                "nl": "Vraag van het Voorzitterscollege beantwoorden",
+                "en": "Answer the question from the College of Chairs",
+            },
             "case_title": str(call.data.get("title") or ""),
-            "due_date": dates.format_nl(dates.local_date(call.clock.now())),
+            "due_date": day_names(dates.local_date(call.clock.now())),
         },
     )
     call.record(

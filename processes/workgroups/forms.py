@@ -310,7 +310,7 @@ class LateReportForm(StrictForm):
         formkit.empty_when(
             ["new_due_date"],
             formkit.differs("late_decision", "extend"),
-            ("als u niet verlengt", "unless extending"),
+            ("als je niet verlengt", "unless extending"),
         ),
     )
 

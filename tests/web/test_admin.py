@@ -107,10 +107,13 @@ def test_users_and_roles(client, web_engine, app):
     nora = app.test_client()
     assert sign_in(nora, "nora", "a long enough secret").status_code == 302
     client.post(
-        "/beheer/gebruikers/nora/rol-intrekken", data={"rol": "member", "csrf_token": token}
+        "/beheer/gebruikers/nora/rol-intrekken",
+        data={"rol": "member", "bevestigd": "ja", "csrf_token": token},
     )
     assert ("member", None) not in web_engine.actor("nora").grants
-    client.post("/beheer/gebruikers/nora/deactiveren", data={"csrf_token": token})
+    client.post(
+        "/beheer/gebruikers/nora/deactiveren", data={"bevestigd": "ja", "csrf_token": token}
+    )
     assert nora.get("/taken").status_code == 302  # her session ended
     page = client.get("/beheer/gebruikers")
     assert re.search(r"Nora Nieuw.*?gedeactiveerd", page.text, re.S)

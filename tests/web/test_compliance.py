@@ -152,14 +152,20 @@ def test_each_person_sees_the_entities_they_answer_for(committee: Committee) -> 
     assert 'href="/pas-toe-of-leg-uit"' in page.split('class="main-nav"')[1]
     entities, rows = register(jan.get(f"{URL}?entiteit=dep-omg").text)
     assert entities == ["Stad Gent"]  # another entity is no filter choice for jan: all of his
-    assert len(list(csv.reader(io.StringIO(jan.get(f"{URL}.csv").text)))) == 2
+    assert len(rows_of(jan.get(f"{URL}.csv"))) == 2
 
     sofie = s.client("sofie")  # a submitter: an empty register, no menu item
     page = sofie.get(URL)
     assert page.status_code == 200 and "Geen verplichtingen gevonden" in page.text
     assert 'href="/pas-toe-of-leg-uit"' not in page.text.split('class="main-nav"')[1]
-    assert len(list(csv.reader(io.StringIO(sofie.get(f"{URL}.csv").text)))) == 1
+    assert len(rows_of(sofie.get(f"{URL}.csv"))) == 1
     assert s.client().get(URL).status_code == 302
+
+
+def rows_of(response) -> list[list[str]]:
+    """The CSV as Excel with Belgian settings reads it: UTF-8 with a BOM, semicolons."""
+    assert response.data.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
 
 
 def test_csv_export_has_a_header_and_neutralises_formulas(committee: Committee) -> None:
@@ -170,20 +176,43 @@ def test_csv_export_has_a_header_and_neutralises_formulas(committee: Committee) 
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Besluit (nr)", "Besluit", "Focusdomein"]
-    assert len(rows) == 1 + 4
+    rows = rows_of(response)
+    assert rows[0][:4] == ["Besluit (nr)", "Besluit", "Focusdomein", "Overheidsinstantie"]
+    assert len(rows) == 1 + 4 and all(len(row) == len(rows[0]) for row in rows)
     body = rows[1:]
     for row in body:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
     evil = next(r for r in body if r[0] == str(decisions["B"]))
-    assert evil[1] == "'" + EVIL_DECISION and evil[5] == "open" and evil[6] == "Open"
-    bound = next(r for r in body if r[3] == "evil")
-    assert bound[4] == "'" + EVIL_ENTITY
-    assert bound[1] == BINDING_TEXT and bound[9] == "33.3"
-    complied = list(csv.reader(io.StringIO(sara.get(f"{URL}.csv?status=complied").text)))
-    assert len(complied) == 2 and complied[1][3] == "dep-omg"
+    assert evil[1] == "'" + EVIL_DECISION and evil[4] == "Open"
+    bound = next(r for r in body if r[3] == "'" + EVIL_ENTITY)
+    assert bound[1] == BINDING_TEXT and bound[14] == "33,3\u00a0%"  # as the page shows it
+    complied = rows_of(sara.get(f"{URL}.csv?status=complied"))
+    assert len(complied) == 2 and complied[1][3] == "Departement Omgeving"
+
+
+def test_csv_export_reads_well_in_a_belgian_spreadsheet(committee: Committee) -> None:
+    s = planned(committee)
+    decisions = answered(s)
+    rows = rows_of(s.client("sara").get(f"{URL}.csv"))
+    header, body = rows[0], rows[1:]
+    column = {name: index for index, name in enumerate(header)}
+    mine = [r for r in body if r[0] == str(decisions["A"])]
+    gent = next(r for r in mine if r[column["Overheidsinstantie"]] == "Stad Gent")
+    omg = next(r for r in mine if r[column["Overheidsinstantie"]] == "Departement Omgeving")
+    assert gent[column["Status"]] == "Uitgelegd"
+    assert gent[column["Uitleg: waarom niet"]].startswith("Ons loket draait op een contract")
+    assert gent[column["Wat in de plaats"]].startswith("Doorverwijzing naar het platform")
+    assert gent[column["Gepland tegen"]] == "31-01-2027"
+    assert omg[column["Wat er gedaan is"]].startswith("Alle e-loketten")
+    assert omg[column["Gedaan op"]] == "20-03-2026"
+    for row in body:
+        assert re.fullmatch(r"\d{2}-\d{2}-\d{4}", row[column["Uiterste datum"]])
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", ";".join(row))  # no ISO dates anywhere
+        assert row[column["Adoptie van het besluit"]].endswith("\u00a0%")
+    text = ";".join(";".join(row) for row in rows)
+    for code in ("gem-gent", "dep-omg", "explained", "complied"):
+        assert code not in text
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
@@ -222,5 +251,5 @@ def test_register_in_english(committee: Committee) -> None:
     chris.post("/taal", data={"taal": "en", "csrf_token": csrf_of(chris.get(URL).text)})
     page = chris.get(URL).text
     assert "Comply or explain" in page and "Complied" in page and "Explained" in page
-    header = next(csv.reader(io.StringIO(chris.get(f"{URL}.csv").data.decode("utf-8-sig"))))
+    header = rows_of(chris.get(f"{URL}.csv"))[0]
     assert header[:2] == ["Decision (no.)", "Decision"]

@@ -390,7 +390,7 @@ def test_email_claim_maps_to_a_user_whose_id_is_the_address(web_engine, idp):
     idp.email_verified = False
     refused = oidc_sign_in(other, idp)
     assert refused.status_code == 403
-    assert "Uw account is niet gekend in Stuurboord" in refused.text
+    assert "Je account is niet gekend in Stuurboord" in refused.text
 
 
 def test_small_clock_skew_is_tolerated(oidc_client, idp):
@@ -498,7 +498,7 @@ def test_unknown_user_is_refused_with_403(oidc_client, idp, web_engine):
     idp.user = "nobody"
     answer = oidc_sign_in(oidc_client, idp)
     assert answer.status_code == 403
-    assert "Uw account is niet gekend in Stuurboord" in answer.text
+    assert "Je account is niet gekend in Stuurboord" in answer.text
     assert_signed_out(oidc_client, web_engine)
     assert web_engine.users() and "nobody" not in {u.id for u in web_engine.users()}
 

@@ -69,7 +69,7 @@ def test_new_topic_form_from_schema_with_errors_per_field(client, web_engine):
     assert good.status_code == 302
     case_page = client.get(good.headers["Location"])
     assert "Data delen" in case_page.text
-    assert "Dossier gestart" in case_page.text
+    assert "Carla Clerk startte het dossier." in case_page.text
 
 
 def test_submitter_without_the_start_role_is_told_so(client):
@@ -174,7 +174,7 @@ def test_english_pages(client, web_engine):
     token = csrf_of(client.get("/taken").text)
     client.post("/taal", data={"taal": "en", "csrf_token": token})
     page = client.get(f"/dossiers/{case_id}")
-    assert "History" in page.text and "Case started" in page.text
+    assert "History" in page.text and "Carla Clerk started the case." in page.text
     assert "Verloop" not in page.text
     client.post("/taal", data={"taal": "nl", "csrf_token": token})
     assert "Verloop" in client.get(f"/dossiers/{case_id}").text
