@@ -27,10 +27,15 @@ def status_reminders(committee: Committee, user_id: str) -> list[tuple[str, str]
             .order_by(Notification.id)
         ).all()
     return [
-        (created.astimezone(UTC).strftime("%Y-%m-%d %H:%M"), params["due_date"])
+        (created.astimezone(UTC).strftime("%Y-%m-%d %H:%M"), dutch(params["due_date"]))
         for created, params in rows
-        if params.get("task_name") == "Stand van zaken melden"
+        if dutch(params.get("task_name")) == "Stand van zaken melden"
     ]
+
+
+def dutch(value: object) -> object:
+    """A notification parameter as the Dutch text reads it (texts may be given per language)."""
+    return value.get("nl") if isinstance(value, dict) else value
 
 
 def test_reminders_that_fell_due_together_go_out_once(committee: Committee) -> None:
@@ -39,7 +44,7 @@ def test_reminders_that_fell_due_together_go_out_once(committee: Committee) -> N
     [task] = [t for t in committee.tasks(case_id) if t.element_id == "status_update"]
     assert task.due_at == datetime(2026, 3, 18, 9, 0, tzinfo=UTC)
     committee.advance(days=9)  # the scheduler was down over both reminders (17 and 18 March)
-    assert status_reminders(committee, "wim") == [("2026-03-20 09:00", "18/03/2026")]
+    assert status_reminders(committee, "wim") == [("2026-03-20 09:00", "18 maart 2026")]
 
 
 def test_an_unanswered_status_update_does_not_remind_together_with_the_next_one(
@@ -53,7 +58,7 @@ def test_an_unanswered_status_update_does_not_remind_together_with_the_next_one(
     sent = status_reminders(committee, "wim")
     minutes = [minute for minute, _due in sent]
     assert len(minutes) == len(set(minutes)), sent
-    assert ("2026-03-27 09:00", "27/03/2026") in sent
+    assert ("2026-03-27 09:00", "27 maart 2026") in sent
 
 
 def test_reminders_still_repeat_where_the_policy_says_so(committee: Committee) -> None:
@@ -74,7 +79,7 @@ def test_reminders_still_repeat_where_the_policy_says_so(committee: Committee) -
     report_minutes = sorted(
         created.astimezone(UTC).strftime("%Y-%m-%d")
         for created, params in rows
-        if params.get("task_name") == "Rapport indienen"
+        if dutch(params.get("task_name")) == "Rapport indienen"
     )
     assert len(report_minutes) == len(set(report_minutes)), report_minutes
     assert report_minutes[-1] > report.due_at.strftime("%Y-%m-%d")
@@ -86,5 +91,5 @@ def test_reminders_on_separate_days_each_go_out(committee: Committee) -> None:
     assert [t.element_id for t in committee.tasks(case_id)].count("status_update") == 1
     for _ in range(16):
         committee.advance(hours=12)
-    sent = [entry for entry in status_reminders(committee, "wim") if entry[1] == "18/03/2026"]
-    assert sent == [("2026-03-17 09:00", "18/03/2026"), ("2026-03-18 09:00", "18/03/2026")]
+    sent = [entry for entry in status_reminders(committee, "wim") if entry[1] == "18 maart 2026"]
+    assert sent == [("2026-03-17 09:00", "18 maart 2026"), ("2026-03-18 09:00", "18 maart 2026")]

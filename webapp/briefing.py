@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import url_for
 
-from engine import Engine
+from engine import Engine, NotFound
 from engine.queries import CaseInfo, TaskInfo
 from processes.records import dates
 from processes.records.brief import CASE_VIEW, Brief, BriefContext, CaseRef, Link
@@ -77,10 +77,23 @@ class ShownSection:
 
 
 def _href(link: Link | None) -> str | None:
+    """The link's URL, or None (plain text) when the reader could not open it (a 404)."""
     if link is None:
         return None
+    from webapp import meetings, rights
+    from webapp.identity import current_actor, engine
+
+    actor = current_actor()
+    if actor is None:
+        return None
     if link.kind == "case":
+        if not rights.may_see_case(engine(), actor, link.id):
+            return None
         return url_for("cases.show", case_id=link.id)
+    try:
+        meetings.visible_meeting(engine(), actor, link.id)
+    except NotFound:
+        return None
     return url_for("meetings.show", meeting_id=link.id)
 
 

@@ -5,7 +5,8 @@
 Builds the demo (as `stuurboord run` does on a new database: every model in bpmn/, the demo
 committee and its cases walked up to now, the demo password) in a temporary folder, serves it on
 127.0.0.1 and a free port, and saves 1280x800 PNGs of: *Mijn taken*, *Nieuw onderwerp*, a
-*Dossier* with its diagram, a meeting's agenda, the comply-or-explain register and *Beheer*.
+*Dossier* with its diagram, a meeting's agenda, the comply-or-explain register, *Beheer*, and
+three task pages with their brief (screening, the chair's agenda decision, comply-or-explain).
 Uses Debian's chromium (/usr/bin/chromium); downloads nothing. Not a test (no `test_` name).
 """
 
@@ -108,6 +109,24 @@ def _case_with_diagram(engine: Engine) -> Callable[[Page, str], None]:
     return prepare
 
 
+def _task_page(engine: Engine, process_id: str, element_id: str) -> Callable[[Page, str], None]:
+    """The task page of the first ready `element_id` task of a running `process_id` case."""
+    task_id = next(
+        (
+            t.id
+            for c in engine.list_cases(process_id=process_id, status="running", limit=200)
+            for t in engine.case_tasks(c.id)
+            if t.state == "ready" and t.element_id == element_id
+        ),
+        None,
+    )
+
+    def prepare(page: Page, url: str) -> None:
+        page.goto(f"{url}/taken/{task_id}" if task_id else f"{url}/taken")
+
+    return prepare
+
+
 def _upcoming_meeting(page: Page, url: str) -> None:
     page.goto(url + "/zittingen")
     page.locator("section[aria-labelledby=komend] tbody a").first.click()
@@ -122,6 +141,10 @@ def shots(engine: Engine) -> list[Shot]:
         Shot("zitting-agenda.png", "secretariaat", _upcoming_meeting),
         Shot("pas-toe-of-leg-uit.png", "secretariaat", _open("/pas-toe-of-leg-uit")),
         Shot("beheer.png", "beheerder", _open("/beheer/")),
+        Shot("taak-screening.png", "secretariaat", _task_page(engine, "topic", "confirm_screening")),
+        Shot("taak-agendering.png", "voorzitter", _task_page(engine, "topic", "chair_decision")),
+        Shot("taak-pas-toe.png", "contact.leuven", _task_page(engine, "obligation",
+                                                              "answer_obligation")),
     ]
 
 

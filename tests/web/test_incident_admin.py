@@ -90,7 +90,7 @@ def test_the_technical_error_is_for_admins_only(client, web_engine) -> None:
     page = client.get(f"/dossiers/{case_id}")
     assert page.status_code == 200
     assert "ZeroDivisionError" not in page.text and "division by zero" not in page.text
-    assert "Een automatische stap liep vast" in page.text
+    assert "Een automatische stap liep mis. De beheerder is verwittigd" in page.text
     client.post("/afmelden", data={"csrf_token": csrf_of(page.text)})
     sign_in(client, "anna")
     assert "ZeroDivisionError" in client.get(f"/dossiers/{case_id}").text
