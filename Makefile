@@ -34,6 +34,7 @@ run: $(STAMP) $(MO)
 
 test: $(STAMP) $(MO) $(NODE_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2
 
 bench: $(STAMP)

@@ -35,7 +35,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
 from engine import Actor, Database, Engine, Registry, SystemClock  # noqa: E402
-from engine.migrate import upgrade  # noqa: E402
+from engine.storage.migrate import upgrade  # noqa: E402
 from tests.helpers import ApproveForm, IntakeForm, StartForm  # noqa: E402
 
 BPMN = _HERE.parent / "tests" / "bpmn"
@@ -109,7 +109,7 @@ def memory_case(specs: Specs, i: int) -> None:
 
 
 class Naive:
-    """Whole workflow JSON (specs included) in one row; same pragmas as engine/db.py."""
+    """Whole workflow JSON (specs included) in one row; same pragmas as engine/storage/db.py."""
 
     def __init__(self, path: Path) -> None:
         self.conn = sqlite3.connect(path, timeout=30, isolation_level=None)

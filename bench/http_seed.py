@@ -26,9 +26,9 @@ from sqlalchemy.engine import make_url
 import processes
 import webapp
 from engine import Database, Engine, SystemClock
-from engine.audit import _HASHED, _content, row_hash
-from engine.migrate import upgrade
-from engine.policy import load_policy
+from engine.audit.trail import _HASHED, _content, row_hash
+from engine.storage.migrate import upgrade
+from engine.timing.policy import load_policy
 from processes.records import directory
 
 ROOT = Path(__file__).resolve().parent.parent

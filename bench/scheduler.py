@@ -41,10 +41,10 @@ from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from engine import Database, Engine, ManualClock, Registry, SystemClock  # noqa: E402
-from engine.migrate import upgrade  # noqa: E402
-from engine.models import AuditEntry, CaseTask, ScheduledJob  # noqa: E402
-from engine.policy import Policy, load_policy  # noqa: E402
-from engine.scheduler import RunReport, Scheduler  # noqa: E402
+from engine.scheduling.scheduler import RunReport, Scheduler  # noqa: E402
+from engine.storage.migrate import upgrade  # noqa: E402
+from engine.storage.models import AuditEntry, CaseTask, ScheduledJob  # noqa: E402
+from engine.timing.policy import Policy, load_policy  # noqa: E402
 from processes import MIGRATIONS  # noqa: E402
 
 POLICY = '[defaults]\nreminders = []\ngrace = "none"\n'  # only BPMN timers get scheduled

@@ -3,11 +3,7 @@
 It knows nothing about the committee. Use the facade: `from engine import Engine`.
 """
 
-from engine.actors import SCHEDULER_ACTOR, SYSTEM_ACTOR, Actor
-from engine.audit import AuditRecorder
-from engine.cases import Hooks
-from engine.clock import Clock, ManualClock, SystemClock
-from engine.db import Database
+from engine.audit.trail import AuditRecorder
 from engine.errors import (
     CaseStateError,
     DeployError,
@@ -22,9 +18,20 @@ from engine.errors import (
     ValidationFailed,
 )
 from engine.facade import Engine
-from engine.queries import AuditInfo, CaseInfo, DiagramState, IncidentInfo, TaskInfo, VersionInfo
-from engine.registry import FormInput, Registry
-from engine.service_call import ServiceCall
+from engine.people.actors import SCHEDULER_ACTOR, SYSTEM_ACTOR, Actor
+from engine.running.cases import Hooks
+from engine.running.queries import (
+    AuditInfo,
+    CaseInfo,
+    DiagramState,
+    IncidentInfo,
+    TaskInfo,
+    VersionInfo,
+)
+from engine.running.registry import FormInput, Registry
+from engine.running.service_call import ServiceCall
+from engine.storage.db import Database
+from engine.timing.clock import Clock, ManualClock, SystemClock
 
 __all__ = [
     "SCHEDULER_ACTOR",

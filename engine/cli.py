@@ -13,14 +13,14 @@ from typing import Any
 import click
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 
-from engine import migrate
-from engine.actors import SYSTEM_ACTOR, Actor
-from engine.db import Database
 from engine.errors import EngineError, ValidationFailed
 from engine.facade import Engine
-from engine.policy import PolicyError, load_policy
-from engine.registry import Registry
+from engine.people.actors import SYSTEM_ACTOR, Actor
+from engine.running.registry import Registry
 from engine.settings import Settings
+from engine.storage import migrate
+from engine.storage.db import Database
+from engine.timing.policy import PolicyError, load_policy
 
 BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
 
@@ -266,9 +266,9 @@ for _name, _action in (("suspend", "suspend"), ("resume", "resume"), ("terminate
 @clean_errors
 def scheduler(once: bool, now: str | None, health_port: int | None, health_host: str) -> None:
     """Run the scheduler: timers, reminders, escalations, notifications (one leader at a time)."""
-    from engine.clock import ManualClock
-    from engine.mailer import Sender, transport_from_env
-    from engine.scheduler import Scheduler
+    from engine.notify.mailer import Sender, transport_from_env
+    from engine.scheduling.scheduler import Scheduler
+    from engine.timing.clock import ManualClock
 
     engine = build_engine()
     if now is not None:
@@ -287,7 +287,7 @@ def scheduler(once: bool, now: str | None, health_port: int | None, health_host:
         runner.resign()
         return
     if health_port is not None:
-        from engine.health_probe import serve_probe
+        from engine.scheduling.health_probe import serve_probe
 
         serve_probe(runner, health_port, health_host)
         click.echo(f"readiness probe on http://{health_host}:{health_port}/readyz")

@@ -21,17 +21,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine import deploy as deploying
-from engine import documents as docs
-from engine import notifications, queries, runtime, signals, stuck_mail, users
-from engine.actors import SYSTEM_ACTOR, Actor
-from engine.audit import AuditRecorder, VerifyResult, verify
-from engine.cases import CaseService, Hooks
-from engine.clock import Clock, SystemClock
-from engine.db import Database
+from engine.audit.trail import AuditRecorder, VerifyResult, verify
 from engine.errors import Forbidden, NotFound
-from engine.policy import Policy, load_policy
-from engine.queries import (
+from engine.model import deploy as deploying
+from engine.notify import notifications, stuck_mail
+from engine.people import users
+from engine.people.actors import SYSTEM_ACTOR, Actor
+from engine.running import documents as docs
+from engine.running import queries, runtime, signals
+from engine.running.cases import CaseService, Hooks
+from engine.running.queries import (
     AuditInfo,
     CaseInfo,
     CommentInfo,
@@ -40,8 +39,11 @@ from engine.queries import (
     TaskInfo,
     VersionInfo,
 )
-from engine.registry import Registry
+from engine.running.registry import Registry
 from engine.settings import Settings
+from engine.storage.db import Database
+from engine.timing.clock import Clock, SystemClock
+from engine.timing.policy import Policy, load_policy
 
 
 class Engine:

@@ -38,9 +38,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import AuditRecorder, Engine, ManualClock
-from engine.calendar import WorkCalendar
-from engine.clock import Clock
-from engine.scheduler import Scheduler
+from engine.scheduling.scheduler import Scheduler
+from engine.timing.calendar import WorkCalendar
+from engine.timing.clock import Clock
 from processes import demo_data as data
 from processes.records import dates, directory
 from processes.records.models import (

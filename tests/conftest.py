@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from engine import Database, Engine, ManualClock, Registry
-from engine.migrate import upgrade
+from engine.storage.migrate import upgrade
 from processes import MIGRATIONS as PROCESS_MIGRATIONS
 from tests.smtp import inbox  # noqa: F401  (fixture shared by the mail tests)
 from webapp import MIGRATIONS as WEB_MIGRATIONS

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import text
 
 from engine import Actor, Database, Engine
-from engine.models import Base
+from engine.storage.models import Base
 
 
 def actor(engine: Engine, user_id: str, *grants: tuple[str, str | None]) -> Actor:

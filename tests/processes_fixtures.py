@@ -45,9 +45,9 @@ import pytest
 
 import processes
 from engine import Actor, Database, Engine, ManualClock
-from engine.policy import load_policy
-from engine.queries import CaseInfo, TaskInfo
-from engine.scheduler import Scheduler
+from engine.running.queries import CaseInfo, TaskInfo
+from engine.scheduling.scheduler import Scheduler
+from engine.timing.policy import load_policy
 from processes.records import dates, directory
 
 ROOT = Path(__file__).resolve().parents[1]

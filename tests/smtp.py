@@ -10,7 +10,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
-from engine.mailer import SmtpSettings, SmtpTransport
+from engine.notify.mailer import SmtpSettings, SmtpTransport
 
 
 class Inbox:

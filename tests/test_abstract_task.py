@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from engine import DeployError, Engine
 from engine.cli import database_message
-from engine.parsing import parse_models
+from engine.model.parsing import parse_models
 from tests.conftest import BPMN
 from tests.helpers import actor, snapshot
 
@@ -64,7 +64,7 @@ def test_a_roleless_human_task_at_run_time_is_an_incident_not_a_database_error(
     engine: Engine, monkeypatch
 ) -> None:
     """Models deployed before the deploy check existed can still reach a task without a role."""
-    from engine import modelcheck
+    from engine.model import modelcheck
 
     monkeypatch.setattr(modelcheck, "_check_lane", lambda *args: None)
     engine.deploy([BPMN / "user_task_no_role.bpmn"])
@@ -77,8 +77,8 @@ def test_a_roleless_human_task_at_run_time_is_an_incident_not_a_database_error(
 
 
 def test_the_abstract_task_survives_storing_and_loading_its_spec() -> None:
-    from engine.abstract_task import AbstractTask
-    from engine.serialization import specs_from_json, specs_to_json
+    from engine.running.abstract_task import AbstractTask
+    from engine.running.serialization import specs_from_json, specs_to_json
 
     parsed = parse_models([("a.bpmn", (BPMN / "abstract_task.bpmn").read_bytes())])
     process = parsed.processes["abstract"]

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine import calendar as calendar_module
-from engine.calendar import WorkCalendar
+from engine.timing import calendar as calendar_module
+from engine.timing.calendar import WorkCalendar
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 BE = WorkCalendar()

@@ -141,7 +141,7 @@ def test_demo_loads_users_with_a_demo_password(cli, db: Database) -> None:
 
 def test_notifications_stuck_lists_resends_and_dismisses(cli, db: Database) -> None:
     from engine import Engine
-    from engine.mailer import DeliveryUncertain, Sender
+    from engine.notify.mailer import DeliveryUncertain, Sender
     from tests.test_notifications import make_user, notify
 
     class Uncertain:

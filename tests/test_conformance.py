@@ -13,10 +13,11 @@ import pytest
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from engine import Database, Registry, runtime
-from engine.runtime import load_workflow
-from engine.scripting import EngineScripts
-from engine.serialization import state_to_json
+from engine import Database, Registry
+from engine.running import runtime
+from engine.running.runtime import load_workflow
+from engine.running.scripting import EngineScripts
+from engine.running.serialization import state_to_json
 from tests.conformance.bpmnkit import Proc, definitions
 from tests.conformance.corpus import BUILDERS, DMN, SCENARIOS
 from tests.conformance.harness import MODELS, Scenario, run_engine, run_plain

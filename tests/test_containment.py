@@ -14,8 +14,8 @@ import pytest
 from marshmallow import Schema, fields
 
 from engine import SYSTEM_ACTOR, Database, Engine, ManualClock, Registry
-from engine.sandbox import ScriptRefused, ScriptTimedOut
-from engine.scripting import SandboxEnvironment
+from engine.running.sandbox import ScriptRefused, ScriptTimedOut
+from engine.running.scripting import SandboxEnvironment
 from engine.settings import Limits
 from tests import modelkit as m
 from tests.helpers import actor

@@ -19,9 +19,9 @@ from sqlalchemy import select
 
 import processes
 from engine import Database, Engine, ManualClock
-from engine.models import AuditEntry, ScheduledJob
-from engine.policy import load_policy
-from engine.queries import CaseInfo, TaskInfo
+from engine.running.queries import CaseInfo, TaskInfo
+from engine.storage.models import AuditEntry, ScheduledJob
+from engine.timing.policy import load_policy
 from processes import demo
 from processes import demo_data as data
 from processes.records import dates, queries

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import DeployError, Engine
-from engine.models import Case, ProcessVersion
+from engine.storage.models import Case, ProcessVersion
 from tests import modelkit as m
 from tests.conftest import BPMN
 from tests.helpers import IntakeForm, StartForm, actor, snapshot

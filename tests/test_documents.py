@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine import Database, Engine, ManualClock, NotFound, Registry, ValidationFailed
-from engine.documents import MAX_COMMENT
+from engine.running.documents import MAX_COMMENT
 from tests.conftest import BPMN
 from tests.helpers import ApproveForm, IntakeForm, StartForm, actor
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.calendar import WorkCalendar
-from engine.duerules import DueRule, IsoDuration, parse_due, validate_due
+from engine.timing.calendar import WorkCalendar
+from engine.timing.duerules import DueRule, IsoDuration, parse_due, validate_due
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 BE = WorkCalendar()

@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 
 from engine import Engine, ManualClock
-from engine.health_probe import serve_probe
-from engine.scheduler import Scheduler
+from engine.scheduling.health_probe import serve_probe
+from engine.scheduling.scheduler import Scheduler
 from engine.settings import scheduler_lease_seconds
 
 

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from engine import Engine, Registry
-from engine.models import Case
+from engine.storage.models import Case
 from tests.conftest import BPMN
 from tests.helpers import actor
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from engine import Database, Engine, ServiceCall
-from engine.mailer import (
+from engine.notify.mailer import (
     LogTransport,
     Mail,
     Sender,
@@ -23,8 +23,8 @@ from engine.mailer import (
     next_digest_at,
     transport_from_env,
 )
-from engine.models import AuditEntry, Incident, Notification, UserAccount
-from engine.notifications import enqueue, list_for, mark_read, render, unread_count
+from engine.notify.notifications import enqueue, list_for, mark_read, render, unread_count
+from engine.storage.models import AuditEntry, Incident, Notification, UserAccount
 from tests import modelkit as m
 from tests.conftest import START
 

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import select
 
 from engine import Engine, Registry
-from engine.models import Notification
-from engine.notifications import render
+from engine.notify.notifications import render
+from engine.storage.models import Notification
 from tests import modelkit as m
 from tests.helpers import actor
 from tests.processes_fixtures import Committee, committee_fixture  # noqa: F401

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select, update
 
 from engine import CaseStateError, Forbidden, NotFound
-from engine.mailer import DeliveryUncertain, LogTransport, Mail, Sender
-from engine.models import AuditEntry, Notification
-from engine.notifications import list_for
-from engine.stuck_mail import STUCK_AFTER
+from engine.notify.mailer import DeliveryUncertain, LogTransport, Mail, Sender
+from engine.notify.notifications import list_for
+from engine.notify.stuck_mail import STUCK_AFTER
+from engine.storage.models import AuditEntry, Notification
 from tests.helpers import actor
 from tests.test_notifications import make_user, notify
 

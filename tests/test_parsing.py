@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 
-from engine import xmlguard
 from engine.errors import DeployError
-from engine.parsing import ParsedModels, parse_models
+from engine.model import xmlguard
+from engine.model.parsing import ParsedModels, parse_models
 
 MODELS = Path(__file__).parent / "models"
 GOOD = MODELS / "good"

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.calendar import WorkCalendar
-from engine.policy import (
+from engine.timing.calendar import WorkCalendar
+from engine.timing.policy import (
     DEFAULT_TASK_POLICY,
     Offset,
     Policy,

@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 import processes
 from engine import Forbidden, ValidationFailed
-from engine.models import Notification
-from engine.policy import load_policy
+from engine.storage.models import Notification
+from engine.timing.policy import load_policy
 from processes.followup import queries
 from processes.records import dates
 from processes.records.followup import Obligation, ObligationStatus

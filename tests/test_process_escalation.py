@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from engine import Forbidden, ValidationFailed
-from engine.models import Notification
+from engine.storage.models import Notification
 from processes.records.followup import EscalationDossier, Obligation
 from tests.processes_fixtures import BPMN_DIR, Committee, committee_fixture  # noqa: F401
 

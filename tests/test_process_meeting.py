@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import Forbidden, ValidationFailed
-from engine.models import Notification
+from engine.storage.models import Notification
 from processes.meetings import forms as meeting_forms
 from processes.records import queries
 from processes.records.models import Treatment

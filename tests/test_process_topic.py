@@ -12,9 +12,10 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
-from engine import Forbidden, ValidationFailed, jobs
-from engine.models import Notification, ProcessVersion
-from engine.serialization import specs_from_json
+from engine import Forbidden, ValidationFailed
+from engine.running.serialization import specs_from_json
+from engine.storage.models import Notification, ProcessVersion
+from engine.timing import jobs
 from processes.records import queries
 from processes.topics import forms as topic_forms
 from processes.topics.screening import CONDITIONS

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from engine import Database, Engine, Hooks, ManualClock, Registry, TaskConflict
-from engine.models import AuditEntry, CaseTask
+from engine.storage.models import AuditEntry, CaseTask
 from tests.conftest import BPMN
 from tests.helpers import ApproveForm, IntakeForm, StartForm, actor
 

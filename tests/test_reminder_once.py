@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from engine.models import Notification
+from engine.storage.models import Notification
 from tests.processes_fixtures import Committee, committee_fixture  # noqa: F401
 from tests.test_process_workgroup import approved_and_accepted
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import Database, Engine, Hooks, ManualClock, TaskConflict
-from engine.models import Incident, Notification, ScheduledJob
-from engine.policy import load_policy
-from engine.scheduler import Scheduler
+from engine.scheduling.scheduler import Scheduler
+from engine.storage.models import Incident, Notification, ScheduledJob
+from engine.timing.policy import load_policy
 from tests.conftest import BPMN
 from tests.helpers import actor
 
@@ -268,7 +268,7 @@ def test_timer_and_user_at_the_same_instant_resolve_to_one_branch(
 def test_failing_reminder_is_retried_then_an_incident_while_others_go_on(
     timed, clock, monkeypatch
 ) -> None:
-    from engine import reminders
+    from engine.running import reminders
 
     first = timed.start_case("deadline", {})
     timed.start_case("deadline", {})
@@ -356,7 +356,7 @@ def test_suspension_pauses_the_clock_and_extension_moves_the_due_date(timed, clo
 
 
 def test_reminders_reach_a_real_smtp_server_exactly_once(db, clock, policy, inbox) -> None:
-    from engine.mailer import Sender
+    from engine.notify.mailer import Sender
 
     engine = Engine(db, clock=clock, policy=policy)
     engine.deploy([BPMN / "deadline.bpmn"])

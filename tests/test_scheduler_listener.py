@@ -15,7 +15,7 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from engine import Engine, ManualClock
-from engine.scheduler import Scheduler
+from engine.scheduling.scheduler import Scheduler
 from tests import modelkit as m
 from tests.conftest import START
 

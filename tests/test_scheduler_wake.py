@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from engine import Database, Engine, SystemClock
-from engine.scheduler import Scheduler
+from engine.scheduling.scheduler import Scheduler
 from tests import modelkit as m
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from engine import Database
-from engine.migrate import current_revisions, pending
 from engine.settings import Settings
+from engine.storage.migrate import current_revisions, pending
 from tests.conftest import MIGRATIONS
 
 
@@ -84,6 +84,6 @@ def test_default_database_is_sqlite_in_the_instance_folder(tmp_path, monkeypatch
     settings = Settings.from_env()
     assert settings.database_url == f"sqlite:///{tmp_path / 'inst' / 'stuurboord.db'}"
     monkeypatch.setenv("STUURBOORD_DATABASE_URL", "postgresql://u@h/db")
-    from engine.db import normalise_url
+    from engine.storage.db import normalise_url
 
     assert normalise_url(Settings.from_env().database_url).startswith("postgresql+psycopg://")

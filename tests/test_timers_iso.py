@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from engine import DeployError, Engine, ManualClock
-from engine.models import ScheduledJob
-from engine.parsing import parse_models
-from engine.scheduler import Scheduler
+from engine.model.parsing import parse_models
+from engine.scheduling.scheduler import Scheduler
+from engine.storage.models import ScheduledJob
 from tests.conftest import BPMN, START
 from tests.helpers import actor
 

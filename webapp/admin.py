@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from engine import Actor, DeployError, EngineError, NotFound
-from engine.queries import IncidentInfo, VersionInfo
+from engine.running.queries import IncidentInfo, VersionInfo
 from webapp import diagram
 from webapp.identity import current_actor, engine, login_required, safe_next
 from webapp.wording import model_name, role_label

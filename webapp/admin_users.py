@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from engine import EngineError, NotFound, ValidationFailed
-from engine.users import UserInfo
+from engine.people.users import UserInfo
 from webapp import pickers, sessions
 from webapp.admin import _me, admin_required, bp
 from webapp.identity import engine, state

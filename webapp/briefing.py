@@ -12,7 +12,7 @@ from typing import Any
 from flask import url_for
 
 from engine import Engine, NotFound
-from engine.queries import CaseInfo, TaskInfo
+from engine.running.queries import CaseInfo, TaskInfo
 from processes.records import dates
 from processes.records.brief import CASE_VIEW, Brief, BriefContext, CaseRef, Link
 from webapp.i18n import language

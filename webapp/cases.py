@@ -22,7 +22,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from engine import Actor, Forbidden, NotFound, UnknownProcess, ValidationFailed
-from engine.queries import CaseInfo, TaskInfo
+from engine.running.queries import CaseInfo, TaskInfo
 from webapp import briefing, forms, rights, timeline
 from webapp.engine_adapter import start_event_id
 from webapp.identity import current_actor, engine, login_required

@@ -31,7 +31,7 @@ def run(host: str, port: int) -> None:
 @clean_errors
 def demo() -> None:
     """Fill the database with the demo committee, meetings and cases in every state."""
-    from engine import migrate
+    from engine.storage import migrate
     from webapp.app import create_app
     from webapp.demo import DEMO_PASSWORD, give_demo_passwords, load_demo_data
     from webapp.identity import state

@@ -38,7 +38,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from engine import DeployError, DiagramState, NotFound
-from engine.xmlguard import check_xml
+from engine.model.xmlguard import check_xml
 
 log = logging.getLogger(__name__)
 

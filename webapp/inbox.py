@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from engine import Actor, EngineError, NotFound
-from engine.queries import CaseInfo, TaskInfo
+from engine.running.queries import CaseInfo, TaskInfo
 from webapp import rights
 from webapp.identity import current_actor, engine, login_required
 from webapp.wording import task_label

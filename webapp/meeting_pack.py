@@ -21,7 +21,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from engine import Actor, Engine, NotFound
-from engine.queries import DocumentInfo
+from engine.running.queries import DocumentInfo
 from processes.records import dates
 from processes.records.queries import AgendaEntry, MeetingInfo
 from processes.records.reference import AGENDA_KINDS, FOCUS_DOMAINS, OUTCOMES

@@ -52,7 +52,7 @@ from engine import (
     TaskNotActive,
     ValidationFailed,
 )
-from engine.queries import TaskInfo
+from engine.running.queries import TaskInfo
 from processes.records import dates
 from processes.records import queries as records
 from processes.records.queries import AgendaEntry, MeetingInfo

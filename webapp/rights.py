@@ -12,7 +12,7 @@ the web layer turns into the same 404 (no IDOR, no enumeration).
 from __future__ import annotations
 
 from engine import Actor, Engine, NotFound
-from engine.queries import CaseInfo, TaskInfo
+from engine.running.queries import CaseInfo, TaskInfo
 
 SEE_ALL_ROLES = frozenset({"secretariat", "chair", "member", "admin"})
 MAX_ID = 2**31 - 1

@@ -16,8 +16,9 @@ from typing import Any
 import click
 from flask import Flask
 
-from engine import Engine, migrate
+from engine import Engine
 from engine.cli import BPMN_DIR, build_engine
+from engine.storage import migrate
 from processes import MIGRATIONS as PROCESS_MIGRATIONS
 from webapp import MIGRATIONS as WEB_MIGRATIONS
 from webapp.app import create_app
@@ -63,8 +64,8 @@ def serve(host: str = "127.0.0.1", port: int = 8080) -> None:
     """Set up, start the scheduler and serve the web app until interrupted."""
     from waitress import serve as waitress_serve
 
-    from engine.mailer import Sender, transport_from_env
-    from engine.scheduler import Scheduler
+    from engine.notify.mailer import Sender, transport_from_env
+    from engine.scheduling.scheduler import Scheduler
 
     os.environ.setdefault("STUURBOORD_MODE", "demo")
     engine = build_engine()

@@ -32,7 +32,7 @@ from engine import (
     TaskNotActive,
     ValidationFailed,
 )
-from engine.queries import TaskInfo
+from engine.running.queries import TaskInfo
 from processes.meetings import PROCESS_ID as MEETING_PROCESS
 from processes.records import queries as records
 from processes.records.queries import AgendaEntry

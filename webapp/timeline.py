@@ -16,7 +16,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from engine.queries import AuditInfo, TaskInfo
+from engine.running.queries import AuditInfo, TaskInfo
 from webapp.i18n import day
 from webapp.plain import scope_label
 from webapp.wording import role_label, task_label

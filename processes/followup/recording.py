@@ -14,7 +14,7 @@ from marshmallow import Schema, ValidationError
 from sqlalchemy.orm import Session
 
 from engine import ServiceCall
-from engine.models import Base
+from engine.storage.models import Base
 
 Row = TypeVar("Row", bound=Base)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import Registry, ServiceCall
-from engine.registry import NewTask
+from engine.running.registry import NewTask
 from processes.records import dates
 from processes.records.models import Organisation
 from processes.records.notify import day_names, notify, role_holders, task_names

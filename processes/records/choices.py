@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import FormInput
-from engine.models import UserAccount
+from engine.storage.models import UserAccount
 from processes.records import dates
 from processes.records.models import (
     CommitteeSeat,

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.models import Base
+from engine.storage.models import Base
 
 MANDATE_STATUSES = ("proposed", "approved", "accepted", "reporting", "reported", "bundled", "late")
 """proposed → approved (chair) → accepted (wg chair) → reporting (first status update) →

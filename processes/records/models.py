@@ -11,8 +11,8 @@ Tables (names are a contract with the other process packages and the web app):
 * ``meeting`` (zitting), ``agenda_item`` (agendapunt), ``treatment`` (behandeling) and
   ``decision`` (besluit) with ``decision_entity`` (the entities a decision binds).
 
-Datetimes are UTC (``engine.models.UTCDateTime``); calendar dates (a meeting's date, a deadline)
-are plain dates in the committee's local calendar (Europe/Brussels).
+Datetimes are UTC (``engine.storage.models.UTCDateTime``); calendar dates (a meeting's date, a
+deadline) are plain dates in the committee's local calendar (Europe/Brussels).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.models import Base
+from engine.storage.models import Base
 from processes.records import reference
 
 __all__ = [

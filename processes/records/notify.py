@@ -1,7 +1,7 @@
 """Notifications from service handlers and task hooks, through the engine's outbox.
 
 Templates and their parameters are described at the top of each file in
-engine/templates/notifications. A parameter may be given per language (``{"nl": ..., "en":
+engine/notify/templates/notifications. A parameter may be given per language (``{"nl": ..., "en":
 ...}``): the recipient's language picks one, so dates (:func:`day_names`) and the names of
 tasks (:func:`task_names`) go in both.
 """
@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 
 from engine import ServiceCall
-from engine.models import Case
-from engine.notifications import day_names as _day_names
+from engine.notify.notifications import day_names as _day_names
+from engine.storage.models import Case
 from processes.records.names import names_of
 
 SYSTEM_USERS = frozenset({"system", "scheduler"})

@@ -29,9 +29,9 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 import processes
 import webapp
 from engine import Database, Engine, ManualClock
-from engine.migrate import upgrade
-from engine.policy import load_policy
-from engine.scheduler import Scheduler
+from engine.scheduling.scheduler import Scheduler
+from engine.storage.migrate import upgrade
+from engine.timing.policy import load_policy
 from processes.records import dates
 from tests.conftest import START
 from tests.processes_fixtures import BPMN_DIR, seed

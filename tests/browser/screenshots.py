@@ -28,8 +28,8 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 import processes  # noqa: E402
 import webapp  # noqa: E402
 from engine import Database, Engine  # noqa: E402
-from engine.migrate import upgrade  # noqa: E402
-from engine.policy import load_policy  # noqa: E402
+from engine.storage.migrate import upgrade  # noqa: E402
+from engine.timing.policy import load_policy  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ServerThread  # noqa: E402
 from webapp import diagram  # noqa: E402
 from webapp.app import create_app  # noqa: E402

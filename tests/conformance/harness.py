@@ -22,11 +22,11 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from engine import Database, Engine, ManualClock, Registry
-from engine.clock import active
-from engine.models import ProcessVersion
-from engine.runtime import case_data, ready_human_tasks
-from engine.scheduler import Scheduler
-from engine.serialization import prune
+from engine.running.runtime import case_data, ready_human_tasks
+from engine.running.serialization import prune
+from engine.scheduling.scheduler import Scheduler
+from engine.storage.models import ProcessVersion
+from engine.timing.clock import active
 from tests.conftest import START
 from tests.helpers import actor
 

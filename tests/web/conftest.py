@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 import processes
 import webapp
 from engine import Database, Engine, ManualClock, Registry
-from engine.migrate import upgrade
+from engine.storage.migrate import upgrade
 from tests.helpers import ApproveForm, IntakeForm, StartForm
 from webapp import tokens
 from webapp.app import create_app

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.mailer import DeliveryUncertain, Sender
-from engine.models import Notification
+from engine.notify.mailer import DeliveryUncertain, Sender
+from engine.storage.models import Notification
 from tests.test_notifications import notify
 from tests.web.conftest import csrf_of, sign_in
 

@@ -111,7 +111,7 @@ def test_quiet_log_writes_one_line_per_class_per_interval(caplog) -> None:
 
 
 def test_readyz_includes_the_embedded_scheduler(app, web_engine) -> None:
-    from engine.scheduler import Scheduler
+    from engine.scheduling.scheduler import Scheduler
     from webapp.outage import SCHEDULER_KEY
 
     scheduler = Scheduler(web_engine, name="embedded")

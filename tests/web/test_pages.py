@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from engine.models import Notification
+from engine.storage.models import Notification
 from tests.web.conftest import csrf_of, sign_in, start_review
 
 

@@ -28,10 +28,10 @@ from sqlalchemy import select
 
 import processes
 from engine import Database, Engine
-from engine.mailer import LogTransport, Sender
-from engine.models import AuditEntry, Notification
-from engine.policy import load_policy
-from engine.scheduler import Scheduler
+from engine.notify.mailer import LogTransport, Sender
+from engine.scheduling.scheduler import Scheduler
+from engine.storage.models import AuditEntry, Notification
+from engine.timing.policy import load_policy
 from processes import demo
 from processes.records.names import ENGLISH
 from tests.processes_fixtures import BPMN_DIR

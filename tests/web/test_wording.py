@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from engine.queries import AuditInfo, TaskInfo
+from engine.running.queries import AuditInfo, TaskInfo
 from webapp import timeline
 from webapp.errors import _one_language
 from webapp.wording import days, one_language

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from engine import UnknownProcess
-from engine.queries import AuditInfo, CaseInfo
+from engine.running.queries import AuditInfo, CaseInfo
 from webapp import rights, throttle
 from webapp.api import authenticate, documents, require_actor
 from webapp.api.schemas import (

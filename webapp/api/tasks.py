@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from engine.queries import CaseInfo, TaskInfo
+from engine.running.queries import CaseInfo, TaskInfo
 from webapp import briefing, forms, rights
 from webapp.api import authenticate, documents, require_actor
 from webapp.api.schemas import (

@@ -1,0 +1,222 @@
+"""Users and their role grants (who may act on which tasks)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+
+from engine.audit.trail import AuditRecorder
+from engine.errors import Forbidden, NotFound, ValidationFailed
+from engine.people.actors import Actor
+from engine.storage.models import Deputy, RoleGrant, UserAccount
+from engine.timing.clock import Clock
+
+
+def ensure_user(
+    session: Session,
+    audit: AuditRecorder,
+    clock: Clock,
+    *,
+    user_id: str,
+    display_name: str,
+    email: str | None,
+    language: str,
+    grants: Iterable[tuple[str, str | None]],
+    actor: str,
+) -> bool:
+    """Create the user if missing and add any grants they lack. True if anything changed."""
+    changed = False
+    user = session.get(UserAccount, user_id)
+    if user is None:
+        user = UserAccount(
+            id=user_id,
+            display_name=display_name,
+            email=email,
+            language=language,
+            active=True,
+            created_at=clock.now(),
+        )
+        session.add(user)
+        audit.record(actor, "user_created", changes={"user": {"before": None, "after": user_id}})
+        changed = True
+    held = {(g.role, g.scope) for g in _grants(session, user_id)}
+    for role, scope in grants:
+        if (role, scope) in held:
+            continue
+        session.add(RoleGrant(user_id=user_id, role=role, scope=scope))
+        grant = f"{user_id}:{role}:{scope or '*'}"
+        audit.record(actor, "role_granted", changes={"grant": {"before": None, "after": grant}})
+        held.add((role, scope))
+        changed = True
+    session.flush()
+    return changed
+
+
+def _grants(session: Session, user_id: str) -> list[RoleGrant]:
+    return list(session.execute(select(RoleGrant).where(RoleGrant.user_id == user_id)).scalars())
+
+
+def actor_for(session: Session, user_id: str) -> Actor:
+    user = session.get(UserAccount, user_id)
+    if user is None or not user.active:
+        raise NotFound(f"user {user_id} not found")
+    grants = frozenset((g.role, g.scope) for g in _grants(session, user_id))
+    return Actor(user_id, grants)
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: str
+    display_name: str
+    email: str | None
+    language: str
+    notify_mode: str
+    active: bool
+    grants: tuple[tuple[str, str | None], ...]
+
+
+def list_users(session: Session) -> list[UserInfo]:
+    grants: dict[str, list[tuple[str, str | None]]] = {}
+    for grant in session.execute(
+        select(RoleGrant).order_by(RoleGrant.role, RoleGrant.scope)
+    ).scalars():
+        grants.setdefault(grant.user_id, []).append((grant.role, grant.scope))
+    users = session.execute(select(UserAccount).order_by(UserAccount.id)).scalars()
+    return [
+        UserInfo(u.id, u.display_name, u.email, u.language, u.notify_mode, u.active,
+                 tuple(grants.get(u.id, ())))
+        for u in users
+    ]  # fmt: skip
+
+
+def display_names(connection: Connection) -> dict[str, str]:
+    rows = connection.execute(select(UserAccount.id, UserAccount.display_name))
+    return {row.id: row.display_name for row in rows}
+
+
+def user_info(session: Session, user_id: str) -> UserInfo | None:
+    user = session.get(UserAccount, user_id)
+    if user is None:
+        return None
+    grants = tuple((g.role, g.scope) for g in _grants(session, user_id))
+    return UserInfo(user.id, user.display_name, user.email, user.language, user.notify_mode,
+                    user.active, grants)  # fmt: skip
+
+
+def set_active(
+    session: Session, audit: AuditRecorder, user_id: str, active: bool, actor: str
+) -> None:
+    user = session.get(UserAccount, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    if user.active != active:
+        audit.record(actor, "user_activated" if active else "user_deactivated",
+                     changes={"active": {"before": user.active, "after": active}},
+                     reason=user_id)  # fmt: skip
+        user.active = active
+
+
+def revoke(session: Session, audit: AuditRecorder, user_id: str, role: str, scope: str | None,
+           actor: str) -> bool:  # fmt: skip
+    query = select(RoleGrant).where(RoleGrant.user_id == user_id, RoleGrant.role == role)
+    query = query.where(RoleGrant.scope.is_(None) if scope is None else RoleGrant.scope == scope)
+    grant = session.execute(query).scalar_one_or_none()
+    if grant is None:
+        return False
+    session.delete(grant)
+    label = f"{user_id}:{role}:{scope or '*'}"
+    audit.record(actor, "role_revoked", changes={"grant": {"before": label, "after": None}})
+    return True
+
+
+def set_deputy(session: Session, audit: AuditRecorder, clock: Clock, *, user_id: str,
+               deputy_id: str, starts: datetime, ends: datetime, actor: str) -> None:  # fmt: skip
+    for who in (user_id, deputy_id):
+        if session.get(UserAccount, who) is None:
+            raise NotFound(f"user {who} not found")
+    if user_id == deputy_id:
+        raise ValidationFailed("a user cannot be their own deputy", {"deputy_id": ["Same user."]})
+    if ends <= starts:
+        raise ValidationFailed("the period ends before it starts", {"ends": ["Before start."]})
+    session.add(Deputy(user_id=user_id, deputy_id=deputy_id, starts=starts, ends=ends,
+                       created_at=clock.now(), created_by=actor))  # fmt: skip
+    audit.record(actor, "deputy_named",
+                 changes={"deputy": {"before": None, "after": f"{deputy_id} for {user_id}"}},
+                 reason=f"{starts.isoformat()} - {ends.isoformat()}")  # fmt: skip
+
+
+def principals_of(session: Session, deputy_id: str, now: datetime) -> list[str]:
+    rows = session.execute(
+        select(Deputy.user_id).where(Deputy.deputy_id == deputy_id, Deputy.starts <= now,
+                                     Deputy.ends > now).distinct().order_by(Deputy.user_id)
+    ).scalars()  # fmt: skip
+    return list(rows)
+
+
+def acting_for(session: Session, deputy_id: str, principal_id: str, now: datetime) -> Actor:
+    """The deputy acting with the principal's rights; the audit says "deputy for principal"."""
+    if principal_id not in principals_of(session, deputy_id, now):
+        raise Forbidden(f"{deputy_id} is not a deputy of {principal_id} now")
+    principal = actor_for(session, principal_id)
+    return Actor(deputy_id, principal.grants, on_behalf_of=principal_id)
+
+
+LANGUAGES = ("nl", "en")
+NOTIFY_MODES = ("immediate", "digest")
+
+
+def set_preferences(session: Session, audit: AuditRecorder, user_id: str, *,
+                    language: str | None, notify_mode: str | None, actor: str) -> None:  # fmt: skip
+    """A user's language (pages and notifications) and mail rhythm (immediate or daily digest)."""
+    user = session.get(UserAccount, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    errors = {}
+    if language is not None and language not in LANGUAGES:
+        errors["language"] = [f"Must be one of {', '.join(LANGUAGES)}."]
+    if notify_mode is not None and notify_mode not in NOTIFY_MODES:
+        errors["notify_mode"] = [f"Must be one of {', '.join(NOTIFY_MODES)}."]
+    if errors:
+        raise ValidationFailed("invalid preferences", errors)
+    changes = {}
+    for name, value in (("language", language), ("notify_mode", notify_mode)):
+        if value is not None and getattr(user, name) != value:
+            changes[name] = {"before": getattr(user, name), "after": value}
+            setattr(user, name, value)
+    if changes:
+        audit.record(actor, "preferences_changed", changes=changes, reason=user_id)
+
+
+EMAIL_MAX = 320
+_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]{2,}$")
+
+
+def email_problem(email: str) -> str | None:
+    """Why `email` cannot be an e-mail address (None when it can)."""
+    if len(email) > EMAIL_MAX:
+        return f"At most {EMAIL_MAX} characters."
+    if not _EMAIL.match(email):
+        return "Not an e-mail address."
+    return None
+
+
+def set_email(session: Session, audit: AuditRecorder, user_id: str, email: str | None,
+              actor: str) -> bool:  # fmt: skip
+    """A user's e-mail address for notifications (None or "" removes it). True if changed."""
+    user = session.get(UserAccount, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    value = (email or "").strip() or None
+    if value is not None and (problem := email_problem(value)):
+        raise ValidationFailed("invalid e-mail address", {"email": [problem]})
+    if user.email == value:
+        return False
+    audit.record(actor, "email_changed", changes={"email": {"before": user.email, "after": value}},
+                 reason=user_id)  # fmt: skip
+    user.email = value
+    return True

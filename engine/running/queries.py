@@ -1,0 +1,375 @@
+"""Read models: what the facade hands out about cases, tasks, incidents and versions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, and_, bindparam, cast, func, or_, select, union, union_all
+from sqlalchemy.orm import Session, defer
+
+from engine.people.actors import Actor
+from engine.storage.models import AuditEntry, Case, CaseTask, Incident, ProcessVersion
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    id: int
+    process_id: str
+    version: int
+    status: str
+    suspended: bool
+    title: str | None
+    started_by: str
+    started_at: datetime
+    updated_at: datetime
+    ended_at: datetime | None
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    id: str
+    case_id: int
+    process_id: str
+    element_id: str
+    name: str | None
+    lane: str | None
+    role: str
+    scope: str | None
+    assignee: str | None
+    state: str
+    claimed_by: str | None
+    created_at: datetime
+    completed_at: datetime | None
+    completed_by: str | None
+    due_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Any) -> TaskInfo:
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class IncidentInfo:
+    id: int
+    kind: str
+    case_id: int | None
+    notification_id: int | None
+    task_id: str | None
+    element_id: str | None
+    error_type: str
+    message: str
+    line: int | None
+    error_line: str | None
+    status: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Incident) -> IncidentInfo:
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    process_id: str
+    version: int
+    name: str | None
+    content_hash: str
+    source_file: str
+    deployed_at: datetime
+    deployed_by: str
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    id: int
+    case_id: int
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+
+    @classmethod
+    def of(cls, row: Any) -> DocumentInfo:
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class CommentInfo:
+    id: int
+    case_id: int
+    author: str
+    body: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Any) -> CommentInfo:
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class AuditInfo:
+    seq: int
+    at: datetime
+    actor: str
+    on_behalf_of: str | None
+    action: str
+    case_id: int | None
+    task_id: str | None
+    element_id: str | None
+    changes: dict[str, Any] | None
+    reason: str | None
+
+    @classmethod
+    def of(cls, row: AuditEntry) -> AuditInfo:
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+
+
+def case_info(session: Session, case_id: int) -> CaseInfo | None:
+    row = session.execute(
+        select(Case, ProcessVersion.version)
+        .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+        .where(Case.id == case_id)
+        .options(defer(Case.state_json))
+    ).one_or_none()
+    if row is None:
+        return None
+    case, version = row
+    return CaseInfo(
+        id=case.id,
+        process_id=case.process_id,
+        version=version,
+        status=case.status,
+        suspended=case.suspended,
+        title=case.title,
+        started_by=case.started_by,
+        started_at=case.started_at,
+        updated_at=case.updated_at,
+        ended_at=case.ended_at,
+        data=dict(case.data or {}),
+    )
+
+
+def inbox(session: Session, actor: Actor, role: str | None = None) -> list[TaskInfo]:
+    """Ready tasks this actor may act on: one query on the task table, each branch served by a
+    partial index on ready tasks (named for me; or for my roles when nobody is named)."""
+    branches = [select(*_TASK).where(CaseTask.state == "ready", CaseTask.assignee.in_(_me(actor)))]
+    role_match = _role_match(actor)
+    if role_match is not None:
+        branches.append(
+            select(*_TASK).where(CaseTask.state == "ready", CaseTask.assignee.is_(None), role_match)
+        )
+    query = union_all(*branches).subquery()
+    statement = select(query)
+    if role is not None:
+        statement = statement.where(query.c.role == role)
+    rows = session.connection().execute(statement.order_by(query.c.due_at, query.c.created_at))
+    return [TaskInfo.of(row) for row in rows]
+
+
+def _me(actor: Actor) -> list[str]:
+    return [actor.on_behalf_of or actor.user_id]
+
+
+def _role_match(actor: Actor) -> Any:
+    """The roles (and role scopes) this actor holds, as a condition on task rows."""
+    terms = []
+    if actor.global_roles:
+        terms.append(CaseTask.role.in_(sorted(actor.global_roles)))
+    for scoped_role, scope in sorted(actor.scoped_roles):
+        terms.append(and_(CaseTask.role == scoped_role, CaseTask.scope == scope))
+    return or_(*terms) if terms else None
+
+
+_TASK = tuple(CaseTask.__table__.columns)
+_CASE_TASKS = (
+    select(*_TASK).where(CaseTask.case_id == bindparam("case_id")).order_by(CaseTask.created_at)
+)
+
+
+def ready_tasks(session: Session, role: str | None = None) -> list[TaskInfo]:
+    query = select(CaseTask).where(CaseTask.state == "ready")
+    if role is not None:
+        query = query.where(CaseTask.role == role)
+    rows = session.execute(query.order_by(CaseTask.due_at, CaseTask.created_at)).scalars()
+    return [TaskInfo.of(row) for row in rows]
+
+
+def case_tasks(session: Session, case_id: int) -> list[TaskInfo]:
+    rows = session.connection().execute(_CASE_TASKS, {"case_id": case_id})
+    return [TaskInfo.of(row) for row in rows]
+
+
+def last_submission(session: Session, case_id: int, element_id: str) -> dict[str, Any] | None:
+    """The data of the latest completion of task `element_id` in the case, if any."""
+    row = session.execute(
+        select(CaseTask.submitted)
+        .where(
+            CaseTask.case_id == case_id,
+            CaseTask.element_id == element_id,
+            CaseTask.state == "completed",
+            CaseTask.submitted.is_not(None),
+        )
+        .order_by(CaseTask.completed_at.desc(), CaseTask.created_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return dict(row) if isinstance(row, dict) else None
+
+
+def incidents(session: Session, *, open_only: bool = True) -> list[IncidentInfo]:
+    query = select(Incident).order_by(Incident.id)
+    if open_only:
+        query = query.where(Incident.status == "open")
+    return [IncidentInfo.of(row) for row in session.execute(query).scalars()]
+
+
+def versions(session: Session, process_id: str | None = None) -> list[VersionInfo]:
+    query = select(
+        ProcessVersion.process_id,
+        ProcessVersion.version,
+        ProcessVersion.name,
+        ProcessVersion.content_hash,
+        ProcessVersion.source_file,
+        ProcessVersion.deployed_at,
+        ProcessVersion.deployed_by,
+    ).order_by(ProcessVersion.process_id, ProcessVersion.version)
+    if process_id is not None:
+        query = query.where(ProcessVersion.process_id == process_id)
+    return [VersionInfo(*row) for row in session.execute(query)]
+
+
+def audit_trail(session: Session, case_id: int | None = None) -> list[AuditInfo]:
+    query = select(AuditEntry).order_by(AuditEntry.seq)
+    if case_id is not None:
+        query = query.where(AuditEntry.case_id == case_id)
+    return [AuditInfo.of(row) for row in session.execute(query).scalars()]
+
+
+@dataclass(frozen=True)
+class DiagramState:
+    """What to mark on a case's BPMN diagram."""
+
+    process_id: str
+    version: int
+    source_xml: str
+    completed: tuple[str, ...]
+    active: tuple[str, ...]
+    waiting: tuple[str, ...]
+    incidents: tuple[str, ...]
+
+
+def list_cases(
+    session: Session,
+    *,
+    status: str | None = None,
+    process_id: str | None = None,
+    involving: str | None = None,
+    visible_to: Sequence[Actor] = (),
+    limit: int = 50,
+    offset: int = 0,
+    text: str | None = None,
+) -> list[CaseInfo]:
+    """Cases newest first. `involving` keeps those a user started or has or had a task in;
+    `visible_to` those that any of these actors started, has or had a task in, or may act on
+    now through their roles; `text` those whose title or data contain it (any case)."""
+    query = (
+        select(*_CASE, ProcessVersion.version)
+        .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+        .order_by(Case.id.desc())
+        .limit(max(1, min(limit, 500)))
+        .offset(max(0, offset))
+    )
+    if status is not None:
+        query = query.where(Case.status == status)
+    if process_id is not None:
+        query = query.where(Case.process_id == process_id)
+    if involving is not None:
+        query = query.where(or_(Case.started_by == involving, Case.id.in_(_involved(involving))))
+    if visible_to:
+        query = query.where(or_(*(_visible(actor) for actor in visible_to)))
+    if text and text.strip():
+        escaped = text.strip()[:100].lower().replace("\\", "\\\\").replace("%", "\\%")
+        pattern = "%" + escaped.replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                func.lower(Case.title).like(pattern, escape="\\"),
+                func.lower(cast(Case.data, String)).like(pattern, escape="\\"),
+            )
+        )
+    return [_case_info(row) for row in session.connection().execute(query)]
+
+
+def cases_by_id(session: Session, ids: Iterable[int]) -> dict[int, CaseInfo]:
+    """Several cases in one query."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    query = (
+        select(*_CASE, ProcessVersion.version)
+        .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+        .where(Case.id.in_(wanted))
+    )
+    return {row.id: _case_info(row) for row in session.connection().execute(query)}
+
+
+def _visible(actor: Actor) -> Any:
+    user = actor.user_id
+    terms = [Case.started_by == user, Case.id.in_(_involved(user))]
+    if actor.on_behalf_of:
+        terms += [Case.started_by == actor.on_behalf_of, Case.id.in_(_involved(actor.on_behalf_of))]
+    role_match = _role_match(actor)
+    if role_match is not None:
+        terms.append(Case.id.in_(
+            select(CaseTask.case_id).where(CaseTask.state == "ready",
+                                           CaseTask.assignee.is_(None), role_match)
+        ))  # fmt: skip
+    return or_(*terms)
+
+
+def case_involves(session: Session, case_id: int, user_id: str) -> bool:
+    started = select(Case.id).where(Case.id == case_id, Case.started_by == user_id)
+    if session.execute(started).first() is not None:
+        return True
+    tasks = select(CaseTask.id).where(
+        CaseTask.case_id == case_id,
+        or_(CaseTask.assignee == user_id, CaseTask.completed_by == user_id,
+            CaseTask.claimed_by == user_id),
+    )  # fmt: skip
+    return session.execute(tasks.limit(1)).first() is not None
+
+
+def _involved(user_id: str) -> Any:
+    """Cases a user has or had a task in: one branch per indexed column."""
+    return union(
+        select(CaseTask.case_id).where(CaseTask.assignee == user_id),
+        select(CaseTask.case_id).where(CaseTask.completed_by == user_id),
+        select(CaseTask.case_id).where(CaseTask.claimed_by == user_id),
+    )
+
+
+_CASE = (
+    Case.id, Case.process_id, Case.status, Case.suspended, Case.title, Case.started_by,
+    Case.started_at, Case.updated_at, Case.ended_at, Case.data,
+)  # fmt: skip
+
+
+def _case_info(row: Any) -> CaseInfo:
+    return CaseInfo(
+        id=row.id, process_id=row.process_id, version=row.version, status=row.status,
+        suspended=row.suspended, title=row.title, started_by=row.started_by,
+        started_at=row.started_at, updated_at=row.updated_at, ended_at=row.ended_at,
+        data=dict(row.data or {}),
+    )  # fmt: skip
+
+
+def version_source(session: Session, process_id: str, version: int) -> str | None:
+    return session.execute(
+        select(ProcessVersion.source_xml).where(
+            ProcessVersion.process_id == process_id, ProcessVersion.version == version
+        )
+    ).scalar_one_or_none()

@@ -1,0 +1,284 @@
+"""Turning specs and running workflows into JSON and back.
+
+Specs are stored once per process version. A case's state is the workflow *without* its specs,
+and pruned: only the part of the task tree that SpiffWorkflow can still read is kept:
+
+- the smallest subtree holding every unfinished task, plus one finished task above it;
+- above that, the nearest finished ancestor of each element, in order (a parallel join walks up
+  the tree to find its inputs; a loop back into it needs the task that first entered it);
+- the finished instances of a join that waits or is about to run, with their parents (it
+  merges their data; the end of a process is such a join too);
+- the task that completed last (its data is the case's data).
+
+The outcome of a case does not depend on where pruning happened: tests/test_conformance.py runs
+every corpus model pruned after every task against plain SpiffWorkflow. Finished history lives
+in the audit trail and the task table. This keeps the cost of a step independent of the case's
+age, and keeps loops clear of SpiffWorkflow's task-iterator depth limit (1,000 levels, about 333
+passes).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.serializer.task_spec import SpiffBpmnTaskConverter
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from engine.running.abstract_task import AbstractTask
+from engine.running.payloads import payloads_by_name
+from engine.running.scripting import harden_specs
+
+# Tasks that still matter: everything not finished, plus failed tasks waiting for a retry.
+LIVE = TaskState.NOT_FINISHED_MASK | TaskState.ERROR
+
+
+class CaseStateConverter(BpmnWorkflowConverter):
+    """Serializes a workflow without its specs; restores it onto specs we already hold."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = super().to_dict(workflow)
+        del dct["spec"], dct["subprocess_specs"]
+        return dct
+
+    def from_dict(self, dct: dict[str, Any], **kwargs: Any) -> BpmnWorkflow:
+        workflow = self.target_class(
+            kwargs["spec"],
+            kwargs["subprocess_specs"],
+            script_engine=kwargs.get("script_engine"),
+            deserializing=True,
+        )
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _make_serializer() -> BpmnWorkflowSerializer:
+    config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = CaseStateConverter
+    config[AbstractTask] = SpiffBpmnTaskConverter
+    registry = BpmnWorkflowSerializer.configure(config)
+    # Scripts may leave dates and decimals in task data; datetime/timedelta/UUID are built in.
+    registry.register(
+        date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"])
+    )
+    registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
+    return BpmnWorkflowSerializer(registry)
+
+
+SERIALIZER = _make_serializer()
+
+
+def specs_to_json(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
+    registry = SERIALIZER.registry
+    content = {
+        "spec": registry.convert(spec),
+        "subprocess_specs": {name: registry.convert(s) for name, s in subprocess_specs.items()},
+    }
+    return json.dumps(content, sort_keys=True, separators=(",", ":"))
+
+
+def specs_from_json(text: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+    content = json.loads(text)
+    registry = SERIALIZER.registry
+    spec = registry.restore(content["spec"])
+    subprocess_specs = {k: registry.restore(v) for k, v in content["subprocess_specs"].items()}
+    harden_specs([spec, *subprocess_specs.values()])
+    payloads_by_name([spec, *subprocess_specs.values()])
+    return spec, subprocess_specs
+
+
+def state_to_json(workflow: BpmnWorkflow) -> str:
+    return SERIALIZER.serialize_json(workflow)
+
+
+def state_from_json(
+    text: str,
+    spec: BpmnProcessSpec,
+    subprocess_specs: dict[str, BpmnProcessSpec],
+    script_engine: Any,
+) -> BpmnWorkflow:
+    dct = json.loads(text)
+    SERIALIZER.migrate(dct)
+    return SERIALIZER.from_dict(
+        dct, spec=spec, subprocess_specs=subprocess_specs, script_engine=script_engine
+    )
+
+
+def prune(workflow: BpmnWorkflow) -> int:
+    """Drop finished history from the workflow and its subprocesses; returns tasks dropped."""
+    dropped = 0
+    for flow in [workflow, *workflow.subprocesses.values()]:
+        dropped += _reroot(flow, workflow)
+    _drop_orphan_subprocesses(workflow)
+    return dropped
+
+
+def _reroot(flow: Any, top: BpmnWorkflow) -> int:
+    live = [task for task in flow.tasks.values() if task.state & LIVE]
+    if not live:
+        return 0
+    new_root = _above_common_ancestor(live)
+    ancestors, history = _distinct_ancestors(new_root)
+    keep: set[UUID] = {task.id for task in ancestors}
+    stack = [new_root.id]
+    while stack:
+        task_id = stack.pop()
+        keep.add(task_id)
+        stack.extend(flow.tasks[task_id]._children)
+    pieces, hooks = [], []
+    for wanted in _side_pieces(flow):
+        if wanted[0].id in history:
+            continue  # joins skip their own ancestors
+        piece = []
+        for task in wanted:
+            if task.id in keep:
+                break
+            piece.append(task)
+        if piece:
+            pieces.append(piece)
+            hooks.append(_nearest_kept(piece[-1], keep))
+            keep.update(task.id for task in piece)
+    if len(keep) == len(flow.tasks):
+        return 0
+    dropped = [task_id for task_id in flow.tasks if task_id not in keep]
+    for task_id in dropped:
+        del flow.tasks[task_id]
+        top.event_manager.tasks.pop(task_id, None)
+    child = new_root
+    for ancestor in ancestors:
+        child._parent = ancestor.id
+        ancestor._children = [child.id]
+        child = ancestor
+    child._parent = None
+    flow.task_tree = child
+    for piece, hook in zip(pieces, hooks, strict=True):
+        _hang(flow, piece, hook)
+    if flow.last_task is not None and flow.last_task.id not in keep:
+        flow.last_task = None
+    return len(dropped)
+
+
+def _above_common_ancestor(live: list[Task]) -> Task:
+    """One task above the deepest common ancestor of the live tasks."""
+    chain: list[Task] = []
+    node: Task | None = live[0]
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    position = {task.id: index for index, task in enumerate(chain)}
+    deepest_common = 0
+    for task in live[1:]:
+        node = task
+        while node.id not in position:
+            node = node.parent
+        deepest_common = max(deepest_common, position[node.id])
+    return chain[min(deepest_common + 1, len(chain) - 1)]
+
+
+def _side_pieces(flow: Any) -> list[list[Task]]:
+    """Finished tasks off the kept path that SpiffWorkflow will still read, each with what it
+    reads (a task, bottom first, then the parent whose data it merges).
+
+    - While a join waits or is about to run, its finished instances on other branches (and
+      their parents): the join merges their parents' data, and a parallel join counts them as
+      arrived inputs. The end of a process is such a join too.
+    - The task that completed last: its data is the case's data until the case moves on."""
+    joins = {
+        task.task_spec.name
+        for task in flow.tasks.values()
+        if isinstance(task.task_spec, UnstructuredJoin)
+        and task.state & (TaskState.READY | TaskState.WAITING)
+    }
+    pieces = []
+    for task in flow.tasks.values():
+        if task.task_spec.name in joins and task.state & TaskState.FINISHED_MASK:
+            pieces.append([task, task.parent] if task.parent is not None else [task])
+    latest = _latest_completed(flow)
+    if latest is not None:
+        pieces.append([latest])
+    return pieces
+
+
+def _hang(flow: Any, piece: list[Task], hook: Task | None) -> None:
+    """Put a side piece (bottom first) back under its nearest kept ancestor."""
+    for lower, upper in itertools.pairwise(piece):
+        lower._parent = upper.id
+        upper._children = [lower.id]
+    bottom = piece[0]
+    bottom._children = [
+        c for c in bottom._children if c in flow.tasks and flow.tasks[c]._parent == bottom.id
+    ]
+    top = piece[-1]
+    if hook is None:
+        return
+    top._parent = hook.id
+    if top.id not in hook._children:
+        hook._children.append(top.id)
+
+
+def _latest_completed(flow: Any) -> Task | None:
+    """The task completed last, unless a join: its data is the case's data (`case_data`)."""
+    latest = None
+    for task in flow.tasks.values():
+        if task.state == TaskState.COMPLETED and (
+            latest is None or task.last_state_change > latest.last_state_change
+        ):
+            latest = task
+    if latest is None or latest.parent is None or len(latest.task_spec.inputs) > 1:
+        return None
+    return latest
+
+
+def _nearest_kept(task: Task, keep: set[UUID]) -> Task | None:
+    node = task.parent
+    while node is not None and node.id not in keep:
+        node = node.parent
+    return node
+
+
+def _distinct_ancestors(task: Task) -> tuple[list[Task], set[UUID]]:
+    """The nearest finished ancestor of each task spec above `task`, nearest first.
+
+    SpiffWorkflow's parallel join walks up from its instances until it meets a task of one of
+    its inputs (a loop back into a parallel join needs the task that first entered it, however
+    long ago). Such a walk only ever stops at the first task of a spec it meets, so keeping the
+    nearest ancestor of every spec, in order, answers it as the whole chain would; there are at
+    most as many as the process has elements, so the state stays bounded."""
+    seen: set[str] = set()
+    ancestors = []
+    history = set()
+    node = task.parent
+    while node is not None:
+        history.add(node.id)
+        if node.task_spec.name not in seen:
+            seen.add(node.task_spec.name)
+            ancestors.append(node)
+        node = node.parent
+    return ancestors, history
+
+
+def _drop_orphan_subprocesses(top: BpmnWorkflow) -> None:
+    while True:
+        present = set(top.tasks)
+        for sub in top.subprocesses.values():
+            present.update(sub.tasks)
+        orphans = [key for key in top.subprocesses if key not in present]
+        if not orphans:
+            return
+        for key in orphans:
+            del top.subprocesses[key]
