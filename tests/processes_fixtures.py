@@ -49,6 +49,7 @@ from engine.running.queries import CaseInfo, TaskInfo
 from engine.scheduling.scheduler import Scheduler
 from engine.timing.policy import load_policy
 from processes.records import dates, directory
+from processes.records.models import AgendaItem, Decision, Meeting, Treatment
 
 ROOT = Path(__file__).resolve().parents[1]
 BPMN_DIR = ROOT / "bpmn"
@@ -96,12 +97,37 @@ PEOPLE: tuple[tuple[str, str, str, tuple[tuple[str, str | None], ...]], ...] = (
 SEATS = (("chris", "chair", None), ("mia", "policy_domain", "Omgeving"), ("mo", "local", None))
 
 
+@dataclass(frozen=True)
+class Decided:
+    """A topic case and the decision the committee took on it (see Committee.decided_topic)."""
+
+    topic_case_id: int
+    decision_id: int
+    meeting_id: int
+
+
+def _topic_data(title: str) -> dict[str, Any]:
+    return {
+        "kind": "topic",
+        "title": title,
+        "summary": "Lokale besturen bouwen elk een eigen aanmelding; we stellen één platform voor.",
+        "question": "Het Stuurorgaan beslist dat alle entiteiten het aanmeldplatform gebruiken.",
+        "impact": "Minder dubbel werk, één aanmelding voor de burger, overgang in 2027.",
+        "affected_entities": ["dep-omg", "gem-gent"],
+        "focus_domains": ["common_counter_functions"],
+        "vrd2_priorities": ["mijn_burgerprofiel"],
+        "reuses_generic_components": True,
+        "creates_generic_components": False,
+    }
+
+
 @dataclass
 class Committee:
     """An engine with the committee's models, people and reference data, on a manual clock."""
 
     engine: Engine
     clock: ManualClock
+    _reference: Decided | None = None
 
     # -- people ------------------------------------------------------------------------------
 
@@ -156,6 +182,60 @@ class Committee:
 
     def today(self) -> date:
         return dates.local_date(self.clock.now())
+
+    # -- records other cases refer to ---------------------------------------------------------
+
+    def decided_topic(
+        self,
+        title: str = "Eén aanmeldplatform voor lokale besturen",
+        text: str = "Alle entiteiten gebruiken het gemeenschappelijke aanmeldplatform.",
+        meeting_date: date = date(2026, 1, 22),
+    ) -> Decided:
+        """A topic (a real case, submitted by sofie) and a decision the committee took on it at
+        a held meeting (records only: no meeting case runs). For forms that pick a topic or a
+        decision: their check refuses ids nothing stands behind."""
+        topic = self.start("topic", _topic_data(title), "sofie").id
+        # its story is told elsewhere: no screening task, timer or reminder of its own here
+        self.engine.terminate(topic, self.actor("ada"), "decided earlier (test records)")
+        now = self.clock.now()
+        with self.engine.db.write() as session:
+            meeting = Meeting(
+                title=f"Zitting van {dates.format_nl(meeting_date)}",
+                meeting_date=meeting_date,
+                start_time=time(10, 0),
+                agenda_deadline=meeting_date,
+                location="Herman Teirlinckgebouw, Brussel",
+                status="held",
+                created_at=now,
+            )
+            session.add(meeting)
+            session.flush()
+            item = AgendaItem(
+                meeting_id=meeting.id, topic_case_id=topic, position=1, kind="decision",
+                title=title, status="treated", added_at=now,
+            )  # fmt: skip
+            session.add(item)
+            session.flush()
+            treatment = Treatment(
+                agenda_item_id=item.id, attendance=[], outcome="decided", decision_text=text,
+                recorded_at=now, recorded_by="sara",
+            )  # fmt: skip
+            session.add(treatment)
+            session.flush()
+            decision = Decision(
+                treatment_id=treatment.id, meeting_id=meeting.id, topic_case_id=topic, text=text,
+                binding=True, decided_at=now,
+            )  # fmt: skip
+            session.add(decision)
+            session.flush()
+            return Decided(topic, decision.id, meeting.id)
+
+    @property
+    def reference(self) -> Decided:
+        """One decided topic, made on first use (see :meth:`decided_topic`)."""
+        if self._reference is None:
+            self._reference = self.decided_topic()
+        return self._reference
 
     # -- meetings ------------------------------------------------------------------------------
 

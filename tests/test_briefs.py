@@ -143,10 +143,10 @@ def test_comply_or_explain_shows_the_decision_and_assessing_shows_the_explanatio
     from tests.test_process_comply import entity_case, followup_data, with_contacts
 
     with_contacts(committee)
-    committee.start("comply_or_explain", followup_data(entities=["dep-wvg"]), "sara")
+    committee.start("comply_or_explain", followup_data(committee, entities=["dep-wvg"]), "sara")
     case_id = entity_case(committee, "dep-wvg")
     brief = brief_of(committee, case_id, "answer_obligation")["Het besluit"]
-    assert brief["Tekst van het besluit"] == followup_data()["decision_text"]
+    assert brief["Tekst van het besluit"] == followup_data(committee)["decision_text"]
     assert brief["Uiterste datum"] == "30 april 2026"
     assert brief["Bindend"].startswith("ja")
     assert brief["Voor"] == "Departement Welzijn, Volksgezondheid en Gezin"

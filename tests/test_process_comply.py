@@ -43,9 +43,9 @@ def with_contacts(committee: Committee) -> Committee:
     return committee
 
 
-def followup_data(**changes: Any) -> dict[str, Any]:
+def followup_data(committee: Committee, **changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "decision_id": 21,
+        "decision_id": committee.reference.decision_id,
         "decision_text": "Alle entiteiten gebruiken het gemeenschappelijke aanmeldplatform.",
         "deadline": "2026-04-30",
         "entities": ENTITIES,
@@ -56,7 +56,8 @@ def followup_data(**changes: Any) -> dict[str, Any]:
     return data
 
 
-def obligations(committee: Committee, decision_id: int = 21) -> dict[str, Obligation]:
+def obligations(committee: Committee, decision_id: int | None = None) -> dict[str, Obligation]:
+    decision_id = decision_id or committee.reference.decision_id
     with committee.engine.db.read() as session:
         rows = session.execute(
             select(Obligation).where(Obligation.decision_id == decision_id)
@@ -75,7 +76,7 @@ def history(committee: Committee, obligation_id: int) -> list[str]:
         )
 
 
-def entity_case(committee: Committee, org: str, decision_id: int = 21) -> int:
+def entity_case(committee: Committee, org: str, decision_id: int | None = None) -> int:
     case_id = obligations(committee, decision_id)[org].entity_case_id
     assert case_id is not None
     return case_id
@@ -109,11 +110,11 @@ def escalate_to_binding_agreement(committee: Committee) -> int:
     case = committee.start(
         "government_escalation",
         {
-            "topic_case_id": 17,
+            "topic_case_id": committee.reference.topic_case_id,
             "title": "Eén aanmeldplatform",
             "summary": "Het Stuurorgaan wil het aanmeldplatform verplicht maken.",
             "decision_needed": "Maak het gebruik van het aanmeldplatform een bindende afspraak.",
-            "decision_id": 21,
+            "decision_id": committee.reference.decision_id,
         },
         "sara",
     )
@@ -261,7 +262,7 @@ def test_four_entities_comply_explain_are_rejected_and_go_overdue(committee: Com
     assert history(committee, rows["gem-leuven"].id) == ["open", "overdue", "escalated"]
     [topic] = topics_about(committee, rows["gem-leuven"].id)
     assert topic["kind"] == "escalation"
-    assert topic["origin"]["decision_id"] == 21
+    assert topic["origin"]["decision_id"] == committee.reference.decision_id
 
     # The steering framework.
     with engine.db.read() as session:
@@ -275,7 +276,7 @@ def test_four_entities_comply_explain_are_rejected_and_go_overdue(committee: Com
             "gem-leuven": "escalated",
         }
         assert (row.total, row.adoption_pct, row.settled_pct) == (4, 25.0, 50.0)
-        assert queries.adoption_percentage(session, 21) == 25.0
+        assert queries.adoption_percentage(session, committee.reference.decision_id) == 25.0
         only_gent = queries.compliance_matrix(session, entity="gem-gent")
         assert only_gent.entities == ["gem-gent"]
         assert only_gent.rows[0].adoption_pct == 25.0  # adoption counts every entity
@@ -283,7 +284,7 @@ def test_four_entities_comply_explain_are_rejected_and_go_overdue(committee: Com
         assert list(complied.rows[0].cells) == ["dep-omg"]
         assert queries.compliance_matrix(session, focus_domain="data").rows == []
         domain = queries.compliance_matrix(session, focus_domain="common_counter_functions")
-        assert domain.cell(21, "gem-leuven").status == "escalated"
+        assert domain.cell(committee.reference.decision_id, "gem-leuven").status == "escalated"
         with pytest.raises(ValueError, match="unknown obligation status"):
             queries.compliance_matrix(session, status="lost")
     assert not engine.incidents()
@@ -292,7 +293,9 @@ def test_four_entities_comply_explain_are_rejected_and_go_overdue(committee: Com
 
 def test_the_chair_can_give_an_overdue_entity_a_new_deadline(committee: Committee) -> None:
     with_contacts(committee)
-    committee.start(PROCESS, followup_data(entities=["gem-leuven"], deadline="2026-03-20"), "sara")
+    committee.start(
+        PROCESS, followup_data(committee, entities=["gem-leuven"], deadline="2026-03-20"), "sara"
+    )
     leuven = entity_case(committee, "gem-leuven")
     committee.advance_to(at("2026-03-28T10:00"))
     assert obligations(committee)["gem-leuven"].status == "escalated"
@@ -327,8 +330,10 @@ def test_the_chair_can_give_an_overdue_entity_a_new_deadline(committee: Committe
 
 
 def test_a_decision_is_followed_up_once_per_entity(committee: Committee) -> None:
-    committee.start(PROCESS, followup_data(entities=["dep-omg"]), "sara")
-    again = committee.start(PROCESS, followup_data(entities=["gem-gent", "dep-omg"]), "sara")
+    committee.start(PROCESS, followup_data(committee, entities=["dep-omg"]), "sara")
+    again = committee.start(
+        PROCESS, followup_data(committee, entities=["gem-gent", "dep-omg"]), "sara"
+    )
     assert again.status == "incident"
     [incident] = committee.engine.incidents()
     assert "already followed up for entity dep-omg" in incident.message
@@ -353,7 +358,7 @@ def test_the_start_form_refuses_bad_input(
     committee: Committee, changes: dict[str, Any], field: str, message: str
 ) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        committee.start(PROCESS, followup_data(**changes), "sara")
+        committee.start(PROCESS, followup_data(committee, **changes), "sara")
     assert message in " ".join(refused.value.errors[field])
     assert not committee.cases(PROCESS)
 
@@ -378,7 +383,7 @@ def test_the_answer_form_refuses_bad_input(
     committee: Committee, answer: dict[str, Any], field: str, message: str
 ) -> None:
     with_contacts(committee)
-    committee.start(PROCESS, followup_data(entities=["dep-omg"]), "sara")
+    committee.start(PROCESS, followup_data(committee, entities=["dep-omg"]), "sara")
     with pytest.raises(ValidationFailed) as refused:
         committee.complete(entity_case(committee, "dep-omg"), "answer_obligation", answer, "eva")
     assert message in " ".join(refused.value.errors[field])

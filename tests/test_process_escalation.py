@@ -23,13 +23,13 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def start_data(**changes: Any) -> dict[str, Any]:
+def start_data(committee: Committee, **changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "topic_case_id": 17,
+        "topic_case_id": committee.reference.topic_case_id,
         "title": "Eén aanmeldplatform",
         "summary": "Het Stuurorgaan raakt het niet eens over een verplicht aanmeldplatform.",
         "decision_needed": "Maak het gebruik van het aanmeldplatform een bindende afspraak.",
-        "decision_id": 21,
+        "decision_id": committee.reference.decision_id,
     }
     data.update(changes)
     return data
@@ -60,7 +60,7 @@ def dossier(committee: Committee, case_id: int) -> EscalationDossier:
 
 def sent(committee: Committee, **changes: Any) -> int:
     """An escalation prepared, approved and sent; returns its case id."""
-    case = committee.start(PROCESS, start_data(**changes), "sara")
+    case = committee.start(PROCESS, start_data(committee, **changes), "sara")
     committee.complete(case.id, "prepare_dossier", DOSSIER, "sara")
     committee.complete(case.id, "approve_dossier", {"dossier_decision": "approve"}, "chris")
     return case.id
@@ -69,7 +69,7 @@ def sent(committee: Committee, **changes: Any) -> int:
 def test_dossier_is_sent_back_approved_sent_and_a_binding_agreement_is_followed_up(
     committee: Committee,
 ) -> None:
-    case = committee.start(PROCESS, start_data(), "sara")
+    case = committee.start(PROCESS, start_data(committee), "sara")
     assert dossier(committee, case.id).status == "draft"
     prepare = committee.task(case.id, "prepare_dossier")
     assert prepare.role == "secretariat"
@@ -112,7 +112,7 @@ def test_dossier_is_sent_back_approved_sent_and_a_binding_agreement_is_followed_
     )
     [followup] = committee.cases("comply_or_explain")
     assert followup.title == "Pas toe of leg uit: Eén aanmeldplatform voor alle besturen"
-    assert followup.data["decision_id"] == 21
+    assert followup.data["decision_id"] == committee.reference.decision_id
     assert followup.data["source_case_id"] == case.id
     with committee.engine.db.read() as session:
         bound = session.execute(select(Obligation.organisation_id, Obligation.deadline)).all()
@@ -127,7 +127,7 @@ def test_a_binding_agreement_without_a_decision_is_linked_by_the_secretariat(
     committee: Committee,
 ) -> None:
     """As the meeting process starts it: no decision id. The secretariat links one first."""
-    data = start_data()
+    data = start_data(committee)
     del data["decision_id"]
     case = committee.start(PROCESS, data, "sara")
     committee.complete(case.id, "prepare_dossier", DOSSIER, "sara")
@@ -137,10 +137,16 @@ def test_a_binding_agreement_without_a_decision_is_linked_by_the_secretariat(
     assert link.role == "secretariat"
     with pytest.raises(ValidationFailed):
         committee.complete(case.id, "link_decision", {"decision_id": "een"}, "sara")
-    committee.complete(case.id, "link_decision", {"decision_id": 33}, "sara")
-    assert dossier(committee, case.id).decision_id == 33
+    other = committee.decided_topic("Cloudbeleid", "Eén gedeelde cloud.").decision_id
+    with pytest.raises(ValidationFailed) as refused:
+        committee.complete(case.id, "link_decision", {"decision_id": other + 1}, "sara")
+    assert "Onbekend besluit" in refused.value.errors["decision_id"][0]
+    committee.complete(case.id, "link_decision", {"decision_id": other}, "sara")
+    assert dossier(committee, case.id).decision_id == other
     [followup] = committee.cases("comply_or_explain")
-    assert followup.data["decision_id"] == 33
+    assert followup.data["decision_id"] == other
+    [obligation] = committee.cases("obligation")
+    assert obligation.title == "Pas toe of leg uit: Cloudbeleid, Facilitair Bedrijf"
 
 
 @pytest.mark.parametrize("answer", ["refusal", "amendment"])
@@ -216,13 +222,19 @@ def test_the_answer_form_refuses_bad_input(
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"title": ""}, "title"), ({"topic_case_id": None}, "topic_case_id"), ({"x": 1}, "x")],
+    [
+        ({"title": ""}, "title"),
+        ({"topic_case_id": None}, "topic_case_id"),
+        ({"topic_case_id": 99_999}, "topic_case_id"),
+        ({"decision_id": 99_999}, "decision_id"),
+        ({"x": 1}, "x"),
+    ],
 )
 def test_the_start_form_refuses_bad_input(
     committee: Committee, changes: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        committee.start(PROCESS, start_data(**changes), "sara")
+        committee.start(PROCESS, start_data(committee, **changes), "sara")
     assert field in refused.value.errors
 
 

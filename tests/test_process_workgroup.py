@@ -18,9 +18,9 @@ from tests.processes_fixtures import BPMN_DIR, Committee, committee_fixture  # n
 PROCESS = "working_group_assignment"
 
 
-def mandate_data(**changes: Any) -> dict[str, Any]:
+def mandate_data(committee: Committee, **changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "topic_case_id": 41,
+        "topic_case_id": committee.reference.topic_case_id,
         "working_group_id": "wg-data",
         "question": "Hoe kunnen besturen basisgegevens delen zonder ze opnieuw op te vragen?",
         "focus_domain": "data",
@@ -71,7 +71,7 @@ def at(text: str) -> datetime:
 
 
 def approved_and_accepted(committee: Committee, **changes: Any) -> int:
-    case = committee.start(PROCESS, mandate_data(**changes), "sara")
+    case = committee.start(PROCESS, mandate_data(committee, **changes), "sara")
     committee.complete(case.id, "approve_mandate", {"approval": "approve"}, "chris")
     committee.complete(case.id, "accept_mandate", {"acceptance": "accept"}, "wim")
     return case.id
@@ -81,7 +81,7 @@ def test_late_report_is_reminded_escalated_extended_and_returns_to_the_agenda(
     committee: Committee,
 ) -> None:
     engine = committee.engine
-    case = committee.start(PROCESS, mandate_data(), "sara")
+    case = committee.start(PROCESS, mandate_data(committee), "sara")
     assert mandate(committee, case.id).status == "proposed"
     approve = committee.task(case.id, "approve_mandate")
     assert (approve.lane, approve.role) == ("chair", "chair")
@@ -188,7 +188,7 @@ def test_a_mandate_as_the_meeting_starts_it_gets_the_default_rhythm(
     committee: Committee,
 ) -> None:
     """The meeting process starts the assignment without a rhythm: the table gives 4 weeks."""
-    data = mandate_data()
+    data = mandate_data(committee)
     del data["status_every_weeks"]
     case = committee.start(PROCESS, data, "sara")
     committee.complete(case.id, "approve_mandate", {"approval": "approve"}, "chris")
@@ -199,7 +199,7 @@ def test_a_mandate_as_the_meeting_starts_it_gets_the_default_rhythm(
 
 
 def test_sent_back_and_declined_mandates_are_revised(committee: Committee) -> None:
-    case = committee.start(PROCESS, mandate_data(), "sara")
+    case = committee.start(PROCESS, mandate_data(committee), "sara")
     with pytest.raises(ValidationFailed) as refused:
         committee.complete(case.id, "approve_mandate", {"approval": "send_back"}, "chris")
     assert "approval_comment" in refused.value.errors
@@ -209,7 +209,7 @@ def test_sent_back_and_declined_mandates_are_revised(committee: Committee) -> No
         {"approval": "send_back", "approval_comment": "Maak het resultaat concreter."},
         "chris",
     )
-    revised = mandate_data(deliverable="Een ontwerp van afsprakenkader voor datadeling.")
+    revised = mandate_data(committee, deliverable="Een ontwerp van afsprakenkader voor datadeling.")
     del revised["topic_case_id"]
     committee.complete(case.id, "revise_mandate", {**revised, "revision_note": "Concreter."},
                        "sara")  # fmt: skip
@@ -243,7 +243,7 @@ def test_the_chair_can_put_a_late_mandate_on_the_agenda(committee: Committee) ->
     assert mandate(committee, case_id).status == "late"
     [topic] = topics_from(committee, case_id)
     assert topic["kind"] == "escalation"
-    assert "wg-data" in topic["title"]
+    assert topic["title"] == "Werkgroep Data: rapport laattijdig"  # its name, not its code
     assert topic["question"] == "Het Stuurorgaan beslist over de opdracht."
 
 
@@ -266,14 +266,14 @@ def test_the_start_form_refuses_bad_input(
     committee: Committee, changes: dict[str, Any], field: str, message: str
 ) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        committee.start(PROCESS, mandate_data(**changes), "sara")
+        committee.start(PROCESS, mandate_data(committee, **changes), "sara")
     assert message in " ".join(refused.value.errors[field])
     assert not committee.cases(PROCESS)
 
 
 def test_only_the_secretariat_starts_a_mandate(committee: Committee) -> None:
     with pytest.raises(Forbidden):
-        committee.start(PROCESS, mandate_data(), "sofie")
+        committee.start(PROCESS, mandate_data(committee), "sofie")
 
 
 def test_status_updates_need_a_date_when_not_on_track(committee: Committee) -> None:

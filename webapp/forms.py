@@ -40,6 +40,7 @@ from flask_babel import gettext as _
 from marshmallow import Schema, fields, missing, validate
 from werkzeug.datastructures import MultiDict
 
+from processes.records.choices import CaseContext
 from webapp import pickers
 from webapp.i18n import language, localized
 
@@ -360,12 +361,14 @@ def fields_for(
     values: dict[str, Any] | None = None,
     errors: dict[str, Any] | None = None,
     seeds: Mapping[str, list[Seed]] | None = None,
+    context: CaseContext | None = None,
 ) -> list[FormField]:
     """The inputs of a form, with values to show again and errors per field. `seeds` prepares
-    lists of sub-forms by their key (see the module docstring)."""
+    lists of sub-forms by their key (see the module docstring); `context` is the case the form
+    belongs to (pickers list the records related to it first)."""
     if schema_class is None:
         return []
-    return _fields(schema_class(), values or {}, error_tree(errors), "", seeds or {})
+    return _fields(schema_class(), values or {}, error_tree(errors), "", seeds or {}, context)
 
 
 def _fields(
@@ -374,6 +377,7 @@ def _fields(
     errors: Mapping[Any, Any],
     prefix: str,
     seeds: Mapping[str, list[Seed]],
+    context: CaseContext | None = None,
 ) -> list[FormField]:
     found = []
     needed = pickers.show_when(schema, prefix)
@@ -393,7 +397,7 @@ def _fields(
         groups: list[tuple[str, list[tuple[str, str]]]] = []
         source = pickers.source_of(item)
         if source is not None and choices:
-            listed = pickers.with_values(source, values.get(key))
+            listed = pickers.with_values(source, values.get(key), context)
             choices = [(o.value, o.label) for o in listed]
             groups = pickers.grouped(listed)
         kind = _kind(item, choices)

@@ -42,27 +42,35 @@ def source_of(item: fields.Field) -> str | None:
     return str(source) if source in records.SOURCES else None
 
 
-def options(source: str) -> list[records.Option]:
-    """The choices of a source, looked up once per request and language."""
+def options(source: str, context: records.CaseContext | None = None) -> list[records.Option]:
+    """The choices of a source, looked up once per request, language and case (`context`: the
+    case the form belongs to, whose related records come first)."""
     if not has_app_context():
         return []
-    cache: dict[tuple[str, str], list[records.Option]] = g.setdefault("_picker_options", {})
-    key = (source, language())
+    cache: dict[tuple[str, str, int | None], list[records.Option]] = g.setdefault(
+        "_picker_options", {}
+    )
+    ranked = context is not None and records.SOURCES[source].related is not None
+    key = (source, language(), context.case_id if ranked and context else None)
     if key not in cache:
         state = current_app.extensions.get("stuurboord")
         if state is None:
             cache[key] = []
         else:
             with state.engine.db.read() as session:
-                cache[key] = records.options(session, source, language())
+                cache[key] = records.options(
+                    session, source, language(), context if ranked else None
+                )
     return cache[key]
 
 
-def with_values(source: str, value: Any) -> list[records.Option]:
+def with_values(
+    source: str, value: Any, context: records.CaseContext | None = None
+) -> list[records.Option]:
     """The options of `source`, plus any value already chosen that is not among them (a
     meeting whose agenda closed since, an entity no longer active): shown so that it is not
     lost unseen, named as the source's `labels_from` names it, else by its code."""
-    found = options(source)
+    found = options(source, context)
     chosen = value if isinstance(value, list | tuple) else ([] if value in (None, "") else [value])
     listed = {o.value for o in found}
     fallback = records.SOURCES[source].labels_from

@@ -35,6 +35,7 @@ from engine import (
 from engine.running.queries import TaskInfo
 from processes.meetings import PROCESS_ID as MEETING_PROCESS
 from processes.records import queries as records
+from processes.records.choices import CaseContext
 from processes.records.queries import AgendaEntry
 from webapp import briefing, forms, rights
 from webapp.i18n import localized
@@ -125,10 +126,12 @@ def task_form(
     eng = engine()
     schema = eng.registry.form_for(task.process_id, task.element_id)
     ready = ready if ready is not None else prepared(task)
+    case_data = eng.case(task.case_id).data
     if values is None and task.state == "ready" and schema is not None:
         last = eng.last_submission(task.case_id, task.element_id)
-        values = forms.prefill(schema, last, eng.case(task.case_id).data)
-    return forms.fields_for(schema, values, errors, ready.seeds)
+        values = forms.prefill(schema, last, case_data)
+    context = CaseContext(task.case_id, case_data)
+    return forms.fields_for(schema, values, errors, ready.seeds, context)
 
 
 def _me() -> Actor:

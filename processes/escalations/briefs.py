@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from processes.records import queries, related
+from processes.records import queries, related, titles
 from processes.records.brief import (
     Brief,
     BriefContext,
@@ -121,16 +121,18 @@ def _decisions_section(ctx: BriefContext) -> Section:
     row = _dossier(ctx)
     topic = row.topic_case_id if row else ctx.data.get("topic_case_id")
     decisions = queries.decision_list(ctx.session, topic_case_id=int(topic)) if topic else []
+    titled = {
+        n.decision_id: n.title
+        for n in titles.decision_names(ctx.session, [d.decision_id for d in decisions])
+    }
     facts: list[Fact | None] = []
     for decision in decisions:
         meeting = ctx.meeting(decision.meeting_id)
         name = meeting_label(meeting)
+        title = titled.get(decision.decision_id) or titles.short(decision.text, 60)
         facts.append(
             Fact(
-                {
-                    "nl": f"Besluit {decision.decision_id}, {name['nl']}",
-                    "en": f"Decision {decision.decision_id}, {name['en']}",
-                },
+                {"nl": f"{title} ({name['nl']})", "en": f"{title} ({name['en']})"},
                 {
                     "nl": f"{decision.text} (bindend: {yes_no(decision.binding)['nl']})",
                     "en": f"{decision.text} (binding: {yes_no(decision.binding)['en']})",
@@ -156,6 +158,10 @@ def _dossier_only(ctx: BriefContext) -> Brief:
     return Brief((dossier_section(ctx),))
 
 
+def _answer(ctx: BriefContext) -> Brief:
+    return Brief((dossier_section(ctx), _decisions_section(ctx)))
+
+
 def _link(ctx: BriefContext) -> Brief:
     return Brief((_answer_section(ctx), _decisions_section(ctx), dossier_section(ctx)))
 
@@ -163,7 +169,7 @@ def _link(ctx: BriefContext) -> Brief:
 BRIEFS: dict[str, Builder] = {
     "prepare_dossier": _prepare,
     "approve_dossier": _dossier_only,
-    "record_answer": _dossier_only,
+    "record_answer": _answer,
     "link_decision": _link,
 }
 

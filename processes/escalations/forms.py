@@ -52,27 +52,36 @@ def _decision_needed(**kwargs: Any) -> Text:
     )
 
 
-def _decision_id(*, required: bool = False) -> fields.Integer:
-    return formkit.case_id(
-        ("Besluit van het Stuurorgaan", "Committee decision"),
-        help=(
-            "Het besluit van het Stuurorgaan waaraan de bindende afspraak hangt.",
-            "The committee decision the binding agreement belongs to.",
+def _decision_id(
+    *, required: bool = False, help: tuple[str, str] | None = None, keep: bool = False
+) -> fields.Integer:
+    return formkit.picked(
+        "decisions",
+        formkit.case_id(
+            ("Besluit van het Stuurorgaan", "Committee decision"),
+            help=help
+            or (
+                "Het besluit van het Stuurorgaan waaraan de bindende afspraak hangt. De "
+                "besluiten over dit onderwerp staan bovenaan.",
+                "The committee decision the binding agreement belongs to. The decisions on "
+                "this topic come first.",
+            ),
+            required=required,
+            omit_when_missing=keep,
         ),
-        required=required,
     )
 
 
 class EscalationStartForm(StrictForm):
     """Start: the committee decided to put a matter before the Flemish Government."""
 
-    topic_case_id = formkit.case_id(
-        ("Onderwerp", "Topic"),
-        help=(
-            "Het dossier van het onderwerp dat geëscaleerd wordt.",
-            "The case of the topic being escalated.",
+    topic_case_id = formkit.picked(
+        "topics",
+        formkit.case_id(
+            ("Onderwerp", "Topic"),
+            help=("Het onderwerp dat geëscaleerd wordt.", "The topic being escalated."),
+            required=True,
         ),
-        required=True,
     )
     title = _title(required=True)
     summary = _summary(required=True)
@@ -189,8 +198,19 @@ class RecordAnswerForm(StrictForm):
         ),
     )
     focus_domain = formkit.focus_domain()
+    decision_id = _decision_id(
+        help=(
+            "Bij een bindende afspraak: het besluit van het Stuurorgaan waaraan ze hangt, als "
+            "je het kent. Leeg: het secretariaat koppelt het besluit daarna.",
+            "For a binding agreement: the committee decision it belongs to, if you know it. "
+            "Empty: the secretariat links the decision afterwards.",
+        ),
+        keep=True,
+    )
 
+    prefill_from_case = ("decision_id",)
     rules = (
+        formkit.shown_with(["decision_id"], formkit.equals("answer", "binding_agreement")),
         formkit.required_when(
             _BINDING_FIELDS,
             formkit.equals("answer", "binding_agreement"),

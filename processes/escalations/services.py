@@ -99,18 +99,18 @@ def store_answer(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
     dossier = _load(call, params)
     recording.expect_status(dossier, ("sent",), "escalation dossier")
     answer = recording.validated(RecordAnswerForm, call.data, "answer")
+    changes: dict[str, Any] = {
+        "status": "answered",
+        "answer": answer["answer"],
+        "answer_text": answer["answer_text"],
+        "answered_on": answer["answered_on"],
+        "answered_at": call.clock.now(),
+    }
+    if answer["answer"] == "binding_agreement" and answer.get("decision_id") is not None:
+        # the liaison named the committee decision: *Besluit koppelen* is not needed
+        changes["decision_id"] = answer["decision_id"]
     recording.update(
-        call,
-        dossier,
-        {
-            "status": "answered",
-            "answer": answer["answer"],
-            "answer_text": answer["answer_text"],
-            "answered_on": answer["answered_on"],
-            "answered_at": call.clock.now(),
-        },
-        "escalation_answered",
-        reason=_ANSWER_NL[answer["answer"]],
+        call, dossier, changes, "escalation_answered", reason=_ANSWER_NL[answer["answer"]]
     )
     return dossier_view(dossier)
 

@@ -19,13 +19,16 @@ MAX_ENTITIES = 500
 
 
 def _decision_id(*, required: bool = False) -> fields.Integer:
-    return formkit.case_id(
-        ("Besluit", "Decision"),
-        help=(
-            "Het besluit (of de bindende afspraak) dat opgevolgd wordt.",
-            "The decision (or binding agreement) being followed up.",
+    return formkit.picked(
+        "decisions",
+        formkit.case_id(
+            ("Besluit", "Decision"),
+            help=(
+                "Het besluit (of de bindende afspraak) dat opgevolgd wordt.",
+                "The decision (or binding agreement) being followed up.",
+            ),
+            required=required,
         ),
-        required=required,
     )
 
 

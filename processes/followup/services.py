@@ -20,6 +20,7 @@ from processes.followup.forms import (
     ObligationStartForm,
 )
 from processes.followup.recording import RecordError
+from processes.records import dates, titles
 from processes.records.followup import Obligation, ObligationStatus
 from processes.records.models import Organisation
 
@@ -86,6 +87,7 @@ def open_obligations(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any
         )
     now = call.clock.now()
     ids = []
+    named = _decision_name(call, decision_id, terms["decision_text"])
     for entity in terms["entities"]:
         obligation = Obligation(
             case_id=call.case_id,
@@ -113,12 +115,18 @@ def open_obligations(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any
                 "focus_domain": terms["focus_domain"],
                 "parent_case_id": call.case_id,
             },
-            title=f"Pas toe of leg uit: besluit {decision_id}, {_entity_name(call, entity)}",
+            title=f"Pas toe of leg uit: {named}, {_entity_name(call, entity)}",
             key=entity,
         )
         ids.append(obligation.id)
     call.session.flush()
     return {"ids": ids, "count": len(ids)}
+
+
+def _decision_name(call: ServiceCall, decision_id: int, text: str) -> str:
+    """A decision as case titles name it: the title of the agenda item it was taken on, else
+    the start of its text (never its number)."""
+    return titles.decision_title(call.session, decision_id) or titles.short(text, 60)
 
 
 def _entity_name(call: ServiceCall, entity: str) -> str:
@@ -215,13 +223,15 @@ def overdue_to_agenda(call: ServiceCall, params: dict[str, Any]) -> dict[str, An
     """The chair puts the entity that did not answer on the agenda as an escalation."""
     obligation = _load(call, params)
     recording.expect_status(obligation, ("escalated",), "obligation")
+    entity = _entity_name(call, obligation.organisation_id)
+    decision = _decision_name(call, obligation.decision_id, obligation.decision_text)
     return _escalation_topic(
         call,
         obligation,
-        title=f"Geen antwoord van {obligation.organisation_id} op besluit {obligation.decision_id}",
+        title=f"Geen antwoord van {entity} op besluit „{decision}”",
         summary=(
-            f"{obligation.organisation_id} antwoordde niet tegen "
-            f"{obligation.deadline.isoformat()} op: {obligation.decision_text}"
+            f"{entity} antwoordde niet tegen {dates.format_nl(obligation.deadline)} op: "
+            f"{obligation.decision_text}"
         ),
         question=call.data.get("instruction") or "Hoe gaat het Stuurorgaan verder?",
         impact="De toepassing van het besluit bij deze instantie is onbekend.",
@@ -251,19 +261,18 @@ def rejection_to_agenda(call: ServiceCall, params: dict[str, Any]) -> dict[str, 
     """A rejected explanation goes on the committee's agenda as an escalation."""
     obligation = _load(call, params)
     recording.expect_status(obligation, ("explanation_rejected",), "obligation")
+    entity = _entity_name(call, obligation.organisation_id)
+    decision = _decision_name(call, obligation.decision_id, obligation.decision_text)
     return _escalation_topic(
         call,
         obligation,
-        title=(
-            f"Uitleg van {obligation.organisation_id} bij besluit {obligation.decision_id} "
-            "niet aanvaard"
-        ),
+        title=f"Uitleg van {entity} bij besluit „{decision}” niet aanvaard",
         summary=(
             f"Besluit: {obligation.decision_text}\n\nUitleg: {obligation.reason}\n\n"
             f"Risico's: {obligation.risks}\n\nIn de plaats: {obligation.mitigation}"
         ),
         question=f"Beoordeling van het secretariaat: {obligation.assessment_note}",
-        impact=f"Geplande toepassing: {_iso(obligation.planned_on)}",
+        impact=f"Geplande toepassing: {_day(obligation.planned_on)}",
         key="rejected",
     )
 
@@ -297,8 +306,8 @@ def _escalation_topic(
     return agenda.put_on_agenda(call, data, key=f"obligation-{obligation.id}-{key}")
 
 
-def _iso(value: date | None) -> str:
-    return value.isoformat() if value else "onbekend"
+def _day(value: date | None) -> str:
+    return dates.format_nl(value) if value else "onbekend"
 
 
 HANDLERS = {

@@ -21,10 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import FormInput
-from engine.storage.models import UserAccount
-from processes.records import dates
+from engine.storage.models import Case, UserAccount
+from processes.records import dates, titles
 from processes.records.models import (
+    AgendaItem,
     CommitteeSeat,
+    Decision,
     Meeting,
     Organisation,
     Person,
@@ -68,6 +70,27 @@ class Source:
     labels_from: str | None = None
     """Another source whose labels name a value chosen earlier that is no longer offered (a
     meeting whose agenda has closed since)."""
+    related: Callable[[Session, CaseContext], list[str]] | None = None
+    """The values that matter to a case, most relevant first: listed first, under `headings`."""
+    headings: tuple[tuple[str, str], tuple[str, str]] = (("", ""), ("", ""))
+    """(Dutch, English) group names of the related values and of the others."""
+
+
+@dataclass(frozen=True)
+class CaseContext:
+    """The case a form belongs to: its id (None for a form that starts a case) and its data."""
+
+    case_id: int | None
+    data: Mapping[str, Any]
+
+    def ints(self, *keys: str) -> list[int]:
+        """The whole numbers the case data holds under `keys`, in that order, once each."""
+        found: list[int] = []
+        for key in keys:
+            value = self.data.get(key)
+            if isinstance(value, int) and not isinstance(value, bool) and value not in found:
+                found.append(value)
+        return found
 
 
 def day_label(day: date, language: str, *, year: bool = True) -> str:
@@ -219,6 +242,68 @@ def _known_users(session: Session, values: list[Any]) -> set[str]:
     return set(session.execute(select(UserAccount.id).where(UserAccount.id.in_(ids))).scalars())
 
 
+# -- decisions and topics -----------------------------------------------------------------------
+
+
+def decision_label(name: titles.DecisionName, language: str) -> str:
+    """``Eén aanmeldplatform (zitting van 24 december 2026)``."""
+    word = "meeting of" if language == "en" else "zitting van"
+    return f"{name.title} ({word} {day_label(name.meeting_date, language)})"
+
+
+def _decision_options(session: Session, language: str) -> list[Option]:
+    return [
+        Option(str(n.decision_id), decision_label(n, language))
+        for n in titles.decision_names(session)
+    ]
+
+
+def _known_decisions(session: Session, values: list[Any]) -> set[str]:
+    query = select(Decision.id).where(Decision.id.in_(_as_ints(values)))
+    return {str(i) for i in session.execute(query).scalars()}
+
+
+def _related_decisions(session: Session, context: CaseContext) -> list[str]:
+    """A decision the case already names; then the decisions on its topic (the escalated one,
+    the one it follows up); then those taken at the meetings that treated that topic."""
+    topics = context.ints("topic_case_id", "source_case_id")
+    if context.case_id is not None:
+        topics.append(context.case_id)
+    found = [str(i) for i in context.ints("decision_id")]
+    if not topics:
+        return found
+    names = titles.decision_names(session)
+    found += [str(n.decision_id) for n in names if n.topic_case_id in topics]
+    meetings = set(
+        session.execute(
+            select(AgendaItem.meeting_id).where(AgendaItem.topic_case_id.in_(topics))
+        ).scalars()
+    )
+    found += [str(n.decision_id) for n in names if n.meeting_id in meetings]
+    return list(dict.fromkeys(found))
+
+
+def topic_label(name: titles.TopicName, language: str) -> str:
+    """``Budget voor VRD2 (Departement Omgeving)``."""
+    title = name.title or ("Untitled topic" if language == "en" else "Onderwerp zonder titel")
+    return f"{title} ({name.organisation})" if name.organisation else title
+
+
+def _topic_options(session: Session, language: str) -> list[Option]:
+    return [Option(str(n.case_id), topic_label(n, language)) for n in titles.topic_names(session)]
+
+
+def _known_topics(session: Session, values: list[Any]) -> set[str]:
+    query = select(Case.id).where(
+        Case.id.in_(_as_ints(values)), Case.process_id == titles.TOPIC_PROCESS
+    )
+    return {str(i) for i in session.execute(query).scalars()}
+
+
+def _related_topics(session: Session, context: CaseContext) -> list[str]:
+    return [str(i) for i in context.ints("topic_case_id")]
+
+
 SOURCES: dict[str, Source] = {
     "organisations": Source(
         _organisation_options,
@@ -271,13 +356,59 @@ SOURCES: dict[str, Source] = {
         _known_users,
         ("Onbekende gebruiker: {values}.", "Unknown user: {values}."),
     ),
+    "decisions": Source(
+        _decision_options,
+        _known_decisions,
+        (
+            "Onbekend besluit: {values}. Kies een besluit uit de lijst.",
+            "Unknown decision: {values}. Choose a decision from the list.",
+        ),
+        related=_related_decisions,
+        headings=(
+            (
+                "Over dit onderwerp of van dezelfde zitting",
+                "On this topic or from the same meeting",
+            ),
+            ("Andere besluiten", "Other decisions"),
+        ),
+    ),
+    "topics": Source(
+        _topic_options,
+        _known_topics,
+        (
+            "Onbekend onderwerp: {values}. Kies een onderwerp uit de lijst.",
+            "Unknown topic: {values}. Choose a topic from the list.",
+        ),
+        related=_related_topics,
+        headings=(
+            ("Bij dit dossier", "Related to this case"),
+            ("Andere onderwerpen", "Other topics"),
+        ),
+    ),
 }
 """Every source a field may name in ``choices_from``."""
 
 
-def options(session: Session, source: str, language: str) -> list[Option]:
-    """The choices of `source` for a picker, labelled in `language` ("nl" or "en")."""
-    return SOURCES[source].options(session, language)
+def options(
+    session: Session, source: str, language: str, context: CaseContext | None = None
+) -> list[Option]:
+    """The choices of `source` for a picker, labelled in `language` ("nl" or "en"). With the
+    case the form belongs to (`context`), the records related to it come first, each part under
+    its heading (when the source has related records and there are any)."""
+    found = SOURCES[source].options(session, language)
+    related = SOURCES[source].related
+    if context is None or related is None:
+        return found
+    first = related(session, context)
+    rank = {value: n for n, value in enumerate(first)}
+    if not any(o.value in rank for o in found):
+        return found
+    mine, others = SOURCES[source].headings
+    pick = 1 if language == "en" else 0
+    ranked = sorted(found, key=lambda o: rank.get(o.value, len(rank)))
+    return [
+        Option(o.value, o.label, mine[pick] if o.value in rank else others[pick]) for o in ranked
+    ]
 
 
 # -- the check before a task completes ----------------------------------------------------------

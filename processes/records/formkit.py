@@ -514,11 +514,23 @@ def integer(
 
 
 def case_id(
-    label: tuple[str, str], *, help: tuple[str, str] = ("", ""), required: bool = False
+    label: tuple[str, str],
+    *,
+    help: tuple[str, str] = ("", ""),
+    required: bool = False,
+    omit_when_missing: bool = False,
 ) -> fields.Integer:
-    """The id of another case (a positive whole number; existence is checked by the service).
-    Left out (and not `required`): None."""
-    return integer(label, help=help, required=required, minimum=1, maximum=MAX_CASE_ID)
+    """The id of another case or record (a positive whole number; existence is checked by the
+    service, or by the picker's source). Left out (and not `required`): None, or with
+    `omit_when_missing` nothing (what the case holds stays)."""
+    return integer(
+        label,
+        help=help,
+        required=required,
+        minimum=1,
+        maximum=MAX_CASE_ID,
+        omit_when_missing=omit_when_missing,
+    )
 
 
 # -- dates, the Dutch way ----------------------------------------------------------------------

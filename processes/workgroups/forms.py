@@ -84,13 +84,16 @@ def _every_weeks() -> fields.Integer:
 class MandateStartForm(StrictForm):
     """Start: a mandate for a working group, after the committee's decision."""
 
-    topic_case_id = formkit.case_id(
-        ("Onderwerp", "Topic"),
-        help=(
-            "Het dossier van het onderwerp waarover de werkgroep een opdracht krijgt.",
-            "The case of the topic the working group is mandated on.",
+    topic_case_id = formkit.picked(
+        "topics",
+        formkit.case_id(
+            ("Onderwerp", "Topic"),
+            help=(
+                "Het onderwerp waarover de werkgroep een opdracht krijgt.",
+                "The topic the working group is mandated on.",
+            ),
+            required=True,
         ),
-        required=True,
     )
     working_group_id = _working_group(required=True)
     question = _question(required=True)

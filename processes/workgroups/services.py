@@ -12,7 +12,9 @@ from typing import Any
 from engine import Registry, ServiceCall
 from processes.followup import agenda, recording, timing
 from processes.followup.recording import RecordError
+from processes.records import dates
 from processes.records.followup import Mandate
+from processes.records.models import WorkingGroup
 from processes.workgroups.forms import PROCESS, MandateStartForm, ReviseMandateForm
 
 _WORKING = ("accepted", "reporting", "late")
@@ -172,12 +174,14 @@ def late_to_agenda(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
     """The chair puts the late mandate on the committee's agenda as an escalation."""
     mandate = _load(call, params)
     instruction = call.data.get("instruction") or ""
+    group = call.session.get(WorkingGroup, mandate.working_group_id)
+    name = group.name if group is not None else mandate.working_group_id
     data = agenda.topic_data(
         kind="escalation",
-        title=f"Werkgroep {mandate.working_group_id}: rapport laattijdig",
+        title=f"{name}: rapport laattijdig",
         summary=(
-            f"De werkgroep {mandate.working_group_id} heeft haar rapport niet ingediend "
-            f"tegen {mandate.due_date.isoformat()}. Opdracht: {mandate.question}"
+            f"{name} heeft haar rapport niet ingediend tegen "
+            f"{dates.format_nl(mandate.due_date)}. Opdracht: {mandate.question}"
         ),
         question=instruction or "Hoe gaat het Stuurorgaan verder met deze opdracht?",
         impact=f"Op te leveren resultaat: {mandate.deliverable}",
