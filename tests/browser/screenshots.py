@@ -6,7 +6,8 @@ Builds the demo (as `stuurboord run` does on a new database: every model in bpmn
 committee and its cases walked up to now, the demo password) in a temporary folder, serves it on
 127.0.0.1 and a free port, and saves 1280x800 PNGs of: *Mijn taken*, *Nieuw onderwerp*, a
 *Dossier* with its diagram, a meeting's agenda, the comply-or-explain register, *Beheer*, and
-three task pages with their brief (screening, the chair's agenda decision, comply-or-explain).
+four task pages with their brief (screening, the chair's agenda decision, comply-or-explain, the
+government liaison's answer with the select of the committee's decisions).
 Uses Debian's chromium (/usr/bin/chromium); downloads nothing. Not a test (no `test_` name).
 """
 
@@ -127,6 +128,25 @@ def _task_page(engine: Engine, process_id: str, element_id: str) -> Callable[[Pa
     return prepare
 
 
+def _binding_answer(engine: Engine) -> Callable[[Page, str], None]:
+    """The government liaison's answer to the escalation, *Bindende afspraak* chosen, scrolled
+    to the select of the committee's decisions, the first one chosen (a closed select shows
+    only its choice)."""
+    task = _task_page(engine, "government_escalation", "record_answer")
+
+    def prepare(page: Page, url: str) -> None:
+        task(page, url)
+        page.get_by_role("radio", name="Bindende afspraak").check()
+        picker = page.locator("select[name=decision_id]")
+        picker.select_option(index=1)
+        page.evaluate(
+            "() => window.scrollBy(0, document.querySelector('select[name=decision_id]')"
+            ".getBoundingClientRect().top - 420)"
+        )
+
+    return prepare
+
+
 def _upcoming_meeting(page: Page, url: str) -> None:
     page.goto(url + "/zittingen")
     page.locator("section[aria-labelledby=komend] tbody a").first.click()
@@ -145,6 +165,7 @@ def shots(engine: Engine) -> list[Shot]:
         Shot("taak-agendering.png", "voorzitter", _task_page(engine, "topic", "chair_decision")),
         Shot("taak-pas-toe.png", "contact.leuven", _task_page(engine, "obligation",
                                                               "answer_obligation")),
+        Shot("taak-antwoord-regering.png", "kabinet.info", _binding_answer(engine)),
     ]
 
 
@@ -180,7 +201,8 @@ def main() -> int:
                     path = out / shot.name
                     page.screenshot(path=str(path), type="png")
                     size = path.stat().st_size
-                    print(f"{path.relative_to(ROOT)}: {size // 1024} KB")
+                    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+                    print(f"{shown}: {size // 1024} KB")
                     if size > MAX_BYTES:
                         print(f"  warning: larger than {MAX_BYTES // 1024} KB")
                     context.close()
