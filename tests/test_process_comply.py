@@ -24,6 +24,8 @@ from processes.records.followup import Obligation, ObligationStatus
 from tests.processes_fixtures import BPMN_DIR, Committee, committee_fixture  # noqa: F401
 
 PROCESS = "comply_or_explain"
+DECIDED = "Eén aanmeldplatform voor lokale besturen"
+"""The title of the agenda item `committee.reference`'s decision was taken on."""
 ENTITIES = ["dep-omg", "dep-wvg", "gem-gent", "gem-leuven"]
 CONTACTS = {"dep-omg": "eva", "dep-wvg": "lien", "gem-gent": "jan", "gem-leuven": "ines"}
 ROLES = {
@@ -216,6 +218,8 @@ def test_four_entities_comply_explain_are_rejected_and_go_overdue(committee: Com
     assert rows["gem-gent"].assessed_by == "sara"
     [topic] = topics_about(committee, rows["gem-gent"].id)
     assert topic["kind"] == "escalation"
+    # named by the entity's name and the decision's title, never by codes or numbers
+    assert topic["title"] == f"Uitleg van Stad Gent bij besluit „{DECIDED}” niet aanvaard"
     assert topic["affected_entities"] == ["gem-gent"]
     assert topic["focus_domains"] == ["common_counter_functions"]
     assert topic.get("submitted_by") is None  # the secretariat completes it if need be
@@ -262,6 +266,8 @@ def test_four_entities_comply_explain_are_rejected_and_go_overdue(committee: Com
     assert history(committee, rows["gem-leuven"].id) == ["open", "overdue", "escalated"]
     [topic] = topics_about(committee, rows["gem-leuven"].id)
     assert topic["kind"] == "escalation"
+    assert topic["title"] == f"Geen antwoord van Stad Leuven op besluit „{DECIDED}”"
+    assert topic["summary"].startswith("Stad Leuven antwoordde niet tegen 30 april 2026 op: ")
     assert topic["origin"]["decision_id"] == committee.reference.decision_id
 
     # The steering framework.

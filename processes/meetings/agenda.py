@@ -43,16 +43,16 @@ def add_agenda_item(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]
     if meeting is None:
         return _refused(
             meeting_id,
-            f"Zitting {meeting_id} bestaat niet; kies een andere zitting.",
-            f"Meeting {meeting_id} does not exist; choose another meeting.",
+            "Die zitting bestaat niet; kies een andere zitting.",
+            "That meeting does not exist; choose another meeting.",
         )
     if meeting.status != "planned":
         return _refused(
             meeting_id,
-            f"De agenda van zitting {meeting.id} ({meeting.title}) is al afgesloten; kies een "
-            "latere zitting.",
-            f"The agenda of meeting {meeting.id} ({meeting.title}) is already closed; choose a "
-            "later meeting.",
+            f"De agenda van de zitting „{meeting.title}” is al afgesloten; kies een latere "
+            "zitting.",
+            f"The agenda of the meeting “{meeting.title}” is already closed; choose a later "
+            "meeting.",
         )
     kind = params.get("kind") or "decision"
     if kind not in AGENDA_KINDS:
