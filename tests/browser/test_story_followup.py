@@ -6,7 +6,9 @@
   the committee decision it belongs to from a select (by its title and meeting date): the
   comply-or-explain follow-up starts, one case per bound entity, named after the decision;
 - the working group's chair (wim, the site's *wg.data*) opens the mandate, reads it, accepts
-  it, and submits the report with the mandate still above the form.
+  it, and submits the report with the mandate still above the form;
+- the secretariat opens an entity's explanation, reads it (and the decision) in the brief, and
+  accepts it.
 
 axe-core checks every task page (no WCAG 2.1 A/AA violation). The meeting itself and the steps
 before these tasks are set through the engine (tests/browser/committee.py).
@@ -221,3 +223,41 @@ def test_the_working_group_chair_reads_the_mandate_accepts_it_and_reports(
     )
     complete(wim, "Rapport indienen")
     assert data(site, int(s["assignment"]))["report"].startswith("De werkgroep stelt")
+
+
+def test_the_secretariat_reads_the_explanation_and_assesses_it(
+    site: Site, open_as: Callable[[str], Page]
+) -> None:
+    title = scene.unique("Gemeenschappelijk aanmeldplatform")
+    decision = scene.unique("Alle entiteiten gebruiken het gemeenschappelijke aanmeldplatform.")
+    meeting_case, meeting_id = scene.plan_meeting(site)
+    topic_case = scene.admitted_topic(site, meeting_id, title)
+    scene.hold_meeting(site, meeting_case)
+    scene.record_binding_decision(site, meeting_case, topic_case, decision, ["dep-omg"])
+    entity_case = scene.obligation_case(site, topic_case, "dep-omg")
+    reason = "Ons eigen platform loopt nog tot het contract afloopt."
+    scene.committee(site).complete(
+        entity_case,
+        "answer_obligation",
+        {
+            "response": "explain",
+            "reason": reason,
+            "risks": "Twee aanmeldingen naast elkaar tot eind volgend jaar.",
+            "mitigation": "We verwijzen vanaf nu door naar het platform.",
+            "planned_on": (dates.local_date(site.clock.now()) + timedelta(days=200)).isoformat(),
+        },
+        "eva",
+    )
+
+    sara = open_as("sara")
+    sara.goto(site.at("/taken"))
+    row = sara.get_by_role("row").filter(has=sara.locator(f'a[href="/dossiers/{entity_case}"]'))
+    row.get_by_role("link", name="Uitleg beoordelen", exact=True).click()
+    shown = brief(sara)
+    assert reason in shown and decision in shown  # the explanation, in plain words
+    assert "reason" not in shown and "{" not in shown
+    no_axe_violations(sara)
+    sara.get_by_role("radio", name="Aanvaard", exact=True).check()
+    sara.get_by_label("Motivering").fill("De overgang is gepland en de risico's zijn beperkt.")
+    complete(sara, "Uitleg beoordelen")
+    assert data(site, entity_case).get("verdict") == "accepted"
