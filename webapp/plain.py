@@ -58,7 +58,7 @@ def plain(value: Any, choices: Mapping[str, str] | None = None) -> str:
     if isinstance(value, date):
         return day(value)
     if isinstance(value, int | float):
-        return str(value)
+        return named.get(str(value), str(value))  # a decision or topic by name, not number
     if isinstance(value, str):
         return _text(value, named)
     if isinstance(value, Mapping):

@@ -71,6 +71,12 @@ def test_the_secretariat_links_the_decision_from_a_select(
     [followup] = committee.cases("comply_or_explain")
     assert followup.data["decision_id"] == int(chosen)
 
+    # the follow-up's case page names the decision (and the escalation's names the topic)
+    shown = lxml_html.fromstring(client.get(f"/dossiers/{followup.id}").text).text_content()
+    assert f"{CLOUD} (zitting van 26 maart 2026)" in shown
+    escalated = lxml_html.fromstring(client.get(f"/dossiers/{escalation}").text).text_content()
+    assert "Budget voor VRD2 (Departement Omgeving)" in escalated
+
 
 def test_an_unknown_decision_is_refused_on_the_page_and_in_the_api(
     committee: Committee, monkeypatch: pytest.MonkeyPatch
