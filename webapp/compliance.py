@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -36,12 +36,12 @@ from werkzeug.wrappers import Response
 
 from engine import Actor, Engine
 from processes.followup.queries import Matrix, compliance_matrix
-from processes.records import dates
+from processes.records import choices, dates, titles
 from processes.records import queries as records
 from processes.records.followup import OBLIGATION_STATUSES, STATUS_LABELS
 from processes.records.reference import FOCUS_DOMAINS
 from webapp import rights
-from webapp.i18n import localized
+from webapp.i18n import language, localized
 from webapp.identity import current_actor, engine, login_required
 
 bp = Blueprint("compliance", __name__)
@@ -163,6 +163,8 @@ class Register:
     entities: list[str]
     """Entities the user may filter on (all, or theirs)."""
     everything: bool
+    decisions: dict[int, str] = field(default_factory=dict)
+    """What each shown decision is called (its agenda item's title and the meeting's date)."""
 
 
 def register() -> Register:
@@ -178,9 +180,15 @@ def register() -> Register:
             if scope is None or scope
             else Matrix(entities=[])
         )
+        decisions = {
+            name.decision_id: choices.decision_label(name, language())
+            for name in titles.decision_names(session, [row.decision_id for row in matrix.rows])
+        }
     by_name = sorted(matrix.entities, key=lambda org: (names.get(org, org).casefold(), org))
     everything = any(rights.sees_all(who) for who in rights.acting_actors(eng, actor))
-    return Register(replace(matrix, entities=by_name), filters, names, choosable, everything)
+    return Register(
+        replace(matrix, entities=by_name), filters, names, choosable, everything, decisions
+    )
 
 
 @bp.get("/pas-toe-of-leg-uit")
@@ -202,6 +210,7 @@ def index() -> str:
         matrix=found.matrix,
         filters=found.filters,
         names=found.names,
+        decisions=found.decisions,
         linkable=linkable,
         focus_domains=[(code, localized(label)) for code, label in FOCUS_DOMAINS.items()],
         statuses=[(code, status_label(code)) for code in OBLIGATION_STATUSES],

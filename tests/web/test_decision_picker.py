@@ -77,6 +77,11 @@ def test_the_secretariat_links_the_decision_from_a_select(
     escalated = lxml_html.fromstring(client.get(f"/dossiers/{escalation}").text).text_content()
     assert "Budget voor VRD2 (Departement Omgeving)" in escalated
 
+    # the comply-or-explain register names it the same way, not "Besluit 3"
+    register = lxml_html.fromstring(client.get("/pas-toe-of-leg-uit").text)
+    [meta] = register.xpath("//span[contains(@class, 'decision-meta')]")
+    assert meta.text_content().startswith(f"{CLOUD} (zitting van 26 maart 2026) · ")
+
 
 def test_an_unknown_decision_is_refused_on_the_page_and_in_the_api(
     committee: Committee, monkeypatch: pytest.MonkeyPatch
