@@ -94,3 +94,17 @@ def test_the_technical_error_is_for_admins_only(client, web_engine) -> None:
     client.post("/afmelden", data={"csrf_token": csrf_of(page.text)})
     sign_in(client, "anna")
     assert "ZeroDivisionError" in client.get(f"/dossiers/{case_id}").text
+
+
+def test_others_see_a_calm_status_not_incident(client, web_engine) -> None:
+    """Issue 8, point 6: no alarming status label for people who can do nothing about it; the
+    admin sees the incident as such."""
+    case_id = incident_case(web_engine)
+    sign_in(client, "carla")
+    for path in (f"/dossiers/{case_id}", "/dossiers"):
+        page = client.get(path).text
+        assert "wacht op de beheerder" in page, path
+        assert "tag-incident" not in page, path
+    client.post("/afmelden", data={"csrf_token": csrf_of(page)})
+    sign_in(client, "anna")
+    assert "tag-incident" in client.get(f"/dossiers/{case_id}").text
