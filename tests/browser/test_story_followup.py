@@ -8,7 +8,10 @@
 - the working group's chair (wim, the site's *wg.data*) opens the mandate, reads it, accepts
   it, and submits the report with the mandate still above the form;
 - the secretariat opens an entity's explanation, reads it (and the decision) in the brief, and
-  accepts it.
+  accepts it;
+- the college of chairs' representative (cleo, the site's *college*) asks a question through
+  the start form, choosing entities, domains and the meeting from pickers, and later reads the
+  committee's answer below the question.
 
 axe-core checks every task page (no WCAG 2.1 A/AA violation). The meeting itself and the steps
 before these tasks are set through the engine (tests/browser/committee.py).
@@ -261,3 +264,67 @@ def test_the_secretariat_reads_the_explanation_and_assesses_it(
     sara.get_by_label("Motivering").fill("De overgang is gepland en de risico's zijn beperkt.")
     complete(sara, "Uitleg beoordelen")
     assert data(site, entity_case).get("verdict") == "accepted"
+
+
+def test_the_college_asks_a_question_and_reads_the_committees_answer(
+    site: Site, open_as: Callable[[str], Page]
+) -> None:
+    title = scene.unique("Vraag over gedeelde identiteitsdiensten")
+    question = "Kan het Stuurorgaan onderzoeken of de besturen één identiteitsdienst delen?"
+    meeting_case, meeting_id = scene.plan_meeting(site)
+
+    # The college's representative asks through the start form, choosing from pickers.
+    cleo = open_as("cleo")
+    cleo.goto(site.at("/dossiers/nieuw/college_question"))
+    cleo.get_by_label("Titel").fill(title)
+    cleo.get_by_label("Vraag", exact=True).fill(question)
+    cleo.get_by_label("Samenvattende nota").fill("Elk bestuur bouwt vandaag een eigen aanmelding.")
+    cleo.get_by_label("Impact").fill("Minder dubbel werk voor alle besturen.")
+    cleo.get_by_role("checkbox", name="Departement Omgeving").check()
+    cleo.get_by_role("checkbox", name="Stad Gent").check()
+    with site.engine.db.read() as session:
+        day = session.get(Meeting, meeting_id).meeting_date  # type: ignore[union-attr]
+    wanted = choices.day_label(day, "nl") + " ("
+    picker = cleo.get_by_label("Gewenste zitting")
+    [label] = [t for t in picker.locator("option").all_inner_texts() if t.startswith(wanted)][:1]
+    picker.select_option(label=label)
+    cleo.locator("input[name=focus_domains][value=common_counter_functions]").check()
+    cleo.locator("input[name=vrd2_priorities][value=mijn_burgerprofiel]").check()
+    no_axe_violations(cleo)
+    cleo.get_by_role("button", name="Indienen").click()
+    expect(cleo.locator(".flash-success")).to_be_visible()
+
+    # The committee treats it (through the engine) and the secretariat writes the answer.
+    board = scene.committee(site)
+    [topic] = [c.id for c in board.cases("topic") if c.title == title]
+    board.complete(topic, "confirm_screening", {}, "sara")
+    board.complete(
+        topic,
+        "chair_decision",
+        {"chair_decision": "admit", "chair_meeting_id": meeting_id,
+         "chair_item_kind": "discussion", "chair_public": True},
+        "chris",
+    )  # fmt: skip
+    scene.hold_meeting(site, meeting_case)
+    board.complete(
+        meeting_case,
+        "record_treatments",
+        {
+            "attendance": ["chris", "mia", "mo"],
+            "treatments": [{"agenda_item_id": scene.agenda_item(site, topic), "outcome": "noted"}],
+        },
+        "sara",
+    )
+    answer = "Het Stuurorgaan laat de werkgroep Data een gedeelde dienst uitwerken."
+    board.complete(topic, "record_answer", {"answer": answer}, "sara")
+    site.advance(minutes=1)  # the answer travels to the college's case as a message
+    [asked] = [c.id for c in board.cases("college_question") if c.title == title]
+    assert [t.element_id for t in board.tasks(asked)] == ["read_answer"]
+
+    # The college reads the answer with its own question above it.
+    cleo = open_as("cleo")  # weeks later: signed in again
+    open_task(cleo, site, "Antwoord lezen", title)
+    shown = brief(cleo)
+    assert question in shown and answer in shown
+    no_axe_violations(cleo)
+    complete(cleo, "Antwoord lezen")
