@@ -34,6 +34,8 @@ def test_the_pack_shows_the_publication_note_and_each_items_documents(
     assert f'href="/documenten/{documents[0].id}"' in page
     assert f'href="/dossiers/{first}">Bekijk het dossier</a>' in page  # no "#12"
     assert f">#{first}<" not in page
+    meeting_page = s.client("sara").get(f"/zittingen/{s.meeting_id}").text
+    assert f'href="/dossiers/{s.meeting_case}">Dossier van de zitting</a>' in meeting_page
 
     pdf = pdf_content(mia.get(f"/zittingen/{s.meeting_id}/bundel.pdf").data)
     assert "Begeleidende nota van het secretariaat".encode("cp1252") in pdf
