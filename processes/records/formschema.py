@@ -17,8 +17,8 @@ What the schema says, per field:
   looked up through `options`);
 * lists: ``items``, ``maxItems``/``minItems`` and ``uniqueItems`` where the form refuses doubles;
   lists of sub-forms (the treatments of a meeting) as arrays of object schemas;
-* the form is strict: ``additionalProperties: false``; ``required`` lists what the form
-  requires.
+* a strict form (every formkit form: an unknown field is refused) has
+  ``additionalProperties: false``; ``required`` lists what the form requires.
 
 Rules between fields (formkit's `When`): a field required with a choice (``required_when``) or
 to be left empty with it (``empty_when``) becomes an ``if``/``then`` clause in ``allOf``, and its
@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, time, timedelta
 from typing import Any
 
-from marshmallow import Schema, fields, missing, validate
+from marshmallow import RAISE, Schema, fields, missing, validate
 
 from processes.records import dates, formkit
 from processes.records.choices import SOURCES, Option
@@ -228,7 +228,7 @@ class _Converter:
         found: dict[str, Any] = {"type": "object", "properties": properties}
         if required:
             found["required"] = required
-        found["additionalProperties"] = False
+        found["additionalProperties"] = schema.unknown != RAISE  # strict forms: False
         clauses = [self._clause(schema, rule) for rule in getattr(schema, "rules", ()) or ()]
         clauses = [c for c in clauses if c is not None]
         clauses += [dict(c) for c in getattr(schema, "json_rules", ()) or ()]
