@@ -99,6 +99,18 @@ class Engine:
         """The id of the latest version's single none start event (its start form's key)."""
         return self._cases.start_event_id(process_id)
 
+    def start_role(self, process_id: str) -> str | None:
+        """The role starting the latest version needs (its start event's lane, or `role`
+        property); None: anyone may start it."""
+        return self._cases.start_role(process_id)
+
+    def validate_form(
+        self, process_id: str, element_id: str, data: Any, case_id: int | None = None
+    ) -> dict[str, Any]:
+        """`data` checked as starting or completing with that form checks it (its schema, then
+        the registry's form checks); raises ValidationFailed, stores nothing."""
+        return self._cases.validate(process_id, element_id, data, case_id)
+
     def version_source(self, process_id: str, version: int) -> str:
         """The BPMN file (with its diagram) a process version was deployed from."""
         with self.db.read() as session:

@@ -171,6 +171,14 @@ class CaseService(Interventions, Firing):
         start_event = runtime.start_event(self._specs(version.id)[0])
         return start_event.bpmn_id if start_event is not None else None
 
+    def start_role(self, process_id: str) -> str | None:
+        with self.db.snapshot() as connection:
+            version = self._latest(connection, process_id)
+        start_event = runtime.start_event(self._specs(version.id)[0])
+        if start_event is None or not start_event.lane:
+            return None
+        return str(runtime.role_of(start_event))
+
     def _start_in(
         self,
         session: Session,

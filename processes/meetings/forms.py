@@ -183,6 +183,12 @@ class TreatmentEntryForm(StrictForm):
         ),
         shown_with(("binding",), equals("outcome", "decided")),
     )
+    json_rules = (
+        {
+            "if": {"properties": {"binding": {"const": True}}, "required": ["binding"]},
+            "then": {"properties": {"outcome": {"const": "decided"}}, "required": ["outcome"]},
+        },
+    )
 
     @validates_schema
     def _binding_only_when_decided(self, data: dict[str, Any], **_kwargs: Any) -> None:

@@ -155,6 +155,9 @@ class StrictForm(Schema):
     prefill_from_case: ClassVar[tuple[str, ...]] = ()
     """Fields the web form fills in from the case's current data when the task opens (a
     revision starts from what was submitted before; what the person leaves as shown stays)."""
+    json_rules: ClassVar[tuple[Mapping[str, Any], ...]] = ()
+    """JSON Schema ``if``/``then`` clauses of rules the form checks in a validator of its own
+    (published with its schema, see :mod:`processes.records.formschema`)."""
 
     @validates_schema
     def _check_rules(self, data: dict[str, Any], **_: Any) -> None:

@@ -42,6 +42,14 @@ def test_start_case_and_follow_it(app, web_engine):
     [task] = [t for t in detail["tasks"] if t["state"] == "ready"]
     one = client.get(f"/api/v1/tasks/{task['id']}", headers=carla).json
     assert [f["name"] for f in one["form"]] == ["amount", "note"]
+    schema = one["form_schema"]
+    assert schema["required"] == ["amount"] and schema["additionalProperties"] is False
+    assert schema["properties"]["amount"] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 1_000_000,
+    }
+    assert schema["properties"]["note"]["maxLength"] == 200
     assert (
         client.post(f"/api/v1/tasks/{task['id']}/claim", headers=carla).json["claimed_by"]
         == "carla"

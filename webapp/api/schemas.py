@@ -89,8 +89,22 @@ class BriefSchema(Schema):
     sections = fields.List(fields.Nested(BriefSectionSchema))
 
 
+FORM_SCHEMA_DESCRIPTION = (
+    "The form as JSON Schema (draft 2020-12), in the language of Accept-Language: every "
+    "property with `title` and `description`, `required`, `additionalProperties: false`; "
+    "choices (the web form's pickers too) as `oneOf` of `{const, title}`; dates as "
+    "`format: date` with `formatMinimum`/`formatMaximum`; a field required (or to be left "
+    "empty) with a choice as an `if`/`then` clause in `allOf`. The data to send is an "
+    "object valid by it."
+)
+
+
 class TaskDetailSchema(TaskSchema):
-    form = fields.List(fields.Nested(FormFieldSchema), metadata={"description": "inputs"})
+    form = fields.List(
+        fields.Nested(FormFieldSchema),
+        metadata={"description": "inputs as the web form shows them (see form_schema)"},
+    )
+    form_schema = fields.Dict(metadata={"description": FORM_SCHEMA_DESCRIPTION})
     brief = fields.Nested(
         BriefSchema,
         allow_none=True,
@@ -168,3 +182,96 @@ class TaskListArgs(StrictSchema):
 class NotificationListArgs(StrictSchema):
     unread_only = fields.Boolean(load_default=False)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class ProcessSchema(Schema):
+    id = fields.String(metadata={"description": "the process_id to start it with"})
+    name = fields.String(metadata={"description": "in the language of Accept-Language"})
+    version = fields.Integer(metadata={"description": "the latest version, which a start uses"})
+    start_event = fields.String()
+    role = fields.String(
+        allow_none=True, metadata={"description": "the role starting it needs; null: anyone"}
+    )
+    form_schema = fields.Dict(metadata={"description": FORM_SCHEMA_DESCRIPTION})
+
+
+_NOTE = {
+    "title": "Note on the screening",
+    "description": "Optional: context for the submitter or the chair.",
+    "type": "string",
+    "maxLength": 2000,
+    "default": "",
+}
+PROCESS_EXAMPLE = {
+    "id": "college_question",
+    "name": "Question from the college of chairs",
+    "version": 1,
+    "start_event": "ask",
+    "role": "college_liaison",
+    "form_schema": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {
+            "title": {"title": "Title", "type": "string", "minLength": 1, "maxLength": 200},
+            "question": {"title": "Question", "type": "string", "maxLength": 4000},
+            "focus_domains": {
+                "title": "Focus domains",
+                "type": "array",
+                "items": {"oneOf": [{"const": "data", "title": "Data"}]},
+                "uniqueItems": True,
+                "maxItems": 14,
+                "default": [],
+            },
+        },
+        "required": ["title", "question"],
+        "additionalProperties": False,
+    },
+}
+TASK_EXAMPLE = {
+    "id": "7d0c5a8e-3f1b-4c2a-9a53-2a8f0e1c9b44",
+    "case_id": 12,
+    "process_id": "topic",
+    "element_id": "confirm_screening",
+    "name": "Screening bevestigen",
+    "role": "secretariat",
+    "scope": None,
+    "assignee": None,
+    "state": "ready",
+    "claimed_by": None,
+    "created_at": "2026-03-02T09:00:00+00:00",
+    "completed_at": None,
+    "completed_by": None,
+    "due_at": "2026-03-09T17:00:00+00:00",
+    "form": [
+        {
+            "name": "screening_note",
+            "kind": "textarea",
+            "label": "Note on the screening",
+            "help": "Optional: context for the submitter or the chair.",
+            "required": False,
+            "choices": [],
+        }
+    ],
+    "form_schema": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {"screening_note": _NOTE},
+        "additionalProperties": False,
+    },
+    "brief": {
+        "sections": [
+            {
+                "label": "Admission conditions",
+                "empty": None,
+                "facts": [
+                    {
+                        "label": "Serves a priority of the strategic plan",
+                        "value": "Yes",
+                        "verdict": True,
+                        "link": None,
+                    }
+                ],
+            }
+        ]
+    },
+}

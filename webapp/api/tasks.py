@@ -9,9 +9,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from engine.running.queries import CaseInfo, TaskInfo
-from webapp import briefing, forms, rights
+from webapp import briefing, forms, formschema, rights
 from webapp.api import authenticate, documents, require_actor
 from webapp.api.schemas import (
+    TASK_EXAMPLE,
     CaseSchema,
     CompleteTaskSchema,
     TaskDetailSchema,
@@ -38,11 +39,13 @@ class Tasks(MethodView):
 
 @blp.route(f"/{TASK_ID}")
 class Task(MethodView):
-    @blp.response(200, TaskDetailSchema)
+    @blp.response(200, TaskDetailSchema, example=TASK_EXAMPLE)
     @documents(blp, 404)
     def get(self, task_id: str) -> dict[str, Any]:
-        """One task, with the inputs of its form and its brief: what the person needs to decide
-        it (sections of labelled facts, in the language of Accept-Language)."""
+        """One task, with its form as JSON Schema (`form_schema`; complete the task with an
+        object valid by it), the inputs as the web form shows them (`form`) and its brief: what
+        the person needs to decide it (sections of labelled facts). All in the language of
+        Accept-Language."""
         eng = engine()
         task = rights.visible_task(eng, require_actor(), task_id)
         schema = eng.registry.form_for(task.process_id, task.element_id)
@@ -58,7 +61,12 @@ class Task(MethodView):
             for f in forms.fields_for(schema)
         ]
         brief = briefing.described(eng, task) if task.state == "ready" else None
-        return {**asdict(task), "form": form, "brief": brief}
+        return {
+            **asdict(task),
+            "form": form,
+            "form_schema": formschema.for_form(schema),
+            "brief": brief,
+        }
 
 
 @blp.route(f"/{TASK_ID}/claim")
