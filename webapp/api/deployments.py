@@ -14,7 +14,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from engine import DeployError, Forbidden
 from webapp.admin import MODEL_SUFFIXES
@@ -57,6 +57,7 @@ class DeployFilesSchema(Schema):
     files = fields.List(
         Upload(),
         required=True,
+        validate=validate.Length(min=1, max=50),
         metadata={"description": "One or more .bpmn and .dmn files, deployed all or nothing"},
     )
 
