@@ -121,6 +121,7 @@ def init_api(app: Flask) -> StuurboordApi:
         deployments,
         deputies,
         docs,
+        examples,
         followup,
         interventions,
         meetings,
@@ -165,6 +166,7 @@ def init_api(app: Flask) -> StuurboordApi:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     document_bad_bodies(api)
+    examples.add_examples(api.spec._paths)
     app.register_blueprint(docs.bp)
     app.before_request(check_body)
     return api
