@@ -144,8 +144,12 @@ class Users(MethodView):
             raise ValidationFailed("invalid e-mail address", {"email": [problem]})
         if eng.user(body["id"]) is not None:
             raise ApiError(409, "CONFLICT", f"The user {body['id']} exists already.")
-        eng.ensure_user(body["id"], body["display_name"].strip(), email=email,
-                        language=body["language"], actor=actor.user_id)  # fmt: skip
+        created = eng.ensure_user(body["id"], body["display_name"].strip(),
+                                  language=body["language"], actor=actor.user_id)  # fmt: skip
+        if not created:  # another admin made it since the check above
+            raise ApiError(409, "CONFLICT", f"The user {body['id']} exists already.")
+        if email is not None:  # as the page does: a separate, audited change
+            eng.set_email(body["id"], email, actor)
         return _body(_user(body["id"]))
 
 
