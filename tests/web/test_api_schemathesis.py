@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -62,7 +63,7 @@ at fault (instead of Schemathesis's "schema-valid data is accepted" check)."""
 @pytest.fixture(scope="module")
 def demo_app(
     sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Flask, dict[str, str]]]:
+) -> Iterator[tuple[Flask, dict[str, str], dict[str, Any]]]:
     folder = tmp_path_factory.mktemp("schemathesis")
     path = folder / "stuurboord.db"
     shutil.copy(sqlite_template, path)
@@ -79,8 +80,29 @@ def demo_app(
     with app.app_context():
         keys = {role: tokens.create(state().engine, user, "schemathesis") for role, user in
                 ROLES.items()}  # fmt: skip
-    yield app, keys
+    yield app, keys, real_ids(engine)
     db.dispose()
+
+
+def real_ids(engine: Engine) -> dict[str, Any]:
+    """Ids of things that exist in the demo, so that some requests reach past the 404."""
+    from processes.records import queries as records
+
+    case = next(c for c in engine.list_cases(status="running", process_id="topic", limit=50))
+    task = next(t for t in engine.ready_tasks())
+    with engine.db.read() as session:
+        meeting = records.meetings(session)[-1]
+        decision = records.decision_list(session)[0]
+    return {
+        "case_id": case.id,
+        "task_id": task.id,
+        "meeting_id": meeting.meeting_id,
+        "decision_id": decision.decision_id,
+        "obligation_id": 1,
+        "user_id": "indiener",
+        "deputy_period_id": 1,
+        "document_id": 1,
+    }
 
 
 def _run(operation, strategy, headers: list[dict[str, str]], failures: list[str]) -> None:
@@ -111,8 +133,19 @@ def _run(operation, strategy, headers: list[dict[str, str]], failures: list[str]
         failures.append(f"{operation.label}: {error}")
 
 
-def test_the_api_does_what_its_document_says(demo_app: tuple[Flask, dict[str, str]]) -> None:
-    app, keys = demo_app
+def existing(case: Any, ids: dict[str, Any]) -> Any:
+    """The generated request, aimed at things that exist."""
+    if case.path_parameters:
+        case.path_parameters = {
+            name: ids.get(name, value) for name, value in case.path_parameters.items()
+        }
+    return case
+
+
+def test_the_api_does_what_its_document_says(
+    demo_app: tuple[Flask, dict[str, str], dict[str, Any]],
+) -> None:
+    app, keys, ids = demo_app
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     headers = [{"Authorization": f"Bearer {token}"} for token in keys.values()]
     failures: list[str] = []
@@ -120,10 +153,12 @@ def test_the_api_does_what_its_document_says(demo_app: tuple[Flask, dict[str, st
     assert len(operations) >= 30
     for operation in operations:
         examples = operation.get_strategies_from_examples()
+        positive = operation.as_strategy(GenerationMode.POSITIVE)
         strategies = [
-            operation.as_strategy(GenerationMode.POSITIVE),
+            positive,
             operation.as_strategy(GenerationMode.NEGATIVE),
             *examples,
+            positive.map(lambda case: existing(case, ids)),
         ]
         _run(operation, st.one_of(strategies), headers, failures)
     assert not failures, "\n\n".join(failures)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
 
 from engine import Actor
 from webapp.api.schemas import ProblemSchema
@@ -43,6 +43,15 @@ ERROR_RESPONSES: dict[int, tuple[str, str]] = {
         "was refused (file, line, element and why in `detail`).",
     ),
     429: ("RateLimited", "RATE_LIMITED: too many requests; see Retry-After."),
+}
+
+
+# webargs ignores unknown query parameters by default, whatever the schema says; let the
+# schema decide instead, so that the strict argument schemas refuse them (422) as documented.
+Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION = {
+    **Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION,
+    "query": None,
+    "querystring": None,
 }
 
 
