@@ -55,9 +55,9 @@ REFUSED_BY_CONTENT = {
     "POST /api/v1/users/{user_id}/grants": "scope: must be a known organisation or group",
 }
 """Operations whose valid-looking requests the server may still refuse with 422, because what
-decides is beyond JSON Schema: a form per process and task (published with wt-formschema's
-work), a file's content, a stored record. Their 422 is documented; here it must name the field
-at fault (instead of Schemathesis's "schema-valid data is accepted" check)."""
+decides is beyond this document's JSON Schema: a form per process and task (`data` is a free
+object here), a file's content, a stored record. Their 422 is documented; here it must list the
+fields at fault in `errors` (instead of Schemathesis's "schema-valid data is accepted" check)."""
 
 
 @pytest.fixture(scope="module")
