@@ -189,13 +189,32 @@ class Engine:
             return users.set_email(session, audit, user_id, email, actor.user_id)
 
     def set_deputy(self, user_id: str, deputy_id: str, starts: datetime, ends: datetime,
-                   actor: Actor) -> None:  # fmt: skip
+                   actor: Actor) -> users.DeputyInfo:  # fmt: skip
         """Name a deputy for a period: the user themselves or an admin may."""
         if actor.user_id != user_id and not actor.is_admin:
             raise Forbidden("only the user or an admin may name a deputy")
-        self._audited(lambda s, a: users.set_deputy(
+        return self._audited(lambda s, a: users.set_deputy(
             s, a, self.clock, user_id=user_id, deputy_id=deputy_id, starts=starts, ends=ends,
             actor=actor.user_id))  # fmt: skip
+
+    def deputies(self, user_id: str) -> list[users.DeputyInfo]:
+        """The deputy periods a user named (past, running and future), by start."""
+        with self.db.read() as session:
+            return users.deputies(session, user_id=user_id)
+
+    def remove_deputy(self, user_id: str, deputy_row: int, actor: Actor) -> None:
+        """End a deputy period the user named: the user themselves or an admin may."""
+        if actor.user_id != user_id and not actor.is_admin:
+            raise Forbidden("only the user or an admin may remove a deputy")
+        self._audited(lambda s, a: users.remove_deputy(
+            s, a, user_id=user_id, deputy_row=deputy_row, actor=actor.user_id))  # fmt: skip
+
+    def set_display_name(self, user_id: str, name: str, actor: Actor) -> bool:
+        """A user's name (admins). Raises ValidationFailed for an empty or too long name."""
+        _require_admin(actor)
+        return self._audited(
+            lambda s, a: users.set_display_name(s, a, user_id, name, actor.user_id)
+        )
 
     def principals_of(self, deputy_id: str) -> list[str]:
         """Whom this user deputises for right now."""

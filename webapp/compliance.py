@@ -167,14 +167,16 @@ class Register:
     """What each shown decision is called (its agenda item's title and the meeting's date)."""
 
 
-def register() -> Register:
+def register(args: MultiDict[str, str] | None = None) -> Register:
+    """The register as this user may see it, after the filters in `args` (the page's query
+    parameters `domein`, `entiteit`, `status`; default: the request's)."""
     eng = engine()
     actor = _me()
     scope = entity_scope(eng, actor)
     with eng.db.read() as session:
         names = {org.organisation_id: org.name for org in records.organisations(session)}
         choosable = sorted(names if scope is None else scope & set(names), key=lambda o: names[o])
-        filters = read_filters(request.args, choosable)
+        filters = read_filters(request.args if args is None else args, choosable)
         matrix = (
             visible_matrix(session, scope, filters)
             if scope is None or scope
@@ -285,14 +287,19 @@ def csv_rows(found: Register) -> list[list[str]]:
     return [[neutralise(value) for value in values] for values in rows]
 
 
-@bp.get("/pas-toe-of-leg-uit.csv")
-@login_required
-def export() -> Response:
+def csv_response(found: Register) -> Response:
+    """The register as the CSV download (also served by the API)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
-    writer.writerows(csv_rows(register()))
+    writer.writerows(csv_rows(found))
     return Response(
         "\ufeff" + out.getvalue(),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="pas-toe-of-leg-uit.csv"'},
     )
+
+
+@bp.get("/pas-toe-of-leg-uit.csv")
+@login_required
+def export() -> Response:
+    return csv_response(register())

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from engine import (
@@ -187,6 +187,8 @@ def handle_http(error: HTTPException) -> Response:
     extra = dict(data.get("headers") or {})
     if isinstance(error, CSRFError):
         code = "BAD_REQUEST"
+    if isinstance(error, MethodNotAllowed):
+        extra["Allow"] = allow_header(error)
     if _is_api():
         errors = _webargs_errors(data) if status == 422 else None
         if status == 422 and not errors:
@@ -203,6 +205,16 @@ def handle_http(error: HTTPException) -> Response:
     response = _page(status, code, detail)
     response.headers.extend(extra)
     return response
+
+
+def allow_header(error: MethodNotAllowed) -> str:
+    """The methods the route answers (RFC 9110 15.5.6: a 405 must say them in `Allow`)."""
+    methods = set(error.valid_methods or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    if methods:
+        methods.add("OPTIONS")
+    return ", ".join(sorted(methods))
 
 
 def handle_engine(error: EngineError) -> Response:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 
 from webapp.errors import ApiError
 from webapp.identity import current_actor, is_api_request
@@ -105,12 +105,27 @@ def _first_problem(value: Any) -> str | None:
     return None
 
 
+def needs_json_body() -> bool:
+    """Whether the operation answering this request documents a required JSON body."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    method = getattr(view_class, request.method.lower(), None) if view_class else view
+    parameters = getattr(method, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(p.get("in") == "json" and p.get("required") for p in parameters)
+
+
 def check_body() -> None:
-    """before_request: 422 for an API request's JSON body that cannot be kept. Runs after the
-    user is known; an anonymous request is left to the API's own 401."""
-    if request.method in ("GET", "HEAD", "OPTIONS") or not request.is_json:
+    """before_request: 400 for an API request without the JSON body its operation requires;
+    422 for a JSON body that cannot be kept. Runs after the user is known; an anonymous
+    request is left to the API's own 401."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     if not is_api_request() or current_actor() is None:
+        return
+    if needs_json_body() and (not request.is_json or not request.get_data(cache=True).strip()):
+        message = "This operation needs a JSON body (Content-Type: application/json)."
+        raise ApiError(400, "BAD_REQUEST", message)
+    if not request.is_json:
         return
     raw = request.get_data(cache=True)
     if not raw:

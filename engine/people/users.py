@@ -135,7 +135,8 @@ def revoke(session: Session, audit: AuditRecorder, user_id: str, role: str, scop
 
 
 def set_deputy(session: Session, audit: AuditRecorder, clock: Clock, *, user_id: str,
-               deputy_id: str, starts: datetime, ends: datetime, actor: str) -> None:  # fmt: skip
+               deputy_id: str, starts: datetime, ends: datetime,
+               actor: str) -> DeputyInfo:  # fmt: skip
     for who in (user_id, deputy_id):
         if session.get(UserAccount, who) is None:
             raise NotFound(f"user {who} not found")
@@ -143,11 +144,14 @@ def set_deputy(session: Session, audit: AuditRecorder, clock: Clock, *, user_id:
         raise ValidationFailed("a user cannot be their own deputy", {"deputy_id": ["Same user."]})
     if ends <= starts:
         raise ValidationFailed("the period ends before it starts", {"ends": ["Before start."]})
-    session.add(Deputy(user_id=user_id, deputy_id=deputy_id, starts=starts, ends=ends,
-                       created_at=clock.now(), created_by=actor))  # fmt: skip
+    row = Deputy(user_id=user_id, deputy_id=deputy_id, starts=starts, ends=ends,
+                 created_at=clock.now(), created_by=actor)  # fmt: skip
+    session.add(row)
     audit.record(actor, "deputy_named",
                  changes={"deputy": {"before": None, "after": f"{deputy_id} for {user_id}"}},
                  reason=f"{starts.isoformat()} - {ends.isoformat()}")  # fmt: skip
+    session.flush()
+    return _deputy_info(row)
 
 
 def principals_of(session: Session, deputy_id: str, now: datetime) -> list[str]:
@@ -220,3 +224,66 @@ def set_email(session: Session, audit: AuditRecorder, user_id: str, email: str |
                  reason=user_id)  # fmt: skip
     user.email = value
     return True
+
+
+NAME_MAX = 200
+
+
+def set_display_name(session: Session, audit: AuditRecorder, user_id: str, name: str,
+                     actor: str) -> bool:  # fmt: skip
+    """A user's name as people see it. True if changed; ValidationFailed if empty or too long."""
+    user = session.get(UserAccount, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    value = name.strip()
+    if not value or len(value) > NAME_MAX:
+        raise ValidationFailed(
+            "invalid name", {"display_name": [f"Give a name of 1 to {NAME_MAX} characters."]}
+        )
+    if user.display_name == value:
+        return False
+    audit.record(actor, "name_changed",
+                 changes={"display_name": {"before": user.display_name, "after": value}},
+                 reason=user_id)  # fmt: skip
+    user.display_name = value
+    return True
+
+
+@dataclass(frozen=True)
+class DeputyInfo:
+    id: int
+    user_id: str
+    deputy_id: str
+    starts: datetime
+    ends: datetime
+    created_at: datetime
+    created_by: str
+
+
+def _deputy_info(row: Deputy) -> DeputyInfo:
+    return DeputyInfo(row.id, row.user_id, row.deputy_id, row.starts, row.ends, row.created_at,
+                      row.created_by)  # fmt: skip
+
+
+def deputies(session: Session, *, user_id: str | None = None,
+             deputy_id: str | None = None) -> list[DeputyInfo]:  # fmt: skip
+    """Deputy periods a user named (`user_id`) or stands in for (`deputy_id`), by start."""
+    query = select(Deputy).order_by(Deputy.starts, Deputy.id)
+    if user_id is not None:
+        query = query.where(Deputy.user_id == user_id)
+    if deputy_id is not None:
+        query = query.where(Deputy.deputy_id == deputy_id)
+    return [_deputy_info(row) for row in session.execute(query).scalars()]
+
+
+def remove_deputy(session: Session, audit: AuditRecorder, *, user_id: str, deputy_row: int,
+                  actor: str) -> None:  # fmt: skip
+    """End a deputy period the user named (NotFound for someone else's or an unknown one)."""
+    row = session.get(Deputy, deputy_row, with_for_update=True)
+    if row is None or row.user_id != user_id:
+        raise NotFound(f"deputy period {deputy_row} not found")
+    audit.record(actor, "deputy_removed",
+                 changes={"deputy": {"before": f"{row.deputy_id} for {row.user_id}",
+                                     "after": None}},
+                 reason=f"{row.starts.isoformat()} - {row.ends.isoformat()}")  # fmt: skip
+    session.delete(row)

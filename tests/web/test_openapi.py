@@ -10,6 +10,7 @@ from openapi_spec_validator import validate
 from tests.web.conftest import bearer, token_for
 
 PROBLEM = "application/problem+json"
+ADMIN_TAGS = {"Interventions", "Deployments", "Users"}
 
 
 @pytest.fixture
@@ -78,12 +79,14 @@ def test_every_operation_answers_401_without_a_token(app, web_engine):
 
 def test_every_operation_with_an_id_answers_404_for_an_unknown_one(app, web_engine):
     client, _spec, operations = _walk(app, web_engine)
-    headers = bearer(token_for(app, "sofie"))
+    secretariat = bearer(token_for(app, "sofie"))
+    admin = bearer(token_for(app, "anna"))  # admins' operations answer others 403 first
     for path, method, operation, _params in operations:
         if "{" not in path:
             continue
         unknown = "999999" if "case_id" in path else "00000000-0000-0000-0000-000000000000"
         body = {"data": {}} if "requestBody" in operation else None
+        headers = admin if set(operation["tags"]) & ADMIN_TAGS else secretariat
         response = _call(client, method, _url(path, unknown), json=body, headers=headers)
         assert response.status_code == 404, (method, path, response.json)
         assert response.json["code"] == "NOT_FOUND"
@@ -93,12 +96,15 @@ def test_every_operation_with_a_body_answers_413_and_422(app, web_engine):
     from tests.web.conftest import start_review
 
     client, _spec, operations = _walk(app, web_engine)
-    headers = bearer(token_for(app, "carla"))
-    _case, task = start_review(web_engine, "carla")
+    clerk = bearer(token_for(app, "carla"))
+    admin = bearer(token_for(app, "anna"))
+    case, task = start_review(web_engine, "carla")
+    values = {"task_id": task, "case_id": str(case), "user_id": "carla"}
     for path, method, operation, _params in operations:
-        if "requestBody" not in operation:
-            continue
-        url = _url(path, task)
+        if "requestBody" not in operation or "{meeting_id}" in path:
+            continue  # no meeting in this engine: the agenda's own tests cover it
+        url = re.sub(r"\{([^}]+)\}", lambda m: values[m.group(1)], path)
+        headers = admin if set(operation["tags"]) & ADMIN_TAGS else clerk
         too_big = _call(
             client,
             method,
@@ -111,7 +117,8 @@ def test_every_operation_with_a_body_answers_413_and_422(app, web_engine):
         invalid = _call(client, method, url, json={"unexpected": True}, headers=headers)
         assert invalid.status_code == 422, (method, path, invalid.json)
         assert invalid.json["code"] == "VALIDATION_FAILED"
-        assert "unexpected" in invalid.json["errors"]
+        if "application/json" in operation["requestBody"]["content"]:
+            assert "unexpected" in invalid.json["errors"]
 
 
 def _bad_value(schema):
@@ -128,17 +135,23 @@ def _bad_value(schema):
 
 
 def test_every_query_parameter_answers_422_when_it_breaks_its_schema(app, web_engine):
+    from tests.web.conftest import start_review
+
     client, _spec, operations = _walk(app, web_engine)
-    headers = bearer(token_for(app, "carla"))
+    clerk = bearer(token_for(app, "carla"))
+    admin = bearer(token_for(app, "anna"))
+    case, _task = start_review(web_engine, "carla")
     checked = 0
     for path, method, operation, _params in operations:
+        headers = admin if set(operation["tags"]) & ADMIN_TAGS else clerk
         for parameter in operation.get("parameters", []):
             if parameter["in"] != "query":
                 continue
             value = _bad_value(parameter["schema"])
             assert value is not None, (path, parameter)
             assert "422" in operation["responses"], (method, path)
-            url = f"{_url(path, '1')}?{parameter['name']}={value}"
+            where = path.replace("{case_id}", str(case)).replace("{user_id}", "carla")
+            url = f"{_url(where, '1')}?{parameter['name']}={value}"
             response = _call(client, method, url, headers=headers)
             assert response.status_code == 422, (method, url)
             assert response.json["code"] == "VALIDATION_FAILED"

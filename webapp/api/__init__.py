@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
 
 from engine import Actor
 from webapp.api.schemas import ProblemSchema
@@ -21,6 +21,11 @@ from webapp.errors import PROBLEM_JSON, ApiError, handle_http
 from webapp.identity import current_actor
 
 ERROR_RESPONSES: dict[int, tuple[str, str]] = {
+    400: (
+        "BadRequest",
+        "BAD_REQUEST: the body is not valid JSON (or not valid multipart/form-data), or a "
+        "required body is missing.",
+    ),
     401: ("Unauthenticated", "UNAUTHENTICATED: no valid bearer token."),
     403: ("Forbidden", "FORBIDDEN: your roles do not allow this."),
     404: ("NotFound", "NOT_FOUND: it does not exist, or you may not see it (the same answer)."),
@@ -28,11 +33,25 @@ ERROR_RESPONSES: dict[int, tuple[str, str]] = {
         "Conflict",
         "TASK_CONFLICT (someone else claimed or completed it first), "
         "TASK_NOT_ACTIVE (no longer ready), CASE_STATE (the case is suspended) or "
-        "MESSAGE_NOT_EXPECTED / SIGNAL_NOT_EXPECTED (the case does not wait for it).",
+        "MESSAGE_NOT_EXPECTED / SIGNAL_NOT_EXPECTED (the case does not wait for it), or "
+        "CONFLICT (it exists already, or the step cannot be taken now).",
     ),
     413: ("PayloadTooLarge", "PAYLOAD_TOO_LARGE: the body is larger than allowed."),
-    422: ("ValidationFailed", "VALIDATION_FAILED: every bad field is listed in `errors`."),
+    422: (
+        "ValidationFailed",
+        "VALIDATION_FAILED: every bad field is listed in `errors`; DEPLOY_FAILED: the model "
+        "was refused (file, line, element and why in `detail`).",
+    ),
     429: ("RateLimited", "RATE_LIMITED: too many requests; see Retry-After."),
+}
+
+
+# webargs ignores unknown query parameters by default, whatever the schema says; let the
+# schema decide instead, so that the strict argument schemas refuse them (422) as documented.
+Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION = {
+    **Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION,
+    "query": None,
+    "querystring": None,
 }
 
 
@@ -92,9 +111,36 @@ def authenticate() -> None:
     require_actor()
 
 
+def document_bad_bodies(api: StuurboordApi) -> None:
+    """Every operation that takes a body answers 400 for one that does not parse (or is
+    missing when required): say so in the document."""
+    for operations in api.spec._paths.values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                responses = operation.setdefault("responses", {})
+                responses.setdefault("400", {"$ref": "#/components/responses/BadRequest"})
+
+
 def init_api(app: Flask) -> StuurboordApi:
-    from webapp.api import cases, docs, followup, meetings, notifications, signals, tasks
     from webapp.api import processes as process_list
+    from webapp.api import (
+        agenda,
+        attachments,
+        cases,
+        comments,
+        deployments,
+        deputies,
+        docs,
+        examples,
+        followup,
+        interventions,
+        meetings,
+        notifications,
+        register,
+        signals,
+        tasks,
+        users,
+    )
     from webapp.jsonbody import check_body
     from webapp.security import csrf
 
@@ -119,9 +165,19 @@ def init_api(app: Flask) -> StuurboordApi:
         followup.obligations_blp,
         signals.blp,
         process_list.blp,
+        attachments.blp,
+        comments.blp,
+        deputies.blp,
+        interventions.blp,
+        deployments.blp,
+        users.blp,
+        agenda.blp,
+        register.blp,
     ):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
+    document_bad_bodies(api)
+    examples.add_examples(api.spec._paths)
     app.register_blueprint(docs.bp)
     app.before_request(check_body)
     return api

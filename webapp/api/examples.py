@@ -1,0 +1,210 @@
+"""Examples in the OpenAPI document for the operations whose modules do not give their own:
+a request body and/or the success answer, as a client would see them. `add_examples` puts
+them in after the blueprints are registered; it never overrides an example an operation gives
+itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CASE = {
+    "id": 12,
+    "process_id": "topic",
+    "version": 1,
+    "status": "running",
+    "suspended": False,
+    "title": "Gemeenschappelijk loket voor ondernemers",
+    "started_by": "indiener",
+    "started_at": "2026-11-20T09:00:00+00:00",
+    "updated_at": "2026-12-03T12:00:00+00:00",
+    "ended_at": None,
+    "data": {"title": "Gemeenschappelijk loket voor ondernemers", "kind": "topic"},
+}
+TASK = {
+    "id": "4f1c2b9e-7d3a-4c1e-9b2f-0a5d6e7f8a9b",
+    "case_id": 12,
+    "process_id": "topic",
+    "element_id": "confirm_screening",
+    "name": "Screening bevestigen",
+    "role": "secretariat",
+    "scope": None,
+    "assignee": None,
+    "state": "ready",
+    "claimed_by": None,
+    "created_at": "2026-12-01T09:00:00+00:00",
+    "completed_at": None,
+    "completed_by": None,
+    "due_at": "2026-12-08T17:00:00+00:00",
+}
+TASK_DETAIL = {
+    **TASK,
+    "form": [
+        {
+            "name": "screening_note",
+            "kind": "textarea",
+            "label": "Opmerking bij de screening",
+            "help": "Optioneel: context voor de indiener of de voorzitter.",
+            "required": False,
+            "choices": [],
+        }
+    ],
+    "brief": {
+        "sections": [
+            {
+                "label": "Toelatingsvoorwaarden",
+                "empty": None,
+                "facts": [
+                    {"label": "Dient een prioriteit", "value": "ja", "verdict": True, "link": None}
+                ],
+            }
+        ]
+    },
+}
+AUDIT = {
+    "seq": 481,
+    "at": "2026-12-01T09:00:00+00:00",
+    "actor": "secretariaat",
+    "on_behalf_of": None,
+    "action": "task_completed",
+    "task_id": TASK["id"],
+    "element_id": "confirm_screening",
+    "changes": {"screening_note": {"before": None, "after": "In orde."}},
+    "reason": None,
+}
+NOTIFICATION = {
+    "id": 31,
+    "case_id": 12,
+    "template": "topic_admitted",
+    "title": "Je onderwerp staat op de agenda",
+    "body": "Gemeenschappelijk loket voor ondernemers komt op de zitting van 14 januari 2027.",
+    "created_at": "2026-12-02T09:00:00+00:00",
+    "read_at": None,
+}
+AGENDA_ITEM = {
+    "agenda_item_id": 5,
+    "meeting_id": 2,
+    "position": 1,
+    "topic_case_id": 12,
+    "title": "Gemeenschappelijk loket voor ondernemers",
+    "kind": "decision",
+    "public": True,
+    "topic_kind": "topic",
+    "focus_domain": "service_strategy",
+    "status": "scheduled",
+    "outcome": None,
+}
+MEETING = {
+    "meeting_id": 2,
+    "case_id": 30,
+    "title": "Zitting van 14 januari 2027",
+    "meeting_date": "2027-01-14",
+    "start_time": "10:00:00",
+    "starts_at": "2027-01-14T09:00:00+00:00",
+    "agenda_deadline": "2027-01-04",
+    "location": "Herman Teirlinckgebouw, Brussel",
+    "status": "planned",
+    "published_at": None,
+    "reported_at": None,
+    "minutes_approved_on": None,
+}
+OBLIGATION = {
+    "obligation_id": 9,
+    "decision_id": 3,
+    "decision_text": "Alle entiteiten gebruiken de gemeenschappelijke aanmelddienst.",
+    "focus_domain": "service_strategy",
+    "organisation_id": "gem-leuven",
+    "status": "open",
+    "status_label": "Open",
+    "deadline": "2027-03-31",
+    "answered_at": None,
+    "entity_case_id": 41,
+    "decision_adoption_pct": 50.0,
+}
+DECISION = {
+    "decision_id": 3,
+    "meeting_id": 1,
+    "topic_case_id": 8,
+    "treatment_id": 4,
+    "text": OBLIGATION["decision_text"],
+    "binding": True,
+    "deadline": "2027-03-31",
+    "focus_domain": "service_strategy",
+    "decided_at": "2026-11-12T11:00:00+00:00",
+    "entities": ["gem-gent", "gem-leuven"],
+    "adoption_pct": 50.0,
+}
+
+EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
+    ("get", "/api/v1/cases"): {"response": [CASE]},
+    ("post", "/api/v1/cases"): {
+        "request": {
+            "process_id": "topic",
+            "title": "Gemeenschappelijk loket voor ondernemers",
+            "data": {
+                "kind": "topic",
+                "title": "Gemeenschappelijk loket voor ondernemers",
+                "summary": "Eén loket voor alle aanvragen van ondernemers.",
+                "question": "Kiest het Stuurorgaan voor één gemeenschappelijk loket?",
+                "impact": "Minder dubbele aanvragen; alle entiteiten sluiten aan.",
+                "affected_entities": ["dep-omg", "gem-gent"],
+                "focus_domains": ["service_strategy"],
+            },
+        },
+        "response": CASE,
+    },
+    ("get", "/api/v1/cases/{case_id}"): {"response": {**CASE, "tasks": [TASK]}},
+    ("get", "/api/v1/cases/{case_id}/audit"): {"response": [AUDIT]},
+    ("get", "/api/v1/tasks"): {"response": [TASK]},
+    ("get", "/api/v1/tasks/{task_id}"): {"response": TASK_DETAIL},
+    ("post", "/api/v1/tasks/{task_id}/claim"): {"response": {**TASK, "claimed_by": "secretariaat"}},
+    ("post", "/api/v1/tasks/{task_id}/unclaim"): {"response": TASK},
+    ("post", "/api/v1/tasks/{task_id}/complete"): {
+        "request": {"data": {"screening_note": "In orde."}},
+        "response": CASE,
+    },
+    ("get", "/api/v1/notifications"): {"response": [NOTIFICATION]},
+    ("get", "/api/v1/notifications/unread-count"): {"response": {"unread": 3}},
+    ("post", "/api/v1/notifications/read"): {"request": {"ids": [31]}, "response": {"marked": 1}},
+    ("get", "/api/v1/meetings"): {"response": [MEETING]},
+    ("get", "/api/v1/meetings/{meeting_id}"): {"response": {**MEETING, "agenda": [AGENDA_ITEM]}},
+    ("get", "/api/v1/meetings/{meeting_id}/agenda"): {"response": [AGENDA_ITEM]},
+    ("get", "/api/v1/decisions"): {"response": [DECISION]},
+    ("get", "/api/v1/decisions/{decision_id}"): {
+        "response": {**DECISION, "obligations": [OBLIGATION]}
+    },
+    ("get", "/api/v1/obligations"): {"response": [OBLIGATION]},
+    ("get", "/api/v1/obligations/{obligation_id}"): {"response": OBLIGATION},
+    ("post", "/api/v1/signals"): {
+        "request": {"name": "voorbeeld_signaal", "data": {"reden": "voorbeeld"}},
+        "response": {
+            "name": "voorbeeld_signaal",
+            "delivered": [],
+            "started": [],
+            "skipped": [],
+            "conflicts": [],
+        },
+    },
+    ("delete", "/api/v1/deputies/{deputy_period_id}"): {"parameters": {"deputy_period_id": 4}},
+}
+
+
+def add_examples(paths: dict[str, dict[str, Any]]) -> None:
+    """Put the examples above into the document's operations (those without their own)."""
+    for (method, path), example in EXAMPLES.items():
+        item = paths.get(path)
+        operation = (item or {}).get(method)
+        if not isinstance(operation, dict):
+            continue
+        if "request" in example:
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                media.setdefault("example", example["request"])
+        if "response" in example:
+            for code, response in operation.get("responses", {}).items():
+                if str(code).startswith("2") and isinstance(response, dict):
+                    for media in response.get("content", {}).values():
+                        media.setdefault("example", example["response"])
+        for name, value in example.get("parameters", {}).items():
+            for parameter in [*item.get("parameters", []), *operation.get("parameters", [])]:
+                if isinstance(parameter, dict) and parameter.get("name") == name:
+                    parameter.setdefault("example", value)
