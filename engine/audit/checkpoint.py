@@ -61,4 +61,4 @@ def save_checkpoint(connection: Connection, checkpoint: Checkpoint) -> bool:
         set_={name: statement.excluded[name] for name in ("seq", "hash", "verified_at", "checked")},
         where=_TABLE.c.seq <= statement.excluded.seq,
     )
-    return connection.execute(statement).rowcount == 1
+    return connection.execute(statement.returning(_TABLE.c.seq)).first() is not None
