@@ -21,7 +21,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.audit.trail import AuditRecorder, VerifyResult, verify
+from engine.audit.checkpoint import Checkpoint, save_checkpoint
+from engine.audit.trail import AuditRecorder
+from engine.audit.verification import Progress, VerifyResult, verify
 from engine.errors import Forbidden, NotFound
 from engine.model import deploy as deploying
 from engine.notify import notifications, stuck_mail
@@ -469,10 +471,23 @@ class Engine:
         with self.db.read() as session:
             return queries.audit_trail(session, case_id)
 
-    def verify_audit(self) -> VerifyResult:
-        """Verify the chain as of one moment; writers may go on meanwhile."""
+    def verify_audit(
+        self,
+        *,
+        incremental: bool = False,
+        progress: Progress | None = None,
+        checkpoint: bool = True,
+    ) -> VerifyResult:
+        """Verify the chain as of one moment; writers may go on meanwhile. `incremental` starts
+        from the last verified checkpoint; a successful run stores its head as the checkpoint."""
         with self.db.consistent_read() as connection:
-            return verify(connection)
+            result = verify(connection, incremental=incremental, progress=progress)
+        if checkpoint and result.ok and result.head_seq > 0:
+            now = self.clock.now()
+            reached = Checkpoint(result.head_seq, result.head_hash, now, result.checked)
+            with self.db.write() as session:
+                save_checkpoint(session.connection(), reached)
+        return result
 
 
 def _require_admin(actor: Actor) -> None:

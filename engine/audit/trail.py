@@ -1,23 +1,23 @@
 """The audit trail: append-only rows in a SHA-256 hash chain, written in the caller's transaction.
 
 Each row's hash is sha256(previous hash + canonical JSON of the row). Writers extend the chain
-under a lock on the single `audit_head` row, so two workers can never fork it.
+under a lock on the single `audit_head` row, so two workers can never fork it. Verification
+lives in `verification`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from engine.storage import hotsql
-from engine.storage.models import AuditEntry, AuditHead
+from engine.storage.models import AuditEntry
 from engine.timing.clock import Clock
 
 GENESIS = "0" * 64
@@ -147,66 +147,3 @@ _HEADS: dict[str, tuple[int, str]] = {}
 
 def _content(row: Mapping[str, Any]) -> dict[str, Any]:
     return {**row, "at": _iso(row["at"])}
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    ok: bool
-    checked: int
-    first_bad_seq: int | None = None
-    problem: str | None = None
-    head_seq: int = 0
-
-    def describe(self) -> str:
-        if self.ok:
-            return (
-                f"audit trail intact up to sequence {self.head_seq}: "
-                f"{self.checked} entries verified"
-            )
-        return f"audit trail broken at sequence {self.first_bad_seq}: {self.problem}"
-
-
-_VERIFY_COLUMNS = (*_HASHED, "prev_hash", "hash")
-
-
-def _rows(connection: Connection, batch: int) -> Iterator[Any]:
-    table = AuditEntry.__table__
-    query = select(*(table.c[name] for name in _VERIFY_COLUMNS)).order_by(table.c.seq)
-    result = connection.execution_options(stream_results=True, yield_per=batch).execute(query)
-    yield from result
-
-
-def verify(connection: Connection, *, batch: int = 5000) -> VerifyResult:
-    """Walk the chain from the first row; report the first sequence number that does not fit.
-
-    Run it on a connection inside one snapshot (`Database.consistent_read`): the head and every
-    row are then read as of one moment, so writers that commit meanwhile are simply not seen,
-    and a row beyond the head in that snapshot can only be a forgery (writers move the head in
-    the same transaction that adds rows).
-    """
-    head = connection.execute(
-        select(AuditHead.__table__.c.seq, AuditHead.__table__.c.hash).where(
-            AuditHead.__table__.c.id == 1
-        )
-    ).first()
-    head_seq, head_hash = (head.seq, head.hash) if head is not None else (0, GENESIS)
-    expected_seq, prev, checked = 1, GENESIS, 0
-    for row in _rows(connection, batch):
-        seq = row.seq
-        if seq != expected_seq:
-            if seq > expected_seq:
-                return VerifyResult(False, checked, expected_seq, "entry missing (deleted?)")
-            return VerifyResult(False, checked, seq, "sequence out of order")
-        if seq > head_seq:
-            return VerifyResult(False, checked, seq, "entry beyond the chain head (inserted?)")
-        if row.prev_hash != prev:
-            return VerifyResult(False, checked, seq, "previous-hash link broken")
-        content = {name: row[i] for i, name in enumerate(_HASHED)}
-        if row_hash(prev, _content(content)) != row.hash:
-            return VerifyResult(False, checked, seq, "content does not match its hash")
-        prev = row.hash
-        expected_seq += 1
-        checked += 1
-    if head is None or head_seq != checked or head_hash != prev:
-        return VerifyResult(False, checked, checked + 1, "chain head does not match the last entry")
-    return VerifyResult(True, checked, head_seq=head_seq)

@@ -215,6 +215,22 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditCheckpoint(Base):
+    """One row: how far the chain was last verified, so the next check can start there.
+
+    Written after a verification succeeds; it only ever moves forward (a monotonic upsert), so
+    two verifiers racing leave the furthest point.
+    """
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    verified_at: Mapped[datetime]
+    checked: Mapped[int] = mapped_column(BigInteger)
+
+
 class ScheduledJob(Base):
     """Work due at a time: a BPMN timer, a reminder, an escalation, a deferred message.
 
