@@ -49,8 +49,8 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
 
 
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
+@pytest.fixture(name="receiver")
+def receiver_fixture() -> Iterator[Receiver]:
     holder: list[Receiver] = []
 
     class Handler(BaseHTTPRequestHandler):
