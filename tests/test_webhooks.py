@@ -518,3 +518,25 @@ def test_cloud_event_time_is_utc_with_z() -> None:
         time=datetime(2026, 3, 2, 10, 0, tzinfo=UTC),
     )  # fmt: skip
     assert event["time"] == "2026-03-02T10:00:00Z" and len(event["id"]) == 36
+
+
+@pytest.mark.usefixtures("allow_private")
+def test_a_down_endpoint_costs_one_attempt_per_run(
+    review: Engine, receiver: Receiver, clock: ManualClock
+) -> None:
+    receiver.status = 502
+    review.webhooks.add(receiver.url, [webhooks.CASE_STARTED], SYSTEM_ACTOR)
+    carla = review.actor("carla")
+    for _ in range(3):
+        review.start_case("review", {"requester": "carla"}, carla)
+    scheduler = Scheduler(review)
+    scheduler.run_due()
+    assert len(receiver.received) == 1
+    rows = _deliveries(review.db)
+    assert [row.attempts for row in rows] == [1, 0, 0]
+    assert {row.next_attempt_at for row in rows} == {clock.now() + BACKOFF[0]}
+    assert {row.status for row in rows} == {"pending"}
+    receiver.status = 200
+    clock.set(clock.now() + BACKOFF[0])
+    assert scheduler.run_due().webhooks == 3
+    assert len({got.headers["webhook-id"] for got in receiver.received}) == 3

@@ -176,6 +176,7 @@ class WebhookAdmin:
                            WebhookDelivery.status == "pending")
                     .values(next_attempt_at=now)
                 )  # fmt: skip
+                announce_work(session, now)
             else:
                 row.switched_off_at, row.switched_off_by = now, actor.user_id
             forget_endpoints(session)

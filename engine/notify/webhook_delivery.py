@@ -27,6 +27,7 @@ import http.client
 import logging
 import socket
 import ssl
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -56,6 +57,7 @@ BACKOFF = (
 SWITCH_OFF_AFTER = timedelta(days=1)
 STALE_CLAIM = timedelta(minutes=10)
 TIMEOUT_SECONDS = 10.0
+RUN_BUDGET_SECONDS = 30.0
 MAX_ERROR = 500
 TEMPLATE = "webhook_switched_off"
 USER_AGENT = "Stuurboord-Webhooks/1"
@@ -153,14 +155,34 @@ class WebhookSender:
         self.batch = batch
 
     def deliver_due(self) -> WebhookReport:
+        """Deliver what is due now. An endpoint gets one failed attempt per run at most: its
+        other due rows wait for the same back-off instead of each waiting for a timeout. A run
+        stops claiming after `RUN_BUDGET` (the rest is still due: the next run follows at
+        once, after the scheduler's own jobs)."""
         report = WebhookReport()
+        started = time.monotonic()
+        down: dict[int, datetime] = {}  # endpoint → its next attempt, after a failure now
         while True:
             with self.db.write() as session:
                 claimed = self._claim(session, self.clock.now())
             for row in claimed:
-                self._deliver(row, report)
-            if len(claimed) < self.batch:
+                if row.endpoint_id in down:
+                    self._postpone(row, down[row.endpoint_id])
+                    continue
+                retry_at = self._deliver(row, report)
+                if retry_at is not None:
+                    down[row.endpoint_id] = retry_at
+            if len(claimed) < self.batch or time.monotonic() - started > RUN_BUDGET_SECONDS:
                 return report
+
+    def _postpone(self, row: _Claimed, until: datetime) -> None:
+        """Give a claimed row back, untried, due when its endpoint is tried again."""
+        with self.db.write() as session:
+            session.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id == row.id, WebhookDelivery.status == "sending")
+                .values(status="pending", next_attempt_at=until)
+            )  # fmt: skip
 
     def next_due(self, session: Session) -> datetime | None:
         """The earliest time a pending delivery of an active endpoint is due."""
@@ -204,7 +226,8 @@ class WebhookSender:
                                         row.url, row.secret))  # fmt: skip
         return claimed
 
-    def _deliver(self, row: _Claimed, report: WebhookReport) -> None:
+    def _deliver(self, row: _Claimed, report: WebhookReport) -> datetime | None:
+        """Send one row and record the outcome; the next attempt's time if it failed."""
         now = self.clock.now()
         allow = webhook_allow_private() if self.allow_private is None else self.allow_private
         try:
@@ -227,18 +250,19 @@ class WebhookSender:
                 answer = Answer(None, f"{type(error).__name__}: {error}"[:MAX_ERROR])
         try:
             with self.db.write() as session:
-                self._record(session, row, answer, report)
+                return self._record(session, row, answer, report)
         except Exception:
             log.exception("could not record the delivery of webhook %s", row.id)
+            return None
 
     def _record(
         self, session: Session, row: _Claimed, answer: Answer, report: WebhookReport
-    ) -> None:
+    ) -> datetime | None:
         now = self.clock.now()
         delivery = session.get(WebhookDelivery, row.id, with_for_update=True)
         endpoint = session.get(WebhookEndpoint, row.endpoint_id, with_for_update=True)
         if delivery is None or endpoint is None or delivery.status != "sending":
-            return  # deleted (or resent) meanwhile
+            return None  # deleted (or resent) meanwhile
         delivery.attempts += 1
         delivery.last_attempt_at = now
         delivery.last_status = answer.status
@@ -246,7 +270,7 @@ class WebhookSender:
             delivery.status, delivery.delivered_at, delivery.last_error = "delivered", now, None
             endpoint.failing_since = None
             report.delivered += 1
-            return
+            return None
         delivery.last_error = answer.error
         delivery.status = "pending"
         delivery.next_attempt_at = now + BACKOFF[min(delivery.attempts, len(BACKOFF)) - 1]
@@ -257,6 +281,7 @@ class WebhookSender:
         elif endpoint.active and now - endpoint.failing_since >= SWITCH_OFF_AFTER:
             switch_off(session, self.clock, endpoint, now)
             report.switched_off += 1
+        return delivery.next_attempt_at
 
 
 def switch_off(session: Session, clock: Clock, endpoint: WebhookEndpoint, now: datetime) -> None:
