@@ -282,7 +282,8 @@ def scheduler(once: bool, now: str | None, health_port: int | None, health_host:
         state = "leader" if report.leader else "standby (another scheduler leads)"
         click.echo(
             f"{state}: fired {report.fired}, retried {report.retried}, "
-            f"failed {report.failed}, notifications sent {report.notifications}"
+            f"failed {report.failed}, notifications sent {report.notifications}, "
+            f"webhooks delivered {report.webhooks}"
         )
         runner.resign()
         return

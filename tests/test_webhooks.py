@@ -540,3 +540,19 @@ def test_a_down_endpoint_costs_one_attempt_per_run(
     clock.set(clock.now() + BACKOFF[0])
     assert scheduler.run_due().webhooks == 3
     assert len({got.headers["webhook-id"] for got in receiver.received}) == 3
+
+
+@pytest.mark.usefixtures("allow_private")
+def test_a_failing_step_opens_an_incident_event(engine: Engine, receiver: Receiver) -> None:
+    engine.deploy([BPMN / "review.bpmn"])  # no forms: the gateway finds no amount and fails
+    carla = actor(engine, "carla", ("clerk", None))
+    engine.webhooks.add(receiver.url, [webhooks.INCIDENT_OPENED], SYSTEM_ACTOR)
+    case = engine.start_case("review", {}, carla)
+    [task] = engine.tasks_for(carla)
+    assert engine.complete_task(task.id, {}, carla).status == "incident"
+    Scheduler(engine).run_due()
+    [got] = [r.event for r in receiver.received]
+    assert got["type"] == "be.stuurboord.incident.opened"
+    assert got["subject"] == f"cases/{case.id}"
+    assert got["data"]["kind"] == "engine" and got["data"]["element_id"] == "gw"
+    assert got["data"]["case_id"] == case.id and got["data"]["process_id"] == "review"
