@@ -556,3 +556,19 @@ def test_a_failing_step_opens_an_incident_event(engine: Engine, receiver: Receiv
     assert got["subject"] == f"cases/{case.id}"
     assert got["data"]["kind"] == "engine" and got["data"]["element_id"] == "gw"
     assert got["data"]["case_id"] == case.id and got["data"]["process_id"] == "review"
+
+
+@pytest.mark.usefixtures("allow_private")
+def test_two_senders_never_claim_one_delivery(
+    review: Engine, receiver: Receiver, clock: ManualClock
+) -> None:
+    endpoint = review.webhooks.add(receiver.url, [webhooks.TASK_COMPLETED], SYSTEM_ACTOR).endpoint
+    _complete_intake(review)
+    first, second = WebhookSender(review.db, clock), WebhookSender(review.db, clock)
+    with review.db.write() as session:
+        [claimed] = first._claim(session, clock.now())
+    with review.db.write() as session:
+        assert second._claim(session, clock.now()) == []
+    with pytest.raises(Exception, match="being sent right now"):
+        review.webhooks.resend(endpoint.id, claimed.id, review.actor("anna"))
+    assert second.deliver_due().delivered == 0 and receiver.received == []
