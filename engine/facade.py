@@ -433,8 +433,6 @@ class Engine:
         with self.db.write() as session:
             stuck_mail.dismiss(session, self.clock, notification_id, actor, reason)
 
-    # -- audit ------------------------------------------------------------------------------
-
     # -- webhooks -----------------------------------------------------------------------------
 
     def webhook_event_types(self) -> dict[str, dict[str, str]]:
@@ -446,6 +444,8 @@ class Engine:
     def webhooks(self) -> WebhookAdmin:
         """Webhook endpoints and their delivery log (`engine.notify.webhook_admin`)."""
         return WebhookAdmin(self.db, self.clock, self.webhook_event_types())
+
+    # -- audit ------------------------------------------------------------------------------
 
     def audit_trail(self, case_id: int | None = None) -> list[AuditInfo]:
         with self.db.read() as session:
