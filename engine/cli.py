@@ -283,7 +283,8 @@ def scheduler(once: bool, now: str | None, health_port: int | None, health_host:
         state = "leader" if report.leader else "standby (another scheduler leads)"
         click.echo(
             f"{state}: fired {report.fired}, retried {report.retried}, "
-            f"failed {report.failed}, notifications sent {report.notifications}"
+            f"failed {report.failed}, notifications sent {report.notifications}, "
+            f"webhooks delivered {report.webhooks}"
         )
         runner.resign()
         return
@@ -406,3 +407,44 @@ def notifications_dismiss(notification_id: int, reason: str, user: str | None) -
     engine = build_engine()
     engine.dismiss_mail(notification_id, _actor(engine, user), reason)
     click.echo(f"mail #{notification_id} dismissed")
+
+
+@main.group()
+def webhooks() -> None:
+    """Webhook endpoints: signed CloudEvents POSTed when cases, tasks and records change."""
+
+
+@webhooks.command("add")
+@click.argument("url")
+@click.option("--events", required=True,
+              help="Comma-separated event types, e.g. be.stuurboord.task.completed.")
+@click.option("--secret", default=None,
+              help="whsec_ followed by base64 of 24-64 bytes; generated and printed if omitted.")
+@clean_errors
+def webhooks_add(url: str, events: str, secret: str | None) -> None:
+    """Register URL for the given event types."""
+    engine = build_engine()
+    types = [item.strip() for item in events.split(",") if item.strip()]
+    created = engine.webhooks.add(url, types, SYSTEM_ACTOR, secret)
+    click.echo(f"webhook {created.endpoint.id} added: {created.endpoint.url}")
+    click.echo(f"  events: {', '.join(created.endpoint.event_types)}")
+    if created.generated:
+        click.echo(f"  secret (shown once, keep it): {created.secret}")
+
+
+@webhooks.command("list")
+@clean_errors
+def webhooks_list() -> None:
+    """List webhook endpoints: URL, events, on or off, last delivery."""
+    found = build_engine().webhooks.endpoints()
+    for item in found:
+        state = "active" if item.active else "off"
+        if not item.active and item.switched_off_by == "scheduler":
+            state = "off (failed for a day)"
+        last = (item.last_delivered_at.strftime("%Y-%m-%d %H:%M UTC")
+                if item.last_delivered_at else "never")  # fmt: skip
+        waiting = f", {item.waiting} waiting" if item.waiting else ""
+        click.echo(f"#{item.id} {item.url} [{state}] events: {', '.join(item.event_types)}; "
+                   f"last delivery: {last}{waiting}")  # fmt: skip
+    if not found:
+        click.echo("no webhooks")

@@ -26,7 +26,8 @@ from engine.audit.trail import AuditRecorder
 from engine.audit.verification import Progress, VerifyResult, verify
 from engine.errors import Forbidden, NotFound
 from engine.model import deploy as deploying
-from engine.notify import notifications, stuck_mail
+from engine.notify import notifications, stuck_mail, webhooks
+from engine.notify.webhook_admin import WebhookAdmin
 from engine.people import users
 from engine.people.actors import SYSTEM_ACTOR, Actor
 from engine.running import documents as docs
@@ -464,6 +465,18 @@ class Engine:
     def dismiss_mail(self, notification_id: int, actor: Actor, reason: str) -> None:
         with self.db.write() as session:
             stuck_mail.dismiss(session, self.clock, notification_id, actor, reason)
+
+    # -- webhooks -----------------------------------------------------------------------------
+
+    def webhook_event_types(self) -> dict[str, dict[str, str]]:
+        """Every webhook event type an endpoint may want, with its names per language: the
+        engine's own, then the application's (`Registry.webhook_event`)."""
+        return {**webhooks.GENERIC_TYPES, **self.registry.webhook_events}
+
+    @property
+    def webhooks(self) -> WebhookAdmin:
+        """Webhook endpoints and their delivery log (`engine.notify.webhook_admin`)."""
+        return WebhookAdmin(self.db, self.clock, self.webhook_event_types())
 
     # -- audit ------------------------------------------------------------------------------
 

@@ -26,6 +26,16 @@ def scheduler_lease_seconds() -> float:
     return value
 
 
+def webhook_allow_private() -> bool:
+    """STUURBOORD_WEBHOOK_ALLOW_PRIVATE=1: webhook endpoints may be on private, loopback or
+    link-local addresses (for tests and closed networks). Off by default: such URLs are refused
+    at registration and again at every delivery."""
+    raw = os.environ.get("STUURBOORD_WEBHOOK_ALLOW_PRIVATE", "").strip()
+    if raw not in ("", "0", "1"):
+        raise ValueError(f"STUURBOORD_WEBHOOK_ALLOW_PRIVATE must be 0 or 1, not {raw!r}")
+    return raw == "1"
+
+
 DEFAULT_MAX_STEPS_PER_TRANSACTION = 10_000
 DEFAULT_MAX_SECONDS_PER_TRANSACTION = 10.0
 

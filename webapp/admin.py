@@ -59,6 +59,7 @@ def index() -> str:
         versions=len(eng.versions()),
         users=len(eng.users()),
         stuck_mail=len(eng.stuck_mail()),
+        webhooks=eng.webhooks.endpoints(),
     )
 
 

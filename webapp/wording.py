@@ -108,6 +108,11 @@ def action_label(action: str) -> str:
         "user_deactivated": _("Gebruiker gedeactiveerd"),
         "deputy_named": _("Vervanger aangeduid"),
         "job_failed": _("Geplande stap mislukt"),
+        "webhook_added": _("Webhook toegevoegd"),
+        "webhook_switched_on": _("Webhook aangezet"),
+        "webhook_switched_off": _("Webhook uitgezet"),
+        "webhook_deleted": _("Webhook verwijderd"),
+        "webhook_resent": _("Webhookbericht opnieuw verstuurd"),
     }
     return labels.get(action, action.replace("_", " "))
 

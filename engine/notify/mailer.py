@@ -41,7 +41,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from engine.audit.trail import SCHEDULER, AuditRecorder
-from engine.notify import stuck_mail
+from engine.notify import stuck_mail, webhooks
 from engine.notify.mail_transport import (
     DeliveryUncertain,
     LogTransport,
@@ -494,6 +494,12 @@ class Sender:
             f"attempts: {error}",
         )
         audit.flush()
+        webhooks.emit(
+            session, self.clock, webhooks.INCIDENT_OPENED,
+            subject=f"cases/{case_id}" if case_id else "notifications", case_id=case_id,
+            data={"case_id": case_id, "kind": "notification", "element_id": None,
+                  "error_type": error_type[:_ERROR_TYPE_LENGTH]},
+        )  # fmt: skip
 
 
 # -- queries -----------------------------------------------------------------------------------

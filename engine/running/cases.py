@@ -35,6 +35,7 @@ from engine.errors import (
     UnknownProcess,
     ValidationFailed,
 )
+from engine.notify import webhooks
 from engine.people.actors import Actor
 from engine.running import runtime, steps
 from engine.running.case_rows import (
@@ -233,6 +234,12 @@ class CaseService(Interventions, Firing):
             reason=f"version {version.version}",
             on_behalf_of=actor.on_behalf_of,
         )
+        webhooks.emit(
+            session, self.clock, webhooks.CASE_STARTED, subject=f"cases/{case_id}",
+            case_id=case_id,
+            data={"case_id": case_id, "process_id": process_id, "version": version.version,
+                  "title": title, "started_by": actor.user_id},
+        )  # fmt: skip
         run = (lambda: first(current)) if first else (lambda: runtime.run_until_wait(workflow))
         failure = self._run(current, actor, run)
         info = self._finish(current, actor, failure, new_case=True)
@@ -288,6 +295,13 @@ class CaseService(Interventions, Firing):
                 changes=changed_fields(form_before, clean),
                 on_behalf_of=actor.on_behalf_of,
             )
+            webhooks.emit(
+                current.session, self.clock, webhooks.TASK_COMPLETED,
+                subject=f"cases/{row.case_id}/tasks/{task_id}", case_id=row.case_id,
+                data={"case_id": row.case_id, "process_id": row.process_id, "task_id": task_id,
+                      "element_id": row.element_id, "task_name": row.name,
+                      "completed_by": actor.user_id},
+            )  # fmt: skip
             info = self._finish(current, actor, failure, completed_task=task_id)
             self.hooks("before_commit", task_id=task_id, actor=actor)
         self._committed(current)

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from engine.audit.trail import AuditRecorder, changed_fields
 from engine.errors import CaseStateError, TaskConflict, ValidationFailed
+from engine.notify import webhooks
 from engine.people.actors import Actor
 from engine.running import runtime
 from engine.running.case_rows import (
@@ -181,6 +182,13 @@ class Interventions:
                 reason=reason,
             )
             audit.flush()
+            webhooks.emit(
+                session, self.clock, webhooks.CASE_ENDED, subject=f"cases/{case_id}",
+                case_id=case_id,
+                data={"case_id": case_id, "status": "terminated",
+                      "process_id": session.scalar(select(Case.process_id)
+                                                   .where(Case.id == case_id))},
+            )  # fmt: skip
         self.workflows.take(case_id, -1)
         with self.db.read() as session:
             info = case_info(session, case_id)

@@ -64,6 +64,8 @@ class Registry:
     task_hooks: dict[tuple[str, str], TaskHook] = field(default_factory=dict)
     names: Callable[[str], dict[str, str]] | None = None
     """The names of a model element's (Dutch) name per language, for notifications."""
+    webhook_events: dict[str, dict[str, str]] = field(default_factory=dict)
+    """The application's own webhook event types, with their names per language."""
 
     def form(self, process_id: str, element_id: str, schema: type[Schema]) -> None:
         key = (process_id, element_id)
@@ -110,6 +112,13 @@ class Registry:
             return hook
 
         return register
+
+    def webhook_event(self, event_type: str, names: dict[str, str]) -> None:
+        """Offer `event_type` to webhook endpoints (`names`: per language, for the admin); the
+        application emits it with `ServiceCall.emit_event`."""
+        if event_type in self.webhook_events:
+            raise ValueError(f"webhook event type {event_type!r} is already registered")
+        self.webhook_events[event_type] = dict(names)
 
     def name_of(self, name: str | None) -> Any:
         """A model element's name as notification parameters take it: per language when the

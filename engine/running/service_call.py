@@ -78,6 +78,16 @@ class ServiceCall:
         return enqueue(self.session, self.clock, event_key=event, user_id=user_id,
                        template=template, params=params, case_id=self.case_id)  # fmt: skip
 
+    def emit_event(
+        self, event_type: str, data: dict[str, Any], *, subject: str
+    ) -> int:
+        """Queue a webhook event (CloudEvent) in this step's transaction for every active
+        endpoint that wants `event_type`; it goes out only if the step commits."""
+        from engine.notify.webhooks import emit
+
+        return emit(self.session, self.clock, event_type, subject=subject, data=data,
+                    case_id=self.case_id)  # fmt: skip
+
     def record(
         self, action: str, *, changes: dict[str, Any] | None = None, reason: str | None = None
     ) -> None:

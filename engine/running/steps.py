@@ -15,6 +15,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from engine.audit.trail import AuditRecorder, changed_fields
+from engine.notify import webhooks
 from engine.running import runtime
 from engine.running.announce import announce_incident, announce_task
 from engine.running.queries import CaseInfo
@@ -143,6 +144,12 @@ def finish(
             step_name=scripts.registry.name_of(_element_name(workflow, failure.element_id)),
             now=now,
         )  # fmt: skip
+        webhooks.emit(
+            session, audit.clock, webhooks.INCIDENT_OPENED, subject=f"cases/{case.id}",
+            case_id=case.id,
+            data={"case_id": case.id, "process_id": case.process_id, "kind": "engine",
+                  "element_id": failure.element_id, "error_type": failure.error_type},
+        )  # fmt: skip
     data_after = runtime.case_data(workflow)
     if not new_case and data_after != step.data_before:
         audit.record(
@@ -158,6 +165,11 @@ def finish(
             case_id=case.id,
             changes={"status": {"before": status_before, "after": "completed"}},
         )
+        webhooks.emit(
+            session, audit.clock, webhooks.CASE_ENDED, subject=f"cases/{case.id}",
+            case_id=case.id,
+            data={"case_id": case.id, "process_id": case.process_id, "status": "completed"},
+        )  # fmt: skip
     case.data = data_after
     hotsql.run(session, hotsql.SAVE_CASE, {
         "case_id": case.id, "status": case.status, "ended_at": ended_at, "data": data_after,

@@ -8,6 +8,8 @@
   due order; repeating reminders continue from now (coalesced).
 - The lease lasts `STUURBOORD_SCHEDULER_LEASE_SECONDS` (6 s by default) and is renewed, or tried
   for by a standby, every third of that: a standby leads within 8 s of the leader's death.
+- Then, still as leader, it delivers due mail (`sender`) and due webhooks
+  (`engine.notify.webhook_delivery`, on the engine's clock).
 - `serve()` runs APScheduler with an in-memory job store: one date job at the earliest due time,
   re-armed after every run and whenever `wake()` is called (new earlier work), plus a lease
   renewal job. Nothing polls in a busy loop.
@@ -30,6 +32,8 @@ from sqlalchemy.orm import Session
 from engine.audit.trail import AuditRecorder
 from engine.errors import EngineError, TaskConflict
 from engine.facade import Engine
+from engine.notify import webhooks
+from engine.notify.webhook_delivery import WebhookSender
 from engine.people.actors import SCHEDULER_ACTOR
 from engine.settings import scheduler_lease_seconds
 from engine.storage.models import Incident, Notification, SchedulerLease
@@ -50,6 +54,7 @@ class RunReport:
     failed: int = 0
     refused: int = 0
     notifications: int = 0
+    webhooks: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -58,9 +63,11 @@ class Scheduler:
 
     def __init__(self, engine: Engine, sender: object | None = None, *,
                  name: str | None = None, lease: timedelta | None = None,
-                 batch: int = 200) -> None:  # fmt: skip
+                 batch: int = 200,
+                 webhook_sender: WebhookSender | None = None) -> None:  # fmt: skip
         self.engine = engine
         self.sender = sender
+        self.webhook_sender = webhook_sender or WebhookSender(engine.db, engine.clock)
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease = lease or timedelta(seconds=scheduler_lease_seconds())
         self.lease_checked_at: float | None = None  # time.monotonic() of the last lease check
@@ -152,6 +159,11 @@ class Scheduler:
         if self.sender is not None:
             delivered = self.sender.deliver_due()  # type: ignore[attr-defined]
             report.notifications = getattr(delivered, "sent", 0)
+        try:
+            report.webhooks = self.webhook_sender.deliver_due().delivered
+        except Exception as error:  # the next run tries again; jobs and mail went on
+            log.exception("webhook delivery failed")
+            report.errors.append(f"webhooks: {type(error).__name__}: {error}")
         return report
 
     def _fire(self, job: jobs.Job, fence: jobs.Fence, report: RunReport) -> None:
@@ -195,14 +207,15 @@ class Scheduler:
         report.errors.append(message)
 
     def next_wakeup(self) -> datetime | None:
-        """The earliest time anything is due: a job or a notification delivery."""
+        """The earliest time anything is due: a job, a notification or a webhook delivery."""
         with self.engine.db.read() as session:
             due = jobs.next_due(session)
             mail = session.execute(
                 select(Notification.next_attempt_at).where(Notification.status == "pending")
                 .order_by(Notification.next_attempt_at).limit(1)
             ).scalar_one_or_none()  # fmt: skip
-        times = [t for t in (due, mail) if t is not None]
+            hook = self.webhook_sender.next_due(session)
+        times = [t for t in (due, mail, hook) if t is not None]
         return min(times) if times else None
 
     # -- serving with APScheduler -------------------------------------------------------------
@@ -343,3 +356,9 @@ def _job_incident(session: Session, engine: Engine, job: jobs.Job, message: str)
     audit.record(SCHEDULER_ACTOR.user_id, "job_failed", case_id=job.case_id, task_id=job.task_id,
                  element_id=job.element_id, reason=f"{job.kind}: {message}")  # fmt: skip
     audit.flush()
+    webhooks.emit(
+        session, engine.clock, webhooks.INCIDENT_OPENED,
+        subject=f"cases/{job.case_id}" if job.case_id else "jobs", case_id=job.case_id,
+        data={"case_id": job.case_id, "kind": "job", "element_id": job.element_id,
+              "error_type": "JobFailed"},
+    )  # fmt: skip

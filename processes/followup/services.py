@@ -20,7 +20,7 @@ from processes.followup.forms import (
     ObligationStartForm,
 )
 from processes.followup.recording import RecordError
-from processes.records import dates, titles
+from processes.records import dates, events, titles
 from processes.records.followup import Obligation, ObligationStatus
 from processes.records.models import Organisation
 
@@ -184,6 +184,7 @@ def record_answer(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
             planned_on=answer["planned_on"],
             **common,
         )
+    _emit(call, events.OBLIGATION_ANSWERED, obligation, response=answer["response"], late=late)
     return {"status": obligation.status}
 
 
@@ -197,7 +198,24 @@ def mark_overdue(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
             "overdue",
             f"no answer by {obligation.deadline.isoformat()}",
         )
+        _emit(call, events.OBLIGATION_OVERDUE, obligation)
     return {"status": obligation.status}
+
+
+def _emit(call: ServiceCall, event_type: str, obligation: Obligation, **extra: Any) -> None:
+    """A webhook event about one obligation, in this step's transaction."""
+    call.emit_event(
+        event_type,
+        {
+            "obligation_id": obligation.id,
+            "decision_id": obligation.decision_id,
+            "entity_id": obligation.organisation_id,
+            "status": obligation.status,
+            "deadline": obligation.deadline.isoformat(),
+            **extra,
+        },
+        subject=f"obligations/{obligation.id}",
+    )
 
 
 def mark_escalated(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:

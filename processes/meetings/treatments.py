@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine import FormInput, ServiceCall
 from processes.meetings.lifecycle import MeetingStateError, change, load_meeting
-from processes.records import dates
+from processes.records import dates, events
 from processes.records.models import (
     AgendaItem,
     Decision,
@@ -217,6 +217,20 @@ def _store_one(
                 ),
             },
             reason=f"topic case {item.topic_case_id}",
+        )
+        call.emit_event(
+            events.DECISION_RECORDED,
+            {
+                "decision_id": decision.id,
+                "meeting_id": meeting.id,
+                "agenda_item_id": item.id,
+                "topic_case_id": item.topic_case_id,
+                "binding": decision.binding,
+                "deadline": entry.get("deadline"),
+                "entities": entities,
+                "focus_domain": decision.focus_domain,
+            },
+            subject=f"decisions/{decision.id}",
         )
     payload = {
         "meeting_id": meeting.id,

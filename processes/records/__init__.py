@@ -27,9 +27,11 @@ from processes.records.choices import check_references
 def register(registry: Registry) -> None:
     """No forms or service handlers of its own: it checks every form's references to records
     (:func:`processes.records.choices.check_references`), registers the task hooks that notify
-    people, and the English names of the models' elements."""
-    from processes.records import announcements, names
+    people, the English names of the models' elements and the committee's webhook event
+    types (:mod:`processes.records.events`)."""
+    from processes.records import announcements, events, names
 
     registry.form_check(check_references)
     announcements.register(registry)
+    events.register(registry)
     registry.names = names.names_of
