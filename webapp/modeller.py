@@ -146,6 +146,8 @@ def texts() -> dict[str, Any]:
         "formHint": _("Het formulier hoort bij de taak via haar id."),
         "script": _("Script (Python)"),
         "decision": _("Beslissingstabel (id)"),
+        "source": _("Van"),
+        "target": _("Naar"),
         "condition": _("Voorwaarde (Python-uitdrukking)"),
         "conditionHint": _('Leeg: altijd. Bijvoorbeeld decision == "agenda".'),
         "timerKind": _("Soort tijdstip"),

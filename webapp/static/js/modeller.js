@@ -93,6 +93,7 @@
     if (value) { var node = moddle.createAny(type, SPIFF, {}); node.$body = value; ext.values.push(node); }
     modeling.updateProperties(element, { extensionElements: ext });
   }
+  function centre(shape) { return { x: shape.x + shape.width / 2, y: shape.y + shape.height / 2 }; }
   function expression(value) { return value ? moddle.create("bpmn:FormalExpression", { body: value }) : undefined; }
 
   // -- the properties panel -----------------------------------------------------------------
@@ -166,6 +167,19 @@
       }, { field: "decision" });
     }
     if (type === "bpmn:SequenceFlow") {
+      var nodes = registry.filter(function (e) {
+        return e.type !== "label" && e.businessObject && e.businessObject.$instanceOf &&
+          e.businessObject.$instanceOf("bpmn:FlowNode");
+      }).map(function (e) { return [e.id, (e.businessObject.name ? e.businessObject.name + " " : "") + "(" + e.id + ")"]; })
+        .sort(function (a, b) { return a[1].localeCompare(b[1]); });
+      field(T.source, element.source.id, function (v) {
+        var node = registry.get(v);
+        if (node) { modeling.reconnectStart(element, node, centre(node)); }
+      }, { field: "source", choices: nodes });
+      field(T.target, element.target.id, function (v) {
+        var node = registry.get(v);
+        if (node) { modeling.reconnectEnd(element, node, centre(node)); }
+      }, { field: "target", choices: nodes });
       field(T.condition, bo.conditionExpression ? bo.conditionExpression.body || "" : "", function (v) {
         modeling.updateProperties(element, { conditionExpression: expression(v) });
       }, { field: "condition", multiline: true, hint: T.conditionHint });
