@@ -36,7 +36,9 @@ def add_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.endpoint != "static" and not request.path.startswith("/api/v1/docs/assets"):
+    if request.endpoint not in ("static", "vendor.asset") and not request.path.startswith(
+        "/api/v1/docs/assets"
+    ):
         headers["Cache-Control"] = "no-store"
         headers.setdefault("Pragma", "no-cache")
     if request.is_secure:

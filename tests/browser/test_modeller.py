@@ -227,3 +227,51 @@ def test_an_admin_changes_the_topic_process_in_the_modeller_and_takes_it_into_us
     expect(ada.locator("[data-modeller]")).to_have_class(re.compile("is-loaded"))
     axe_clean(ada)
     assert json.loads(ada.locator("[data-modeller]").get_attribute("data-revision") or "x") == 0
+
+
+MIWG = Path(__file__).resolve().parents[1] / "bpmn" / "miwg_constructs.bpmn"
+
+
+def test_the_case_diagram_shows_the_constructs_the_old_renderer_left_out(
+    own_site: Site, new_context: Callable[[], BrowserContext]
+) -> None:
+    """Each MIWG-style construct of issue 9, deployed and drawn on a case page by bpmn-js."""
+    site = own_site
+    site.engine.deploy([MIWG])
+    case = site.engine.start_case("miwg", {}, site.engine.actor("ada"))
+    ada = as_user(new_context, site, "ada")
+    errors = console_errors(ada)
+    ada.goto(site.at(f"/dossiers/{case.id}"))
+    expect(ada.locator("[data-bpmn-diagram]")).to_have_class(re.compile("is-drawn"))
+    canvas = ada.locator(".bpmn-canvas")
+
+    def element(element_id: str) -> object:
+        return canvas.locator(f".djs-element[data-element-id={element_id}]")
+
+    # 1-2: multi-instance and loop markers
+    expect(element("mi_task").locator("[data-marker=parallel]")).to_have_count(1)  # type: ignore[attr-defined]
+    expect(element("loop_task").locator("[data-marker=loop]")).to_have_count(1)  # type: ignore[attr-defined]
+    # 3-7: signal, error, escalation, conditional and link events each with their own icon
+    icons = {}
+    for event in ("signal_throw", "sub_error", "escalation_throw", "condition_catch",
+                  "link_throw", "answer_catch"):  # fmt: skip
+        paths = element(event).locator(".djs-visual path")  # type: ignore[attr-defined]
+        expect(paths.first).to_be_attached()
+        icons[event] = paths.first.get_attribute("d")
+    assert len(set(icons.values())) == len(icons), icons  # no shared triangle
+    # 8: a data object and a data store
+    expect(element("file_ref").locator(".djs-visual path")).not_to_have_count(0)  # type: ignore[attr-defined]
+    expect(element("archive_ref").locator(".djs-visual path")).not_to_have_count(0)  # type: ignore[attr-defined]
+    # 9: a group, with its label
+    expect(element("repeat_group")).to_have_count(1)  # type: ignore[attr-defined]
+    expect(canvas).to_contain_text("Herhaling")
+    # 10: the expanded subprocess's content, flows included, above its fill
+    for inner in ("sub_start", "sub_task", "sub_error_end", "s1", "s2"):
+        expect(element(inner)).to_have_count(1)  # type: ignore[attr-defined]
+    # 11: message flows to and from the second pool
+    for flow in ("mf_out", "mf_in"):
+        expect(canvas.locator(f".djs-connection[data-element-id={flow}]")).to_have_count(1)
+    expect(element("outside_pool")).to_contain_text("Indiener")  # type: ignore[attr-defined]
+    # and the case's marks
+    expect(element("mi_task")).to_have_class(re.compile("mark-completed"))  # type: ignore[attr-defined]
+    assert not errors, errors

@@ -22,6 +22,17 @@
     return span;
   }
 
+  function centre(viewer, id) {
+    // a wide model fitted to the box is too small to read: show the step that is up at 100 %
+    var canvas = viewer.get("canvas");
+    var shape = viewer.get("elementRegistry").get(id);
+    if (!shape || canvas.zoom() >= 0.9) { return; }
+    canvas.zoom(1);
+    var box = canvas.viewbox();
+    canvas.viewbox({ x: shape.x + shape.width / 2 - box.width / 2, y: shape.y + shape.height / 2 - box.height / 2,
+                     width: box.width, height: box.height });
+  }
+
   function mark(viewer, box) {
     var raw = box.getAttribute("data-marks");
     if (!raw) { return; }
@@ -39,6 +50,9 @@
         overlays.add(id, "mark", { position: { top: -10, right: 10 }, html: badge(state, words) });
       });
     });
+    var focus = (marks.incident || []).concat(marks.active || [], marks.waiting || [])
+      .filter(function (id) { return registry.get(id); })[0];
+    if (focus) { centre(viewer, focus); }
   }
 
   function zoomButtons(viewer, box) {
