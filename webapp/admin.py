@@ -139,7 +139,10 @@ def deploy() -> Response | tuple[str, int]:
                     )
             return redirect(url_for("admin.versions"))
     page = render_template(
-        "admin/versions.html", versions=engine().versions(), report=report, problems=problems,
+        "admin/versions.html",
+        versions=engine().versions(),
+        report=report,
+        problems=problems,
         decisions=decision_names(),
     )
     return page, 422
