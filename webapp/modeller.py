@@ -31,6 +31,7 @@ from engine.model.xmlguard import MAX_XML_BYTES
 from webapp import drafts, modelcompare
 from webapp.admin import MAX_PROCESS_ID, _me, admin_required, bp
 from webapp.identity import engine
+from webapp.security import DOCS_CSP
 
 MAX_REASON = 2000
 JSON = dict[str, Any]
@@ -324,9 +325,13 @@ def _decision_path(name: str) -> Path:
 
 @bp.get("/beslissingen/<name>")
 @admin_required
-def decision(name: str) -> str:
+def decision(name: str) -> Response:
+    """dmn-js's decision table sets inline style attributes (column widths, menus): this page
+    alone allows inline styles, as the API docs page does; scripts stay this origin's only."""
     _decision_path(name)
-    return render_template("admin/decision.html", name=name)
+    response = Response(render_template("admin/decision.html", name=name), mimetype="text/html")
+    response.headers["Content-Security-Policy"] = DOCS_CSP
+    return response
 
 
 @bp.get("/beslissingen/<name>.dmn")

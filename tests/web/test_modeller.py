@@ -353,6 +353,12 @@ def test_decision_tables_open_in_dmn_js(app: Flask) -> None:
     page = client.get("/beheer/beslissingen/admission")
     assert page.status_code == 200
     assert "/static/vendor/dmn-js/dist/dmn-modeler.production.min.js" in page.text
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "style-src 'self' 'unsafe-inline'" in csp
+    modeller_csp = client.get("/beheer/processen/review/modeller").headers[
+        "Content-Security-Policy"
+    ]
+    assert "unsafe-inline" not in modeller_csp
     source = client.get("/beheer/beslissingen/admission.dmn")
     assert (source.status_code == 200 and "<definitions" in source.text) or "dmn:" in source.text
     assert client.get("/beheer/beslissingen/nope").status_code == 404
