@@ -6,15 +6,20 @@ model XML endpoints and the vendor files served from node_modules."""
 from __future__ import annotations
 
 import json
+import logging
+from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from lxml import html as lxml_html
 
 from engine import Engine
-from tests.web.conftest import csrf_of, sign_in
+from tests.web.conftest import PASSWORD, csrf_of, sign_in
 from webapp import modelcompare
+from webapp.app import create_app
+from webapp.identity import state
 
 
 def mini_model(
@@ -380,3 +385,22 @@ def test_vendor_files_are_served_from_an_allow_list(client: FlaskClient) -> None
         "/static/vendor/axe-core/axe.min.js",
     ):
         assert client.get(refused).status_code == 404, refused
+
+
+def test_without_node_modules_the_log_says_what_to_run_and_pages_still_list_the_steps(
+    web_engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="webapp.vendor"):
+        app = create_app(web_engine, {"TESTING": True, "TOPIC_PROCESS": "review",
+                                      "NODE_MODULES": str(tmp_path)})  # fmt: skip
+    assert "make setup" in caplog.text and "node_modules is incomplete" in caplog.text
+    with app.app_context():
+        state().accounts.set_password("carla", PASSWORD)
+    client = app.test_client()
+    assert client.get("/static/vendor/bpmn-js/dist/assets/bpmn-js.css").status_code == 404
+    case = web_engine.start_case("review", {"requester": "carla"}, web_engine.actor("carla"))
+    sign_in(client, "carla")
+    tree = lxml_html.fromstring(client.get(f"/dossiers/{case.id}").text)
+    assert tree.xpath("//ul[contains(@class, 'diagram-list-active')]/li/@data-element-id") == [
+        "intake"
+    ]
