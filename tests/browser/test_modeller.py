@@ -302,3 +302,37 @@ def test_a_decision_table_opens_in_dmn_js(
     # the only message: dmn-js's bundle says it was built with Inferno's development build
     assert [e for e in errors if "development build of Inferno" not in e] == []
     axe_clean(ada)
+
+
+def test_a_second_admin_saving_the_same_draft_is_warned_and_chooses(
+    own_site: Site, new_context: Callable[[], BrowserContext]
+) -> None:
+    site = own_site
+    site.engine.ensure_user("bea", "Bea Beheer", grants=[("admin", None)])
+    with site.app.app_context():
+        from webapp.identity import state
+
+        state().accounts.set_password("bea", PASSWORD)
+    pages = {user: as_user(new_context, site, user) for user in ("ada", "bea")}
+    for page in pages.values():  # both open the same process before either saves
+        page.goto(site.at("/beheer/processen/meeting/modeller"))
+        expect(page.locator("[data-modeller]")).to_have_class(re.compile("is-loaded"))
+    ada, bea = pages["ada"], pages["bea"]
+    ada.get_by_role("button", name="Opslaan als ontwerp").click()
+    expect(ada.locator("[data-results]")).to_contain_text("Ontwerp bewaard (ontwerp 1)")
+
+    bea.get_by_role("button", name="Opslaan als ontwerp").click()
+    conflict = bea.locator("[data-conflict]")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text("Ada Admin bewaarde dit ontwerp intussen")
+    expect(bea.get_by_role("button", name="Toch overschrijven")).to_be_focused()
+    bea.get_by_role("button", name="Hun ontwerp laden").click()
+    expect(bea.locator("[data-results]")).to_contain_text("Het bewaarde ontwerp is geladen.")
+    expect(conflict).to_be_hidden()
+    bea.get_by_role("button", name="Opslaan als ontwerp").click()  # now on ada's revision
+    expect(bea.locator("[data-results]")).to_contain_text("Ontwerp bewaard (ontwerp 2)")
+
+    ada.get_by_role("button", name="Opslaan als ontwerp").click()  # ada is behind now
+    expect(ada.locator("[data-conflict]")).to_contain_text("Bea Beheer bewaarde dit ontwerp")
+    ada.get_by_role("button", name="Toch overschrijven").click()
+    expect(ada.locator("[data-results]")).to_contain_text("Ontwerp bewaard (ontwerp 3)")
