@@ -17,19 +17,20 @@ MO := webapp/translations/en/LC_MESSAGES/messages.mo
 $(MO): webapp/translations/en/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel --quiet compile -d webapp/translations
 
-# Browser-side tools (axe-core for the accessibility checks), pinned in package-lock.json;
+# Browser-side libraries, pinned in package-lock.json: bpmn-js and dmn-js (diagrams and the
+# modeller, served from node_modules by webapp/vendor.py) and axe-core (accessibility checks);
 # installed again whenever package.json or the lock file changes.
 NODE_STAMP := node_modules/.package-lock.json
 $(NODE_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
 	else \
-		echo "npm not found: the browser tests will skip the accessibility checks" >&2; \
+		echo "npm not found: no BPMN diagrams or modeller (pages list the steps as text), and the browser tests skip the accessibility checks" >&2; \
 	fi
 
 setup: $(STAMP) $(MO) $(NODE_STAMP)
 
-run: $(STAMP) $(MO)
+run: $(STAMP) $(MO) $(NODE_STAMP)
 	$(BIN)/stuurboord run
 
 test: $(STAMP) $(MO) $(NODE_STAMP)

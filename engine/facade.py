@@ -90,11 +90,12 @@ class Engine:
         return self.deploy_files(deploying.read_model_files(paths), actor)
 
     def deploy_files(
-        self, files: Sequence[tuple[str, bytes]], actor: str = "system"
+        self, files: Sequence[tuple[str, bytes]], actor: str = "system", reason: str | None = None
     ) -> list[deploying.DeployedProcess]:
+        """Deploy uploaded `(name, content)` files; `reason` (why) goes into the audit trail."""
         with self.db.write() as session:
             audit = AuditRecorder(session, self.clock)
-            result = deploying.deploy_files(session, audit, self.clock, files, actor)
+            result = deploying.deploy_files(session, audit, self.clock, files, actor, reason)
             audit.flush()
         return result
 

@@ -1,9 +1,10 @@
 """*Beheer* (admins only): process versions and deploys, incidents (retry), suspend and resume,
 the audit-trail check; users and roles in `admin_users`.
 
-Each process version's diagram (unmarked, as deployed) is drawn on demand: the list links to
-``/beheer/processen/<process>/<version>``, which shows the list with that one diagram above it,
-so the list stays fast however many versions there are.
+Each process version's diagram (unmarked, as deployed) is drawn on demand by bpmn-js in the
+browser: the list links to ``/beheer/processen/<process>/<version>``, which shows the list with
+that one diagram above it, so the list stays fast however many versions there are. The modeller
+(change a process, drafts, check, compare, take into use) is in `modeller`.
 """
 
 from __future__ import annotations
@@ -20,10 +21,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from engine import Actor, DeployError, EngineError, NotFound
-from engine.running.queries import IncidentInfo, VersionInfo
-from webapp import diagram
+from engine.running.queries import IncidentInfo
 from webapp.identity import current_actor, engine, login_required, safe_next
-from webapp.wording import model_name, role_label
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 MODEL_SUFFIXES = (".bpmn", ".dmn")
@@ -69,26 +68,15 @@ def index() -> str:
 @bp.get("/processen")
 @admin_required
 def versions() -> str:
-    return render_template("admin/versions.html", versions=engine().versions(), report=None)
+    return render_template("admin/versions.html", versions=engine().versions(), report=None,
+                           decisions=decision_names())  # fmt: skip
 
 
-def version_diagram_of(source_xml: str, version: VersionInfo) -> diagram.Diagram | None:
-    """The unmarked diagram of one process version, or None when it cannot be drawn (the page
-    says so)."""
-    try:
-        return diagram.build(
-            source_xml,
-            version.process_id,
-            None,
-            lane_label=role_label,
-            name_label=model_name,
-            prefix=f"versie{version.version}",
-        )
-    except diagram.DiagramUnavailable as error:
-        log.info("no diagram for %s v%s: %s", version.process_id, version.version, error)
-    except Exception:  # the diagram is an aid: never let it take the page down
-        log.exception("drawing %s v%s failed", version.process_id, version.version)
-    return None
+def decision_names() -> list[str]:
+    """The decision tables in the models folder (they open in dmn-js)."""
+    from engine.cli import BPMN_DIR
+
+    return [path.stem for path in sorted(BPMN_DIR.glob("*.dmn"))]
 
 
 @bp.get("/processen/<process_id>/<int:version>")
@@ -101,17 +89,8 @@ def version_diagram(process_id: str, version: int) -> str:
     shown = next((v for v in eng.versions(process_id) if v.version == version), None)
     if shown is None:
         abort(404)
-    try:
-        source = eng.version_source(process_id, version)
-    except NotFound:
-        abort(404)
-    return render_template(
-        "admin/versions.html",
-        versions=eng.versions(),
-        report=None,
-        shown=shown,
-        diagram=version_diagram_of(source, shown),
-    )
+    return render_template("admin/versions.html", versions=eng.versions(), report=None,
+                           shown=shown, decisions=decision_names())  # fmt: skip
 
 
 @bp.post("/processen")
@@ -161,7 +140,11 @@ def deploy() -> Response | tuple[str, int]:
                     )
             return redirect(url_for("admin.versions"))
     page = render_template(
-        "admin/versions.html", versions=engine().versions(), report=report, problems=problems
+        "admin/versions.html",
+        versions=engine().versions(),
+        report=report,
+        problems=problems,
+        decisions=decision_names(),
     )
     return page, 422
 
@@ -308,4 +291,4 @@ def audit() -> str:
     return render_template("admin/audit.html", result=result)
 
 
-from webapp import admin_users  # noqa: E402, F401 - the users pages join this blueprint
+from webapp import admin_users, modeller  # noqa: E402, F401 - these pages join this blueprint

@@ -135,9 +135,10 @@ def create_app(engine: Engine | None = None, config: dict[str, Any] | None = Non
     init_api(app)
     errors.init_app(app)
     outage.init_app(app)
-    from webapp import diagram
+    from webapp import case_diagram, vendor
 
-    diagram.init_app(app)
+    case_diagram.init_app(app)
+    vendor.init_app(app)
 
     from webapp.commands import register_commands
 

@@ -6,7 +6,9 @@ Documents: anyone who may see the case may upload (the engine checks the content
 Downloads are attachments with the server's own content type, `nosniff` and a sandboxing CSP;
 a document of a case the user may not see answers the same 404 as a missing one.
 
-The live BPMN diagram goes in the `diagram` block of case.html (part two).
+The live BPMN diagram goes in the `diagram` block of case.html: bpmn-js draws the model of the
+exact version the case runs on (``/dossiers/<id>/model.bpmn``, same rights as the page) with
+the marks of webapp/case_diagram.py.
 """
 
 from __future__ import annotations
@@ -304,6 +306,22 @@ def human_size(size: int) -> str:
     if size < 1024 * 1024:
         return _("%(n)s kB", n=f"{size / 1024:.0f}")
     return _("%(n)s MB", n=f"{size / (1024 * 1024):.1f}")
+
+
+@bp.get("/dossiers/<int:case_id>/model.bpmn")
+@login_required
+def model_source(case_id: int) -> Response:
+    """The BPMN file of the version this case runs on (the diagram is drawn from it)."""
+    case = _visible(case_id)
+    try:
+        xml = engine().version_source(case.process_id, case.version)
+    except NotFound:
+        abort(404)
+    response = Response(xml, mimetype="application/xml")
+    if request.args.get("download"):
+        name = f"{case.process_id}-v{case.version}.bpmn"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.get("/dossiers/<int:case_id>")

@@ -1,4 +1,5 @@
-"""The web app's own tables: password credentials, server-side sessions, API tokens, throttling.
+"""The web app's own tables: password credentials, server-side sessions, API tokens, throttling,
+the modeller's drafts.
 
 They live beside the engine's tables (same database) on the Alembic branch "webapp"; the
 foreign keys to `user_account` are declared in the migration only, so this metadata stays
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, String, TypeDecorator
+from sqlalchemy import DateTime, Integer, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -81,3 +82,19 @@ class WebThrottle(WebBase):
     count: Mapped[int] = mapped_column(Integer, default=0)
     window_started_at: Mapped[datetime]
     locked_until: Mapped[datetime | None]
+
+
+class ModelDraft(WebBase):
+    """A process being changed in the modeller (*Opslaan als ontwerp*), one per process.
+
+    `revision` counts saves: a save names the revision it started from, so a second admin
+    who saved in between is noticed (never silently overwritten)."""
+
+    __tablename__ = "model_draft"
+
+    process_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    source_xml: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+    based_on_version: Mapped[int | None] = mapped_column(Integer)
+    saved_by: Mapped[str] = mapped_column(String(100))
+    saved_at: Mapped[datetime]

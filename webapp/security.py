@@ -1,6 +1,7 @@
 """Protection on every response and every form: security headers, CSRF, proxies.
 
-- CSP allows only this origin's scripts and styles (no inline scripts), no framing.
+- CSP allows only this origin's scripts and styles (no inline scripts), no framing. bpmn-js and
+  dmn-js are served from this origin (webapp/vendor.py) and need no eval.
 - Pages and API answers are `Cache-Control: no-store` (they show cases and tasks); static
   files may be cached.
 - HSTS when the request came over https (directly, or via a trusted proxy: STUURBOORD_PROXY_COUNT).
@@ -22,7 +23,8 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-# Swagger UI sets inline styles; its page alone may use them (still no inline scripts).
+# Swagger UI and dmn-js's decision table (webapp/modeller.py) set inline style attributes; their
+# pages alone may use them (still no inline scripts). bpmn-js (viewer and modeller) needs neither.
 DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 HSTS = "max-age=31536000; includeSubDomains"
 
@@ -36,7 +38,9 @@ def add_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.endpoint != "static" and not request.path.startswith("/api/v1/docs/assets"):
+    if request.endpoint not in ("static", "vendor.asset") and not request.path.startswith(
+        "/api/v1/docs/assets"
+    ):
         headers["Cache-Control"] = "no-store"
         headers.setdefault("Pragma", "no-cache")
     if request.is_secure:

@@ -54,7 +54,10 @@ def deploy_files(
     clock: Clock,
     files: Sequence[tuple[str, bytes]],
     actor: str,
+    reason: str | None = None,
 ) -> list[DeployedProcess]:
+    """Store a new version of every changed process; `reason` (why, from the modeller) goes
+    into each version's audit entry before the content hash."""
     parsed = parse_models(files)
     results = []
     for process_id in sorted(parsed.processes):
@@ -85,7 +88,8 @@ def deploy_files(
             "process_deployed",
             element_id=process_id,
             changes={"version": {"before": previous, "after": version}},
-            reason=f"content {content_hash[:12]} from {Path(process.source_file).name}",
+            reason=(f"{reason.strip()} · " if reason and reason.strip() else "")
+            + f"content {content_hash[:12]} from {Path(process.source_file).name}",
         )
         results.append(DeployedProcess(process_id, version, content_hash, True))
     session.flush()

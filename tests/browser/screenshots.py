@@ -1,13 +1,14 @@
 """Screenshots of the main pages for the README, from the demo app.
 
-    .venv/bin/python tests/browser/screenshots.py [--out docs/screenshots]
+    .venv/bin/python tests/browser/screenshots.py [--out docs/screenshots] [--only NAME.png ...]
 
 Builds the demo (as `stuurboord run` does on a new database: every model in bpmn/, the demo
 committee and its cases walked up to now, the demo password) in a temporary folder, serves it on
 127.0.0.1 and a free port, and saves 1280x800 PNGs of: *Mijn taken*, *Nieuw onderwerp*, a
-*Dossier* with its diagram, a meeting's agenda, the comply-or-explain register, *Beheer*, and
-four task pages with their brief (screening, the chair's agenda decision, comply-or-explain, the
-government liaison's answer with the select of the committee's decisions).
+*Dossier* with its diagram (bpmn-js), a meeting's agenda, the comply-or-explain register,
+*Beheer*, the modeller, and four task pages with their brief (screening, the chair's agenda
+decision, comply-or-explain, the government liaison's answer with the select of the committee's
+decisions).
 Uses Debian's chromium (/usr/bin/chromium); downloads nothing. Not a test (no `test_` name).
 """
 
@@ -32,7 +33,6 @@ from engine import Database, Engine  # noqa: E402
 from engine.storage.migrate import upgrade  # noqa: E402
 from engine.timing.policy import load_policy  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ServerThread  # noqa: E402
-from webapp import diagram  # noqa: E402
 from webapp.app import create_app  # noqa: E402
 from webapp.demo import DEMO_PASSWORD, give_demo_passwords, load_demo_data  # noqa: E402
 from webapp.i18n import compile_catalogs  # noqa: E402
@@ -61,8 +61,6 @@ def build_demo(folder: Path) -> tuple[Engine, object]:
     compile_catalogs()
     load_demo_data(engine)
     app = create_app(engine, {"STUURBOORD_MODE": "demo", "SECRET_KEY": "screenshots-only"})
-    if "case_diagram" not in app.jinja_env.globals:  # until webapp/app.py registers it
-        diagram.init_app(app)
     with app.app_context():
         give_demo_passwords(engine, state().accounts)
     return engine, app
@@ -91,23 +89,29 @@ def _case_with_diagram(engine: Engine) -> Callable[[Page, str], None]:
 
     def prepare(page: Page, url: str) -> None:
         page.goto(f"{url}/dossiers/{chosen.id}")
-        page.locator("section.diagram").scroll_into_view_if_needed()
+        page.locator("[data-bpmn-diagram].is-drawn").wait_for()
         page.evaluate(
             """() => {
                 const section = document.querySelector('section.diagram');
                 window.scrollTo(0, section.getBoundingClientRect().top + window.scrollY - 8);
-                const mark = document.querySelector('svg.bpmn [data-state=active]')
-                    || document.querySelector('svg.bpmn [data-state=waiting]');
-                const box = document.querySelector('.diagram-scroll');
-                if (mark && box) {
-                    const m = mark.getBoundingClientRect(), b = box.getBoundingClientRect();
-                    box.scrollLeft += m.left - b.left - b.width * 0.66;
-                    box.scrollTop += m.top - b.top - b.height * 0.72;
-                }
             }"""
         )
 
     return prepare
+
+
+def _modeller(page: Page, url: str) -> None:
+    """The topic process in the modeller with a user task selected (its properties shown)."""
+    page.goto(url + "/beheer/processen/topic/modeller")
+    page.locator("[data-modeller].is-loaded").wait_for()
+    page.locator(".modeller-canvas .djs-shape[data-element-id=confirm_screening]").click()
+    page.locator("[data-properties] [data-field=due]").wait_for()
+    page.evaluate(
+        """() => {
+            const box = document.querySelector('.modeller-actions');
+            window.scrollTo(0, box.getBoundingClientRect().top + window.scrollY - 8);
+        }"""
+    )
 
 
 def _task_page(engine: Engine, process_id: str, element_id: str) -> Callable[[Page, str], None]:
@@ -161,6 +165,7 @@ def shots(engine: Engine) -> list[Shot]:
         Shot("zitting-agenda.png", "secretariaat", _upcoming_meeting),
         Shot("pas-toe-of-leg-uit.png", "secretariaat", _open("/pas-toe-of-leg-uit")),
         Shot("beheer.png", "beheerder", _open("/beheer/")),
+        Shot("modeller.png", "beheerder", _modeller),
         Shot("taak-screening.png", "secretariaat", _task_page(engine, "topic", "confirm_screening")),
         Shot("taak-agendering.png", "voorzitter", _task_page(engine, "topic", "chair_decision")),
         Shot("taak-pas-toe.png", "contact.leuven", _task_page(engine, "obligation",
@@ -180,6 +185,7 @@ def sign_in(page: Page, url: str, user: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--only", nargs="*", help="only these files, e.g. modeller.png")
     args = parser.parse_args()
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -194,6 +200,8 @@ def main() -> int:
                     executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
                 )
                 for shot in shots(engine):
+                    if args.only and shot.name not in args.only:
+                        continue
                     context = browser.new_context(viewport=VIEWPORT, locale="nl-BE")  # type: ignore[arg-type]
                     page = context.new_page()
                     sign_in(page, url, shot.user)

@@ -136,7 +136,7 @@ def test_no_page_scrolls_sideways_on_a_phone(
             culprits = page.evaluate(
                 """() => [...document.querySelectorAll('body *')]
                     .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-                    .filter(e => !e.closest('.diagram-scroll, .matrix-scroll, .visually-hidden'))
+                    .filter(e => !e.closest('.bpmn-canvas, .matrix-scroll, .visually-hidden'))
                     .slice(0, 5)
                     .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
             )

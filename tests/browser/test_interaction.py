@@ -1,5 +1,5 @@
-"""Two people completing one task at once; the keyboard alone for signing in and the inbox;
-the case page's diagram marking the task that is up."""
+"""Two people completing one task at once; the keyboard alone for signing in and the inbox.
+(The case page's diagram, drawn by bpmn-js, is tested in test_modeller.py.)"""
 
 from __future__ import annotations
 
@@ -106,24 +106,3 @@ def test_signing_in_and_opening_a_task_with_the_keyboard_only(
     tab_to(page, "Afronden")
     page.keyboard.press("Enter")
     expect(page.locator(".flash-success")).to_contain_text(f"Taak „{CONFIRM}” afgerond.")
-
-
-def test_the_case_page_diagram_marks_the_task_that_is_up(
-    site: Site, new_context: Callable[[], BrowserContext]
-) -> None:
-    if "case_diagram" not in site.app.jinja_env.globals:
-        pytest.xfail("webapp/app.py does not call webapp.diagram.init_app(app) yet")
-    case_id = submitted_topic(site, board.unique("Met diagram"))
-    sofie = as_user(new_context, site, "sofie")
-    sofie.goto(site.at(f"/dossiers/{case_id}"))
-    figure = sofie.get_by_role("img", name="Procesdiagram: Agendering van een onderwerp")
-    expect(figure).to_be_visible()
-    active = figure.locator("[data-element-id=confirm_screening]")
-    expect(active).to_have_attribute("data-state", "active")
-    expect(active.locator("title").first).to_contain_text("nu aan de beurt")
-    expect(figure.locator("[data-element-id=submit]")).to_have_attribute("data-state", "completed")
-    expect(sofie.locator(".diagram-list-active")).to_contain_text(CONFIRM)
-    expect(sofie.locator(".diagram-legend")).to_contain_text("✓ afgerond")
-    # Styled by the external sheet (the CSP allows no inline styles): the border is thick.
-    width = active.locator("rect.bpmn-shape").evaluate("e => getComputedStyle(e).strokeWidth")
-    assert width == "5px"

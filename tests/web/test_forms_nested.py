@@ -3,14 +3,12 @@ entry, inputs named ``<list>-<index>-<field>``, read back into a list of dicts, 
 right input and in the summary, *Nog een rij* without JavaScript, entries prepared per agenda
 item for the meeting's *Behandelingen vastleggen* and *Agenda ordenen en markeren*.
 
-Also here (one file for this change): the admin page that draws a process version's diagram.
 
 The first part needs no database: a bare Flask app with the web app's templates and i18n.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -26,7 +24,6 @@ from werkzeug.datastructures import MultiDict
 from engine import Engine
 from tests.processes_fixtures import Committee, committee_fixture  # noqa: F401
 from tests.web.conftest import csrf_of, sign_in
-from tests.web.test_diagram import mini_model
 from tests.web.test_meetings import at, frozen, planned, published
 from webapp import forms, i18n
 from webapp.forms import Seed, add_entry, error_tree, fields_for, read_form
@@ -505,30 +502,3 @@ def test_add_a_row_on_a_task_page_completes_nothing(
     assert done.status_code == 302
     stored = nested_intake.case(case.id).data["steps"]
     assert [(st["ref"], st["outcome"]) for st in stored] == [(3, "yes"), (4, "no")]
-
-
-# -- the admin page with a process version's diagram ------------------------------------------
-
-
-def test_admin_version_page_draws_the_unmarked_diagram(
-    app: Flask, client: FlaskClient, web_engine: Engine
-) -> None:
-    web_engine.deploy_files([("mini.bpmn", mini_model().encode())])
-    sign_in(client, "anna")
-    listing = client.get("/beheer/processen").text
-    assert 'role="img"' not in listing  # the list draws nothing itself
-    assert re.search(r'href="/beheer/processen/mini/1#diagram"', listing)
-    page = client.get("/beheer/processen/mini/1")
-    assert page.status_code == 200
-    tree = lxml_html.fromstring(page.text)
-    (svg,) = tree.xpath("//section[@id='diagram']//svg[@role='img']")
-    assert svg.xpath(".//*[@data-element-id='check']")
-    assert not svg.xpath(".//*[@data-state]")  # unmarked
-    assert tree.xpath("//tr[@aria-current='true']//code/text()") == ["mini"]
-    # a model without a diagram says so; unknown versions are 404; only admins
-    assert "kan niet getoond worden" in client.get("/beheer/processen/review/1").text
-    assert client.get("/beheer/processen/mini/9").status_code == 404
-    assert client.get("/beheer/processen/nope/1").status_code == 404
-    carla = app.test_client()
-    sign_in(carla, "carla")
-    assert carla.get("/beheer/processen/mini/1").status_code == 403
