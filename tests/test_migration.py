@@ -1,0 +1,267 @@
+"""Moving running cases to a new process version: plan, dry run, move (tests/ for issue 9).
+
+Each rule runs on SQLite and PostgreSQL (the `engine` fixture)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from marshmallow import Schema, fields
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+from engine import SYSTEM_ACTOR, Engine, Hooks, ManualClock, NotFound, Registry, ValidationFailed
+from engine.scheduling.scheduler import Scheduler
+from engine.storage.models import AuditEntry, Case, ScheduledJob
+from tests import modelkit as m
+from tests.conftest import START
+
+A, B, B2, C = (
+    m.user("a", "Intake"),
+    m.user("b", "Review"),
+    m.user("b2", "Review"),
+    m.user("c", "Check"),
+)
+
+
+def deploy(engine: Engine, *steps: tuple[str, str], pid: str = "p") -> None:
+    engine.deploy_files([(f"{pid}.bpmn", m.definitions(m.process(pid, list(steps))))])
+
+
+def ready(engine: Engine, case_id: int) -> list[tuple[str, str]]:
+    return [(t.id, t.element_id) for t in engine.case_tasks(case_id) if t.state == "ready"]
+
+
+def finish_all(engine: Engine, case_id: int) -> list[str]:
+    """Complete ready tasks until the case ends; the element ids in the order done."""
+    done = []
+    while tasks := ready(engine, case_id):
+        task_id, element = tasks[0]
+        engine.complete_task(task_id, {}, SYSTEM_ACTOR)
+        done.append(element)
+    return done
+
+
+def stored(engine: Engine, case_id: int) -> tuple:
+    with engine.db.read() as session:
+        row = session.get(Case, case_id)
+        audit = session.execute(select(AuditEntry.seq).where(AuditEntry.case_id == case_id)).all()
+        return (
+            row.state_json,
+            row.revision,
+            row.process_version_id,
+            row.status,
+            len(audit),
+            tuple(ready(engine, case_id)),
+        )
+
+
+def start_at(engine: Engine, steps_done: int) -> int:
+    case = engine.start_case("p", {})
+    for _ in range(steps_done):
+        engine.complete_task(ready(engine, case.id)[0][0], {}, SYSTEM_ACTOR)
+    return case.id
+
+
+def plain_run(xml: bytes, pid: str = "p") -> list[str]:
+    """The same model in plain SpiffWorkflow: user tasks in the order they come."""
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_str(xml)
+    workflow = BpmnWorkflow(parser.get_spec(pid), parser.get_subprocess_specs(pid))
+    done = []
+    workflow.do_engine_steps()
+    while tasks := workflow.get_tasks(state=TaskState.READY, manual=True):
+        done.append(tasks[0].task_spec.bpmn_id)
+        tasks[0].run()
+        workflow.do_engine_steps()
+    assert workflow.is_completed()
+    return done
+
+
+def test_unchanged_waiting_element_moves_and_continues_on_the_new_version(engine: Engine) -> None:
+    deploy(engine, A, B)
+    at_a, at_b = start_at(engine, 0), start_at(engine, 1)
+    deploy(engine, A, C, B)  # version 2: a new step between a and b
+    report = engine.migrate_cases("p", 2, actor=SYSTEM_ACTOR, reason="new check")
+    assert [(o.case_id, o.result) for o in report.outcomes] == [(at_a, "moved"), (at_b, "moved")]
+    assert report.ok and report.count("moved") == 2
+    assert engine.case(at_a).version == 2
+    v2 = m.definitions(m.process("p", [A, C, B]))
+    assert finish_all(engine, at_a) == plain_run(v2) == ["a", "c", "b"]
+    assert finish_all(engine, at_b) == ["b"]
+    assert engine.case(at_a).status == engine.case(at_b).status == "completed"
+    moved = [e for e in engine.audit_trail(at_a) if e.action == "case_migrated"]
+    assert moved[0].changes["version"] == {"before": 1, "after": 2}
+    assert moved[0].reason == "new check"
+    assert [(s.version, s.reason) for s in engine.case_versions(at_a)] == [
+        (1, None),
+        (2, "new check"),
+    ]
+    assert engine.verify_audit().ok
+
+
+def test_removed_element_blocks_that_case_only(engine: Engine) -> None:
+    deploy(engine, A, B)
+    at_a, at_b = start_at(engine, 0), start_at(engine, 1)
+    before = stored(engine, at_b)
+    deploy(engine, A)  # version 2 drops b
+    report = engine.migrate_cases("p", 2, actor=SYSTEM_ACTOR)
+    outcome = {o.case_id: o for o in report.outcomes}
+    assert outcome[at_a].result == "moved"
+    assert outcome[at_b].result == "refused"
+    assert [(r.code, r.element_id) for r in outcome[at_b].reasons] == [("removed", "b")]
+    assert "Review" in outcome[at_b].describe()
+    assert stored(engine, at_b) == before
+    assert finish_all(engine, at_a) == ["a"]
+    assert report.plans[0].unmapped[0].id == "b"
+
+
+def test_mapped_ids_move_and_the_task_follows(engine: Engine) -> None:
+    deploy(engine, A, B)
+    case_id = start_at(engine, 1)
+    deploy(engine, A, B2)  # b renamed to b2
+    refused = engine.migrate_cases("p", 2, actor=SYSTEM_ACTOR, dry_run=True)
+    assert refused.outcomes[0].result == "refused"
+    plan = engine.migration_plans("p", 2)[0]
+    assert plan.suggested == {"b": "b2"}  # SpiffWorkflow's SpecDiff sees where b went
+    report = engine.migrate_cases("p", 2, actor=SYSTEM_ACTOR, mapping={"b": "b2"})
+    assert report.outcomes[0].result == "moved"
+    assert [element for _, element in ready(engine, case_id)] == ["b2"]
+    assert finish_all(engine, case_id) == ["b2"]
+    assert engine.case(case_id).status == "completed"
+
+
+def test_finished_history_of_a_removed_element_is_cut_out(engine: Engine) -> None:
+    deploy(engine, A, C, B)
+    case_id = start_at(engine, 2)  # a and c done, waits in b
+    deploy(engine, A, B)  # c is gone, but this case has passed it
+    assert engine.migrate_cases("p", 2, actor=SYSTEM_ACTOR).outcomes[0].result == "moved"
+    assert finish_all(engine, case_id) == ["b"]
+
+
+def test_case_in_incident_or_suspended_does_not_move(engine: Engine) -> None:
+    deploy(engine, A, m.script("boom", "x = 1 / 0"), B)
+    broken = start_at(engine, 1)
+    assert engine.case(broken).status == "incident"
+    paused = start_at(engine, 0)
+    engine.suspend(paused, SYSTEM_ACTOR, "wait")
+    before = stored(engine, broken), stored(engine, paused)
+    deploy(engine, A, B)
+    report = engine.migrate_cases("p", 2, actor=SYSTEM_ACTOR)
+    codes = {o.case_id: [r.code for r in o.reasons] for o in report.outcomes}
+    assert codes == {broken: ["incident"], paused: ["suspended"]}
+    assert (stored(engine, broken), stored(engine, paused)) == before
+
+
+def test_dry_run_changes_nothing(engine: Engine) -> None:
+    deploy(engine, A, B)
+    ids = [start_at(engine, 0), start_at(engine, 1)]
+    before = [stored(engine, i) for i in ids]
+    deploy(engine, A)
+    report = engine.migrate_cases("p", 2, actor=SYSTEM_ACTOR, dry_run=True)
+    assert [o.result for o in report.outcomes] == ["can_move", "refused"]
+    assert report.outcomes[0].waiting_in == ("a",)
+    assert [stored(engine, i) for i in ids] == before
+
+
+def test_a_failed_move_leaves_the_case_exactly_as_it_was(
+    db, registry: Registry, clock: ManualClock
+) -> None:
+    def fail(**_: object) -> None:
+        raise RuntimeError("disk full")
+
+    engine = Engine(db, registry, clock, Hooks({"migrate_before_commit": fail}))
+    deploy(engine, A, B)
+    case_id = start_at(engine, 1)
+    deploy(engine, A, C, B)
+    before = stored(engine, case_id)
+    report = engine.migrate_cases("p", 2, actor=SYSTEM_ACTOR)
+    assert report.outcomes[0].result == "failed" and not report.ok
+    assert "disk full" in report.outcomes[0].describe()
+    assert stored(engine, case_id) == before
+    assert engine.verify_audit().ok
+    assert finish_all(engine, case_id) == ["b"]  # still runs on version 1
+
+
+def test_a_revision_race_fails_the_move_and_keeps_the_other_writer(
+    db, registry: Registry, clock: ManualClock
+) -> None:
+    engine = Engine(db, registry, clock)
+    hooks = Hooks()
+    racing = Engine(db, registry, clock, hooks)
+    deploy(engine, A, B)
+    case_id = start_at(engine, 0)
+    deploy(engine, A, C, B)
+    hooks.points["migrate_after_load"] = lambda **_: engine.complete_task(
+        ready(engine, case_id)[0][0], {}, SYSTEM_ACTOR
+    )
+    report = racing.migrate_cases("p", 2, actor=SYSTEM_ACTOR)
+    assert [r.code for r in report.outcomes[0].reasons] == ["conflict"]
+    assert engine.case(case_id).version == 1
+    assert [e for _, e in ready(engine, case_id)] == ["b"]
+    assert engine.verify_audit().ok
+
+
+def _timer_due(engine: Engine, case_id: int) -> list[datetime]:
+    with engine.db.read() as session:
+        return list(
+            session.execute(
+                select(ScheduledJob.due_at).where(
+                    ScheduledJob.case_id == case_id,
+                    ScheduledJob.status == "pending",
+                    ScheduledJob.kind == "timer",
+                )
+            ).scalars()
+        )
+
+
+def test_a_waiting_timer_keeps_its_due_time_and_a_changed_timer_refuses(
+    engine: Engine, clock: ManualClock
+) -> None:
+    timer = m.timer_catch("t", '"PT1H"')
+    deploy(engine, A, timer, B)
+    case_id = start_at(engine, 1)
+    assert _timer_due(engine, case_id) == [START + timedelta(hours=1)]
+    clock.advance(minutes=30)
+    deploy(engine, A, m.timer_catch("t", '"PT2H"'), B)
+    report = engine.migrate_cases("p", 2, actor=SYSTEM_ACTOR, dry_run=True)
+    assert [r.code for r in report.outcomes[0].reasons] == ["timer_changed"]
+    deploy(engine, A, timer, C, B)  # version 3: same timer, a new step after it
+    report = engine.migrate_cases("p", 3, actor=SYSTEM_ACTOR)
+    assert report.outcomes[0].result == "moved"
+    assert _timer_due(engine, case_id) == [START + timedelta(hours=1)]
+    clock.advance(minutes=31)
+    assert Scheduler(engine).run_due().fired == 1
+    assert finish_all(engine, case_id) == ["c", "b"]
+
+
+class ReviewForm(Schema):
+    verdict = fields.String()
+
+
+def test_changed_form_refuses(engine: Engine, registry: Registry) -> None:
+    registry.form("p", "b2", ReviewForm)
+    deploy(engine, A, B)
+    case_id = start_at(engine, 1)
+    deploy(engine, A, B2)
+    report = engine.migrate_cases("p", 2, actor=SYSTEM_ACTOR, mapping={"b": "b2"}, dry_run=True)
+    assert [r.code for r in report.outcomes[0].reasons] == ["form_changed"]
+    assert "verdict" in report.outcomes[0].describe()
+    assert engine.case(case_id).version == 1
+
+
+def test_bad_requests(engine: Engine) -> None:
+    deploy(engine, A, B)
+    with pytest.raises(NotFound):
+        engine.migrate_cases("nope", 2, actor=SYSTEM_ACTOR)
+    with pytest.raises(NotFound):
+        engine.migrate_cases("p", 7, actor=SYSTEM_ACTOR)
+    deploy(engine, A, C)
+    with pytest.raises(ValidationFailed) as error:
+        engine.migration_plans("p", 2, 1, {"b": "zz"})
+    assert "zz" in str(error.value.errors)
+    with pytest.raises(ValidationFailed):
+        engine.migration_plans("p", 2, 2)
