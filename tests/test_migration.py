@@ -265,3 +265,78 @@ def test_bad_requests(engine: Engine) -> None:
     assert "zz" in str(error.value.errors)
     with pytest.raises(ValidationFailed):
         engine.migration_plans("p", 2, 2)
+
+
+# -- the command ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli(db, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+
+    monkeypatch.setenv("STUURBOORD_DATABASE_URL", db.url)
+    monkeypatch.setenv("STUURBOORD_INSTANCE_PATH", str(tmp_path))
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0):
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        assert result.exit_code == code, result.output
+        return result.output
+
+    return run
+
+
+def test_cli_dry_run_map_case_and_move(cli, db) -> None:
+    engine = Engine(db)
+    deploy(engine, A, B)
+    at_a, at_b, other = start_at(engine, 0), start_at(engine, 1), start_at(engine, 1)
+    deploy(engine, A, B2)
+    out = cli("migrate", "p", "--to", "2", "--dry-run")
+    assert "v1 -> v2: b (Review) has no place in the new version; perhaps --map b=b2" in out
+    assert f"case {at_a} (p): can move v1 -> v2" in out
+    assert f"case {at_b} (p): refused: it waits in 'Review', which has no place" in out
+    assert "dry run, nothing changed: 1 of 3 cases can move, 2 cannot" in out
+    assert engine.case(at_a).version == 1
+    out = cli(
+        "migrate",
+        "p",
+        "--to",
+        "2",
+        "--from",
+        "1",
+        "--map",
+        "b=b2",
+        "--case",
+        str(at_b),
+        "--reason",
+        "renamed",
+    )
+    assert f"case {at_b} (p): moved v1 -> v2" in out
+    assert "moved 1, refused 0, failed 0 of 1 cases" in out
+    assert engine.case(at_b).version == 2 and engine.case(other).version == 1
+    assert "moved 2, refused 0, failed 0 of 2 cases" in cli(
+        "migrate", "p", "--to", "2", "--map", "b=b2"
+    )
+    assert "audit trail intact" in cli("audit", "verify")
+
+
+def test_cli_errors_and_failed_exit_code(cli, db, monkeypatch) -> None:
+    engine = Engine(db)
+    deploy(engine, A, B)
+    start_at(engine, 1)
+    assert "no version 9" in cli("migrate", "p", "--to", "9", code=1)
+    assert "no process 'nope'" in cli("migrate", "nope", "--to", "1", code=1)
+    deploy(engine, A, C)
+    assert "OLD=NEW" in cli("migrate", "p", "--to", "2", "--map", "b", code=1)
+    assert "'zz' is no element" in cli("migrate", "p", "--to", "2", "--map", "b=zz", code=1)
+    from engine.running import migration
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(migration.Migrations, "_move", broken)
+    out = cli("migrate", "p", "--to", "2", "--map", "b=c", code=1)
+    assert "failed: moving failed: RuntimeError: disk full" in out
+    assert "moved 0, refused 0, failed 1 of 1 cases" in out
