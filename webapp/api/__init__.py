@@ -94,6 +94,7 @@ def authenticate() -> None:
 
 def init_api(app: Flask) -> StuurboordApi:
     from webapp.api import cases, docs, followup, meetings, notifications, signals, tasks
+    from webapp.api import migrations as migrations_api
     from webapp.jsonbody import check_body
     from webapp.security import csrf
 
@@ -117,6 +118,7 @@ def init_api(app: Flask) -> StuurboordApi:
         followup.decisions_blp,
         followup.obligations_blp,
         signals.blp,
+        migrations_api.blp,
     ):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
