@@ -1,4 +1,4 @@
-"""/api/v1/processes/{process_id}/migrations: dry run and move over the API, and its errors."""
+"""/api/v1/migrations: dry run and move over the API, and its errors."""
 
 from __future__ import annotations
 
@@ -35,14 +35,16 @@ def test_dry_run_then_move_with_a_map(app, web_engine: Engine) -> None:
     approving = at_approve(web_engine)
     deploy_v2(web_engine)
     client, admin = app.test_client(), bearer(token_for(app, "anna"))
-    url = "/api/v1/processes/review/migrations"
+    url = "/api/v1/migrations"
 
-    plan = client.get(f"{url}/plan?to_version=2", headers=admin)
+    plan = client.get(f"{url}/plan?process_id=review&to_version=2", headers=admin)
     assert plan.status_code == 200
     assert [e["id"] for e in plan.json[0]["unmapped"]] == ["approve"]
     assert plan.json[0]["suggested"] == {"approve": "approve2"}
 
-    dry = client.post(url, json={"to_version": 2, "dry_run": True}, headers=admin)
+    dry = client.post(
+        url, json={"process_id": "review", "to_version": 2, "dry_run": True}, headers=admin
+    )
     assert dry.status_code == 200
     results = {c["case_id"]: c for c in dry.json["cases"]}
     assert results[at_intake]["result"] == "can_move"
@@ -56,6 +58,7 @@ def test_dry_run_then_move_with_a_map(app, web_engine: Engine) -> None:
         url,
         headers=admin,
         json={
+            "process_id": "review",
             "to_version": 2,
             "from_version": 1,
             "map": {"approve": "approve2"},
@@ -77,38 +80,62 @@ def test_documented_errors(app, web_engine: Engine) -> None:
     start_review(web_engine, "carla")
     deploy_v2(web_engine)
     client, admin = app.test_client(), bearer(token_for(app, "anna"))
-    url = "/api/v1/processes/review/migrations"
+    url = "/api/v1/migrations"
     _problem(
-        client.post("/api/v1/processes/nope/migrations", json={"to_version": 2}, headers=admin),
+        client.post(url, json={"process_id": "nope", "to_version": 2}, headers=admin),
         404,
         "NOT_FOUND",
     )
-    _problem(client.post(url, json={"to_version": 9}, headers=admin), 404, "NOT_FOUND")
-    _problem(client.get(f"{url}/plan?to_version=9", headers=admin), 404, "NOT_FOUND")
+    _problem(
+        client.post(url, json={"process_id": "review", "to_version": 9}, headers=admin),
+        404,
+        "NOT_FOUND",
+    )
+    _problem(
+        client.get(f"{url}/plan?process_id=review&to_version=9", headers=admin), 404, "NOT_FOUND"
+    )
     bad_map = _problem(
-        client.post(url, json={"to_version": 2, "map": {"approve": "zz"}}, headers=admin),
+        client.post(
+            url,
+            json={"process_id": "review", "to_version": 2, "map": {"approve": "zz"}},
+            headers=admin,
+        ),
         422,
         "VALIDATION_FAILED",
     )
     assert "zz" in str(bad_map["errors"])
     _problem(
-        client.post(url, json={"to_version": 2, "map": ["approve=approve2"]}, headers=admin),
+        client.post(
+            url,
+            json={"process_id": "review", "to_version": 2, "map": ["approve=approve2"]},
+            headers=admin,
+        ),
         422,
         "VALIDATION_FAILED",
     )
     _problem(
-        client.post(url, json={"to_version": 2, "from_version": 2}, headers=admin),
+        client.post(
+            url, json={"process_id": "review", "to_version": 2, "from_version": 2}, headers=admin
+        ),
         422,
         "VALIDATION_FAILED",
     )
     clerk = bearer(token_for(app, "carla"))
-    _problem(client.post(url, json={"to_version": 2}, headers=clerk), 403, "FORBIDDEN")
-    _problem(client.get(f"{url}/plan?to_version=2", headers=clerk), 403, "FORBIDDEN")
-    _problem(client.post(url, json={"to_version": 2}), 401, "UNAUTHENTICATED")
+    _problem(
+        client.post(url, json={"process_id": "review", "to_version": 2}, headers=clerk),
+        403,
+        "FORBIDDEN",
+    )
+    _problem(
+        client.get(f"{url}/plan?process_id=review&to_version=2", headers=clerk), 403, "FORBIDDEN"
+    )
+    _problem(
+        client.post(url, json={"process_id": "review", "to_version": 2}), 401, "UNAUTHENTICATED"
+    )
     assert all(c.version == 1 for c in web_engine.list_cases())
 
 
 def test_openapi_documents_the_statuses(app) -> None:
     spec = app.test_client().get("/api/v1/openapi.json").json
-    post = spec["paths"]["/api/v1/processes/{process_id}/migrations"]["post"]
+    post = spec["paths"]["/api/v1/migrations"]["post"]
     assert {"200", "401", "403", "404", "422"} <= set(post["responses"])

@@ -1,6 +1,6 @@
-"""/api/v1/processes/{process_id}/migrations: move open cases to another version (admins).
+"""/api/v1/migrations: move the open cases of a process to another version (admins).
 
-The plan (`GET .../migrations/plan`) says where each element of the old version goes; a POST
+The plan (`GET /api/v1/migrations/plan`) says where each element of the old version goes; a POST
 with `dry_run: true` says per case whether it can move and why not, and changes nothing; without
 it, each case that can move is moved in its own transaction and audited (`case_migrated`, with
 the from and to version). A case that cannot move, or whose move fails, stays as it was.
@@ -24,7 +24,7 @@ from webapp.identity import engine
 blp = Blueprint(
     "Migrations",
     __name__,
-    url_prefix="/api/v1/processes",
+    url_prefix="/api/v1/migrations",
     description="Moving running cases to another process version (admins)",
 )
 blp.before_request(authenticate)
@@ -37,12 +37,19 @@ REASONS = (
 _ELEMENT_ID = validate.Length(min=1, max=255)
 
 
+_PROCESS_ID = fields.String(
+    required=True, validate=validate.Length(min=1, max=255), metadata={"description": "Process id"}
+)
+
+
 class PlanArgs(StrictSchema):
+    process_id = _PROCESS_ID
     to_version = fields.Integer(required=True, validate=validate.Range(min=1))
     from_version = fields.Integer(load_default=None, validate=validate.Range(min=1))
 
 
 class MigrationRequestSchema(StrictSchema):
+    process_id = _PROCESS_ID
     to_version = fields.Integer(required=True, validate=validate.Range(min=1))
     from_version = fields.Integer(
         load_default=None,
@@ -178,27 +185,29 @@ def report_body(report: MigrationReport) -> dict[str, Any]:
     }
 
 
-@blp.route("/<string:process_id>/migrations/plan")
+@blp.route("/plan")
 class MigrationPlan(MethodView):
     @blp.arguments(PlanArgs, location="query")
     @blp.response(200, PlanSchema(many=True))
     @documents(blp, 403, 404, 422)
-    def get(self, args: dict[str, Any], process_id: str) -> list[dict[str, Any]]:
+    def get(self, args: dict[str, Any]) -> list[dict[str, Any]]:
         """Where each element goes, per old version (admins).
 
         Without `from_version`: one plan per other version that has open cases. 404 for an
         unknown process or version."""
         _admin()
-        plans = engine().migration_plans(process_id, args["to_version"], args["from_version"])
+        plans = engine().migration_plans(
+            args["process_id"], args["to_version"], args["from_version"]
+        )
         return [plan_body(plan) for plan in plans]
 
 
-@blp.route("/<string:process_id>/migrations")
+@blp.route("")
 class Migrations(MethodView):
     @blp.arguments(MigrationRequestSchema)
     @blp.response(200, MigrationReportSchema)
     @documents(blp, 403, 404, 413, 422)
-    def post(self, body: dict[str, Any], process_id: str) -> dict[str, Any]:
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Dry-run or move open cases to `to_version` (admins).
 
         Answers 200 with a result per case (`can_move`, `moved`, `refused` with reasons,
@@ -207,7 +216,7 @@ class Migrations(MethodView):
         twice."""
         actor = _admin()
         report = engine().migrate_cases(
-            process_id,
+            body["process_id"],
             body["to_version"],
             actor=actor,
             from_version=body["from_version"],
