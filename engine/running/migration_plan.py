@@ -275,7 +275,7 @@ class Mover:
         workflow.subprocess_specs = self.new[1]
 
     def _move_flow(self, flow: Any, new_spec: BpmnProcessSpec) -> None:
-        gone = []
+        gone, changed = [], set()
         for task in list(flow.tasks.values()):
             name = self._target_name(task.task_spec)
             target = new_spec.task_specs.get(name) if name else None
@@ -286,21 +286,35 @@ class Mover:
                 if not task.state & (TaskState.PREDICTED_MASK | TaskState.FUTURE):
                     raise _Refused([Refusal("removed", task.task_spec.bpmn_id,
                                             task.task_spec.bpmn_name)])  # fmt: skip
+                changed.add(task.id)
                 continue  # predicted again below
+            if self._outputs(task.task_spec) != [o.name for o in target.outputs]:
+                changed.add(task.id)
             task.task_spec = target
         for task in gone:
             _splice(flow, task)
         flow.spec = new_spec
         for task in [t for t in flow.tasks.values() if t.state & TaskState.STARTED]:
             spec = task.task_spec
-            if isinstance(spec, SubWorkflowTask) and not isinstance(spec, LoopTask):
+            subprocess = isinstance(spec, SubWorkflowTask) and not isinstance(spec, LoopTask)
+            if subprocess and any(t.id in changed for t in task):
                 _predict_again(task)
         for task in [t for t in flow.tasks.values()
                      if t.state & (TaskState.READY | TaskState.WAITING)]:  # fmt: skip
-            if task.id in flow.tasks:
+            # Predicted branches are kept where the model around them is the same: only a
+            # waiting task whose own or predicted steps' outputs changed is predicted again.
+            if task.id in flow.tasks and any(t.id in changed for t in task):
                 _reset_keeping_state(task)
+        stale = [t for t in flow.tasks.values()
+                 if new_spec.task_specs.get(t.task_spec.name) is not t.task_spec]  # fmt: skip
+        if stale:
+            spec = stale[0].task_spec
+            raise _Refused([Refusal("removed", spec.bpmn_id or spec.name, spec.bpmn_name)])
         if flow.last_task is not None and flow.last_task.id not in flow.tasks:
             flow.last_task = None
+
+    def _outputs(self, spec: Any) -> list[str | None]:
+        return [self._target_name(output) for output in spec.outputs]
 
 
 def _splice(flow: Any, task: Task) -> None:
