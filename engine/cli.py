@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -287,12 +288,11 @@ def migrate_cases(process_id: str, to_version: int, from_version: int | None,
                        f"({element.name or element.kind}) has no place in the new version"
                        + (f"; perhaps --map {element.id}={hint}" if hint else ""))  # fmt: skip
     size = engine.migration_size(process_id, to_version, from_version, case_ids or None)
-    with click.progressbar(length=size, label="checking" if dry_run else "moving",
-                           file=sys.stderr) as bar:  # fmt: skip
+    label = "checking" if dry_run else "moving"
+    with _progress(size, label) as step:
         report = engine.migrate_cases(
             process_id, to_version, actor=actor, from_version=from_version, mapping=pairs,
-            case_ids=case_ids or None, dry_run=dry_run, reason=reason,
-            progress=lambda _: bar.update(1),
+            case_ids=case_ids or None, dry_run=dry_run, reason=reason, progress=step,
         )  # fmt: skip
     for outcome in report.outcomes:
         click.echo(_outcome_line(outcome))
@@ -305,6 +305,17 @@ def migrate_cases(process_id: str, to_version: int, from_version: int | None,
                    f"failed {report.count('failed')} of {len(report.outcomes)} cases")  # fmt: skip
     if not report.ok:
         sys.exit(1)
+
+
+@contextmanager
+def _progress(size: int, label: str) -> Iterator[Callable[[Any], None]]:
+    """A progress bar on stderr when that is a terminal; else nothing (plain output stays
+    plain)."""
+    if not sys.stderr.isatty():
+        yield lambda _outcome: None
+        return
+    with click.progressbar(length=size, label=label, file=sys.stderr) as bar:
+        yield lambda _outcome: bar.update(1)
 
 
 def _outcome_line(outcome: Any) -> str:

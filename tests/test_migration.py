@@ -340,3 +340,50 @@ def test_cli_errors_and_failed_exit_code(cli, db, monkeypatch) -> None:
     out = cli("migrate", "p", "--to", "2", "--map", "b=c", code=1)
     assert "failed: moving failed: RuntimeError: disk full" in out
     assert "moved 0, refused 0, failed 1 of 1 cases" in out
+
+
+def test_spiffworkflows_migrate_workflow_would_restart_a_waiting_timer() -> None:
+    """Why `Mover` does not call SpiffWorkflow's `migrate_workflow`: it resets waiting tasks and
+    clears their internal data, so a timer's due time is computed again from the moment of the
+    move. `Mover` keeps it."""
+    from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
+
+    from engine.running.migration_plan import Mover, build_plan
+    from engine.running.serialization import SERIALIZER
+    from engine.timing.clock import active
+
+    def specs(xml: bytes):
+        parser = SpiffBpmnParser()
+        parser.add_bpmn_str(xml)
+        return parser.get_spec("p"), parser.get_subprocess_specs("p")
+
+    timer = m.timer_catch("t", '"PT1H"')
+    old = specs(m.definitions(m.process("p", [A, timer, B])))
+    new = specs(m.definitions(m.process("p", [A, timer, C, B])))
+    clock = ManualClock(START)
+
+    def waiting_timer() -> tuple[BpmnWorkflow, str]:
+        with active(clock):
+            workflow = BpmnWorkflow(*old)
+            workflow.do_engine_steps()
+            workflow.get_tasks(state=TaskState.READY, manual=True)[0].run()
+            workflow.do_engine_steps()
+        [task] = workflow.get_tasks(state=TaskState.WAITING, spec_name="t")
+        return workflow, task.internal_data["event_value"]
+
+    theirs, due = waiting_timer()
+    clock.advance(minutes=30)
+    with active(clock):
+        migrate_workflow(diff_workflow(SERIALIZER.registry, theirs, *new)[0], theirs, new[0])
+    [task] = theirs.get_tasks(state=TaskState.WAITING, spec_name="t")
+    assert task.internal_data["event_value"] != due  # restarted at the move
+
+    clock.set(START)
+    ours, due = waiting_timer()
+    clock.advance(minutes=30)
+    plan = build_plan("p", 1, 2, old, new, {})
+    with active(clock):
+        Mover(plan, old, new, lambda _element: None).move(ours)
+    [task] = ours.get_tasks(state=TaskState.WAITING, spec_name="t")
+    assert task.internal_data["event_value"] == due
+    assert [t.task_spec.bpmn_id for t in task.children] == ["c"]  # predicted from version 2
