@@ -387,3 +387,67 @@ def test_spiffworkflows_migrate_workflow_would_restart_a_waiting_timer() -> None
     [task] = ours.get_tasks(state=TaskState.WAITING, spec_name="t")
     assert task.internal_data["event_value"] == due
     assert [t.task_spec.bpmn_id for t in task.children] == ["c"]  # predicted from version 2
+
+
+# -- structure around the waiting tasks changes ---------------------------------------------------
+
+
+def _deploy_proc(engine: Engine, proc) -> bytes:
+    from tests.conformance.bpmnkit import definitions
+
+    xml = definitions(proc).encode()
+    engine.deploy_files([(f"{proc.id}.bpmn", xml)])
+    return xml
+
+
+def _parallel(with_check: bool):
+    from tests.conformance.bpmnkit import Proc
+
+    p = Proc("par")
+    p.chain(p.start(), p.par("split"))
+    p.chain("split", p.user("a"), p.par("join"))
+    p.chain("split", p.user("b"), "join")
+    if with_check:
+        p.chain("join", p.user("c"), p.script("sum", "total = 1"), p.end())
+    else:
+        p.chain("join", p.script("sum", "total = 1"), p.end())
+    return p
+
+
+def test_a_waiting_parallel_join_moves_and_the_new_step_after_it_comes(engine: Engine) -> None:
+    _deploy_proc(engine, _parallel(False))
+    case = engine.start_case("par", {})
+    engine.complete_task(dict((e, t) for t, e in ready(engine, case.id))["b"], {}, SYSTEM_ACTOR)
+    v2 = _deploy_proc(engine, _parallel(True))
+    report = engine.migrate_cases("par", 2, actor=SYSTEM_ACTOR)
+    assert report.outcomes[0].result == "moved", report.outcomes[0].describe()
+    assert finish_all(engine, case.id) == ["a", "c"]
+    assert engine.case(case.id).status == "completed"
+    assert sorted(plain_run(v2, "par")) == ["a", "b", "c"]
+
+
+def _nested(with_extra: bool):
+    from tests.conformance.bpmnkit import Proc
+
+    inner = Proc("")
+    inner.chain(inner.start("i_start"), inner.user("deep"), inner.end("i_end"))
+    middle = Proc("")
+    middle.chain(middle.start("m_start"), middle.sub("inner", inner), middle.user("mid"),
+                 middle.end("m_end"))  # fmt: skip
+    p = Proc("nest")
+    if with_extra:
+        p.chain(p.start(), p.sub("outer", middle), p.user("extra"), p.end())
+    else:
+        p.chain(p.start(), p.sub("outer", middle), p.end())
+    return p
+
+
+def test_a_case_deep_in_subprocesses_moves_and_what_follows_them_is_new(engine: Engine) -> None:
+    _deploy_proc(engine, _nested(False))
+    case = engine.start_case("nest", {})
+    assert [e for _, e in ready(engine, case.id)] == ["deep"]
+    v2 = _deploy_proc(engine, _nested(True))
+    report = engine.migrate_cases("nest", 2, actor=SYSTEM_ACTOR)
+    assert report.outcomes[0].result == "moved", report.outcomes[0].describe()
+    assert finish_all(engine, case.id) == plain_run(v2, "nest") == ["deep", "mid", "extra"]
+    assert engine.case(case.id).status == "completed"
