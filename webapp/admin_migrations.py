@@ -110,6 +110,9 @@ def migrations() -> tuple[str, int]:
         "chosen": {}, "errors": {}, "reason": "", "step_label": step_label,
     }  # fmt: skip
     status = 200
+    if process_id and to_version and from_version == to_version:
+        context["errors"] = {"van": _("Kies twee verschillende versies.")}
+        return render_template("admin/migrations.html", **context), 422
     if process_id and to_version:
         try:
             plans = eng.migration_plans(process_id, to_version, from_version)

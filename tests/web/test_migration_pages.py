@@ -25,6 +25,8 @@ def test_plan_dry_run_and_move(client, web_engine: Engine) -> None:
     first = client.get(URL)
     assert first.status_code == 200 and '<option value="review">Review</option>' in first.text
     assert client.get(f"{URL}?proces=nope").status_code == 404
+    same = client.get(f"{URL}?proces=review&van=2&naar=2")
+    assert same.status_code == 422 and "Kies twee verschillende versies." in same.text
     page = client.get(f"{URL}?proces=review&naar=2").text
     # The step without a place is offered a select of the new version's steps, the suggestion
     # chosen; people see names, not ids.
@@ -71,3 +73,20 @@ def test_case_page_versions_line_for_a_case_that_never_moved(client, web_engine:
     sign_in(client, "carla")
     page = client.get(f"/dossiers/{case_id}").text
     assert "Versies" in page and "/beheer/processen/" not in page
+
+
+def test_the_page_speaks_english_too(client, web_engine: Engine) -> None:
+    start_review(web_engine, "carla")
+    at_approve(web_engine)
+    deploy_v2(web_engine)
+    sign_in(client, "anna")
+    client.post("/taal", data={"taal": "en", "csrf_token": csrf_of(client.get("/taken").text)})
+    page = client.get(f"{URL}?proces=review&naar=2").text
+    assert "<h1>Move cases</h1>" in page and "2. Where does each step go?" in page
+    assert "No place: cases waiting here stay where they are" in page
+    dry = client.post(
+        URL, data={"csrf_token": csrf_of(page), "proces": "review", "naar": "2", "actie": "proef"}
+    )
+    assert "Dry run: nothing was changed" in dry.text
+    assert "1 of 2 cases can move, 1 cannot." in dry.text
+    assert "which has no place in the new version." in dry.text
