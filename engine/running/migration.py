@@ -5,12 +5,17 @@ has the same id, by an explicit `OLD=NEW` where the id changed. For each case, t
 waits in must map to an element of the same kind; a user task's form must keep its fields; a
 waiting timer's definition must stay as it was (its due time is kept); the case may not be in an
 incident, suspended or ended. A case that passes is moved in its own transaction (revision
-check, as every writer): its task tree is re-pointed at the new version's specs, the waiting
-tasks' predicted branches are predicted again from the new model (SpiffWorkflow's own
-`reset_branch`, keeping each waiting task's data and timer state), and the automatic steps the
-new model allows run as after any other change. Finished history whose element no longer
-exists is cut out of the pruned tree. A case that cannot move, or whose move fails, stays
+check, as every writer): its task tree is re-pointed at the new version's specs; a waiting
+task whose following steps changed has its predicted branch predicted again from the new model
+(SpiffWorkflow's own `reset_branch`, keeping the task's data and timer state); the automatic
+steps the new model allows run as after any other change. Finished history whose element no
+longer exists is cut out of the pruned tree. Before the transaction commits, the stored state
+must load on the new version's specs. A case that cannot move, or whose move fails, stays
 exactly as it was.
+
+Each move is recorded in the audit trail (`case_migrated`, changes `version` before/after and
+`waiting_in`), which is append-only and hash-chained; `version_history` reads a case's versions
+from there, so moves need no table of their own.
 
 `SpiffWorkflow.bpmn.util.diff` is used for what holds up: `SpecDiff` suggests where a removed
 element went (by the shape of the flow). Its `migrate_workflow` is not used: it clears the
