@@ -6,7 +6,8 @@ import functools
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -256,6 +257,76 @@ def _admin_command(name: str, action: str) -> None:
 
 for _name, _action in (("suspend", "suspend"), ("resume", "resume"), ("terminate", "terminate")):
     _admin_command(_name, _action)
+
+
+@main.command("migrate")
+@click.argument("process_id", metavar="PROCESS")
+@click.option("--to", "to_version", type=int, required=True, help="The version to move to.")
+@click.option("--from", "from_version", type=int, default=None,
+              help="Only cases on this version (default: every other version).")
+@click.option("--map", "mapping", multiple=True, metavar="OLD=NEW",
+              help="Element OLD of the old version is NEW in the new one (repeatable).")
+@click.option("--case", "case_ids", type=int, multiple=True, metavar="ID",
+              help="Only this case (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Say per case whether it can move; change nothing.")
+@click.option("--reason", default=None, help="Why (for the audit trail).")
+@click.option("--as", "user", default=None, help="The admin moving them (default: system).")
+@clean_errors
+def migrate_cases(process_id: str, to_version: int, from_version: int | None,
+            mapping: tuple[str, ...], case_ids: tuple[int, ...], dry_run: bool,
+            reason: str | None, user: str | None) -> None:  # fmt: skip
+    """Move the open cases of PROCESS to version --to: each case in its own transaction; a
+    case that cannot move stays as it was. Exit 1 if a move failed."""
+    from engine.running.migration import parse_mapping
+
+    engine = build_engine()
+    actor = _actor(engine, user)
+    pairs = parse_mapping(mapping)
+    for plan in engine.migration_plans(process_id, to_version, from_version, pairs):
+        for element in plan.unmapped:
+            hint = plan.suggested.get(element.id)
+            click.echo(f"v{plan.from_version} -> v{plan.to_version}: {element.id} "
+                       f"({element.name or element.kind}) has no place in the new version"
+                       + (f"; perhaps --map {element.id}={hint}" if hint else ""))  # fmt: skip
+    size = engine.migration_size(process_id, to_version, from_version, case_ids or None)
+    label = "checking" if dry_run else "moving"
+    with _progress(size, label) as step:
+        report = engine.migrate_cases(
+            process_id, to_version, actor=actor, from_version=from_version, mapping=pairs,
+            case_ids=case_ids or None, dry_run=dry_run, reason=reason, progress=step,
+        )  # fmt: skip
+    for outcome in report.outcomes:
+        click.echo(_outcome_line(outcome))
+    if dry_run:
+        total, movable = len(report.outcomes), report.count("can_move")
+        click.echo(f"dry run, nothing changed: {movable} of {total} cases can move, "
+                   f"{report.count('refused')} cannot")  # fmt: skip
+    else:
+        click.echo(f"moved {report.count('moved')}, refused {report.count('refused')}, "
+                   f"failed {report.count('failed')} of {len(report.outcomes)} cases")  # fmt: skip
+    if not report.ok:
+        sys.exit(1)
+
+
+@contextmanager
+def _progress(size: int, label: str) -> Iterator[Callable[[Any], None]]:
+    """A progress bar on stderr when that is a terminal; else nothing (plain output stays
+    plain)."""
+    if not sys.stderr.isatty():
+        yield lambda _outcome: None
+        return
+    with click.progressbar(length=size, label=label, file=sys.stderr) as bar:
+        yield lambda _outcome: bar.update(1)
+
+
+def _outcome_line(outcome: Any) -> str:
+    title = f" ({outcome.title})" if outcome.title else ""
+    versions = f"v{outcome.from_version} -> v{outcome.to_version}"
+    if outcome.result == "moved":
+        return f"case {outcome.case_id}{title}: moved {versions}"
+    if outcome.result == "can_move":
+        return f"case {outcome.case_id}{title}: can move {versions}"
+    return f"case {outcome.case_id}{title}: {outcome.result}: {outcome.describe()}"
 
 
 @main.command()

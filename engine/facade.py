@@ -31,7 +31,7 @@ from engine.notify.webhook_admin import WebhookAdmin
 from engine.people import users
 from engine.people.actors import SYSTEM_ACTOR, Actor
 from engine.running import documents as docs
-from engine.running import queries, runtime, signals
+from engine.running import migration, queries, runtime, signals
 from engine.running.cases import CaseService, Hooks
 from engine.running.queries import (
     AuditInfo,
@@ -73,6 +73,7 @@ class Engine:
         self.hooks = hooks or Hooks()
         self.policy = policy or load_policy(None)
         self._cases = CaseService(db, self.registry, self.clock, self.hooks, self.policy)
+        self._migrations = migration.Migrations(self._cases)
         if not prune:
             runtime.keep_history(self._cases.scripts)
 
@@ -126,6 +127,43 @@ class Engine:
     def versions(self, process_id: str | None = None) -> list[VersionInfo]:
         with self.db.read() as session:
             return queries.versions(session, process_id)
+
+    # -- moving cases to another version ----------------------------------------------------
+
+    def migration_plans(
+        self, process_id: str, to_version: int, from_version: int | None = None,
+        mapping: dict[str, str] | None = None,
+    ) -> list[migration.Plan]:  # fmt: skip
+        """Where each element of the old version(s) goes in `to_version`: by id, or by `mapping`
+        (old element id -> new). Without `from_version`: every other version with open cases.
+        NotFound for an unknown process or version; ValidationFailed for a bad mapping."""
+        return self._migrations.plans(process_id, to_version, from_version, dict(mapping or {}))[0]
+
+    def migrate_cases(
+        self, process_id: str, to_version: int, *, actor: Actor, from_version: int | None = None,
+        mapping: dict[str, str] | None = None, case_ids: Sequence[int] | None = None,
+        dry_run: bool = False, reason: str | None = None, batch_size: int = 50,
+        progress: Callable[[migration.CaseOutcome], None] | None = None,
+    ) -> migration.MigrationReport:  # fmt: skip
+        """Move open cases to `to_version` (admins only): each case in its own transaction,
+        audited as `case_migrated` with from/to version; a case that cannot move (or whose move
+        fails) stays exactly as it was. `dry_run` says per case whether it can move and changes
+        nothing. `progress` is called after each case."""
+        return self._migrations.run(
+            process_id, to_version, from_version=from_version, mapping=mapping,
+            case_ids=case_ids, dry_run=dry_run, actor=actor, reason=reason,
+            batch_size=batch_size, progress=progress,
+        )  # fmt: skip
+
+    def migration_size(self, process_id: str, to_version: int, from_version: int | None = None,
+                       case_ids: Sequence[int] | None = None) -> int:  # fmt: skip
+        """How many cases `migrate_cases` would look at (for a progress bar)."""
+        return self._migrations.count(process_id, to_version, from_version, case_ids)
+
+    def case_versions(self, case_id: int) -> list[migration.VersionStep]:
+        """The process versions a case ran on, oldest first (the last is the current one)."""
+        with self.db.read() as session:
+            return migration.version_history(session, case_id)
 
     # -- users ------------------------------------------------------------------------------
 

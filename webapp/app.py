@@ -107,6 +107,7 @@ def create_app(engine: Engine | None = None, config: dict[str, Any] | None = Non
         account,
         admin,
         admin_mail,  # noqa: F401  (its routes sit on the admin blueprint)
+        admin_migrations,  # noqa: F401  (its routes sit on the admin blueprint)
         admin_webhooks,  # noqa: F401  (its routes sit on the admin blueprint)
         auth,
         cases,

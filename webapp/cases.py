@@ -355,6 +355,7 @@ def show(case_id: int) -> str:
         now=eng.clock.now(),
         documents=eng.documents(case_id),
         comments=eng.comments(case_id),
+        case_versions=eng.case_versions(case_id),
         human_size=human_size,
         accept=ACCEPT,
         upload_field=UPLOAD_FIELD,

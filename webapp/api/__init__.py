@@ -122,7 +122,6 @@ def document_bad_bodies(api: StuurboordApi) -> None:
 
 
 def init_api(app: Flask) -> StuurboordApi:
-    from webapp.api import processes as process_list
     from webapp.api import (
         agenda,
         attachments,
@@ -141,6 +140,8 @@ def init_api(app: Flask) -> StuurboordApi:
         tasks,
         users,
     )
+    from webapp.api import migrations as migrations_api
+    from webapp.api import processes as process_list
     from webapp.jsonbody import check_body
     from webapp.security import csrf
 
@@ -173,6 +174,7 @@ def init_api(app: Flask) -> StuurboordApi:
         users.blp,
         agenda.blp,
         register.blp,
+        migrations_api.blp,
     ):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
