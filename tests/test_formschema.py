@@ -38,6 +38,7 @@ def _accepted(committee: Committee, process_id: str, element_id: str, data: Any)
 
 def test_every_form_schema_agrees_with_the_forms_validation(committee: Committee) -> None:
     committee.plan_meeting(date(2026, 3, 26))  # a meeting to choose, in the pickers
+    committee.decided_topic()  # a topic and a decision to choose, in the pickers
     forms = sorted(committee.engine.registry.forms)
     assert len(forms) >= 30
     checked = refused = 0

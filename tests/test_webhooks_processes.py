@@ -40,7 +40,7 @@ def test_obligation_answered_and_overdue_are_delivered(
         receiver.url, [events.OBLIGATION_ANSWERED, events.OBLIGATION_OVERDUE], SYSTEM_ACTOR, SECRET
     )
     committee.start(
-        "comply_or_explain", followup_data(entities=["dep-omg", "gem-leuven"]), "sara"
+        "comply_or_explain", followup_data(committee, entities=["dep-omg", "gem-leuven"]), "sara"
     )
     committee.complete(
         entity_case(committee, "dep-omg"),
@@ -59,7 +59,7 @@ def test_obligation_answered_and_overdue_are_delivered(
     assert answered["type"] == "be.stuurboord.obligation.answered"
     assert answered["subject"] == f"obligations/{rows['dep-omg'].id}"
     assert answered["data"] == {
-        "obligation_id": rows["dep-omg"].id, "decision_id": 21, "entity_id": "dep-omg",
+        "obligation_id": rows["dep-omg"].id, "decision_id": committee.reference.decision_id, "entity_id": "dep-omg",
         "status": "complied", "deadline": "2026-04-30", "response": "comply", "late": False,
     }  # fmt: skip
     assert "Alle e-loketten" not in receiver.received[0].body.decode()  # no free text

@@ -135,6 +135,18 @@ DECISION = {
     "adoption_pct": 50.0,
 }
 
+MIGRATION_PLAN = {
+    "process_id": "topic",
+    "from_version": 1,
+    "to_version": 2,
+    "mapping": {"confirm_screening": "confirm_screening", "chair_decision": None},
+    "unmapped": [{"id": "chair_decision", "name": "Beslissen over agendering", "kind": "UserTask"}],
+    "suggested": {"chair_decision": "decide_admission"},
+    "new_elements": [
+        {"id": "decide_admission", "name": "Beslissen over toelating", "kind": "UserTask"}
+    ],
+}
+
 EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/api/v1/cases"): {"response": [CASE]},
     ("post", "/api/v1/cases"): {
@@ -186,6 +198,28 @@ EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
         },
     },
     ("delete", "/api/v1/deputies/{deputy_period_id}"): {"parameters": {"deputy_period_id": 4}},
+    ("get", "/api/v1/migrations/plan"): {"response": [MIGRATION_PLAN]},
+    ("post", "/api/v1/migrations"): {
+        "request": {"process_id": "topic", "to_version": 2, "dry_run": True},
+        "response": {
+            "process_id": "topic",
+            "to_version": 2,
+            "dry_run": True,
+            "plans": [MIGRATION_PLAN],
+            "cases": [
+                {
+                    "case_id": 12,
+                    "title": "Gemeenschappelijk loket voor ondernemers",
+                    "from_version": 1,
+                    "to_version": 2,
+                    "result": "can_move",
+                    "waiting_in": ["confirm_screening"],
+                    "reasons": [],
+                }
+            ],
+            "summary": {"can_move": 1},
+        },
+    },
 }
 
 
