@@ -245,6 +245,9 @@ class CaseService(Interventions, Firing):
             if spiff_task is None or spiff_task.state != TaskState.READY:
                 raise TaskNotActive(f"task {task_id} is no longer ready")
             form_before = {key: spiff_task.data.get(key) for key in clean}
+            # Only a task completed before in this case can hold submitted data to forget; the
+            # case's visited elements say whether there was one (unknown for old cases: NULL).
+            done_before = not current.visited_known or row.element_id in current.visited
             current.visited.add(row.element_id)
             spiff_task.data.update(clean)
 
@@ -253,11 +256,12 @@ class CaseService(Interventions, Firing):
                 return runtime.run_until_wait(current.workflow)
 
             failure = self._run(current, actor, run)
-            hotsql.run(
-                current.session,
-                hotsql.FORGET_SUBMITTED,
-                {"of_case": row.case_id, "of_element": row.element_id},
-            )
+            if done_before:
+                hotsql.run(
+                    current.session,
+                    hotsql.FORGET_SUBMITTED,
+                    {"of_case": row.case_id, "of_element": row.element_id},
+                )
             marked = hotsql.run(
                 current.session,
                 hotsql.MARK_COMPLETED,
@@ -476,9 +480,11 @@ class CaseService(Interventions, Firing):
     @contextmanager
     def _writing(self, case_id: int, seen: int) -> Iterator[Step]:
         """A write on an existing case: claim the revision we read, load, yield."""
+        workflow = self.workflows.take(case_id, seen)
+        bump = hotsql.BUMP_CASE if workflow is not None else hotsql.BUMP_CASE_LOADING
         with self.db.write() as session:
             values = hotsql.run(
-                session, hotsql.BUMP_CASE, {"case_id": case_id, "seen": seen, "next": seen + 1}
+                session, bump, {"case_id": case_id, "seen": seen, "next": seen + 1}
             ).one_or_none()
             if values is None:
                 raise TaskConflict(
@@ -491,13 +497,12 @@ class CaseService(Interventions, Firing):
                 values.status, values.suspended, values.title, values.started_by,
                 values.started_at, values.revision, dict(values.data or {}), values.paused_at,
             )  # fmt: skip
-            workflow = self.workflows.take(case_id, seen)
             if workflow is None:
-                state_json = hotsql.run(session, hotsql.CASE_STATE_JSON, {"case_id": case_id})
                 specs = self._specs(version.id)
-                workflow = runtime.load_workflow(state_json.scalar_one(), specs, self.scripts)
+                workflow = runtime.load_workflow(values.state_json, specs, self.scripts)
             current = Step(session, AuditRecorder(session, self.clock), case, workflow, case.data)
             current.visited = set(values.visited or ())
+            current.visited_known = values.visited is not None
             current.had_timers = bool(runtime.waiting_timers(workflow))
             current.ready_before = steps.ready_tasks(workflow)
             yield current

@@ -59,6 +59,7 @@ class Step:
     completed_had_due: bool = False
     ready_before: dict[str, ReadyTask] = field(default_factory=dict)
     visited: set[str] = field(default_factory=set)
+    visited_known: bool = True
 
 
 @dataclass(frozen=True)
