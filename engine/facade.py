@@ -263,8 +263,8 @@ class Engine:
         return self._cases.diagram_state(case_id)
 
     def case_tasks(self, case_id: int) -> list[TaskInfo]:
-        with self.db.read() as session:
-            return queries.case_tasks(session, case_id)
+        with self.db.snapshot() as connection:
+            return queries.case_tasks(connection, case_id)
 
     def send_message(
         self, case_id: int, name: str, payload: Any = None, actor: Actor = SYSTEM_ACTOR

@@ -261,6 +261,7 @@ class CaseService(Interventions, Firing):
                     current.session,
                     hotsql.FORGET_SUBMITTED,
                     {"of_case": row.case_id, "of_element": row.element_id},
+                    defer=True,
                 )
             marked = hotsql.run(
                 current.session,

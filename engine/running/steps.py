@@ -163,7 +163,7 @@ def finish(
     hotsql.run(session, hotsql.SAVE_CASE, {
         "case_id": case.id, "status": case.status, "ended_at": ended_at, "data": data_after,
         "now": now, "state_json": state_to_json(workflow), "visited": sorted(step.visited),
-    })  # fmt: skip
+    }, defer=True)  # fmt: skip
     audit.flush()
     return CaseInfo(
         id=case.id,
@@ -273,6 +273,7 @@ def _create_task(
             created_at=now,
             due_at=due_at,
         ),
+        defer=True,
     )
     who = f"user {assignee}" if assignee else (f"{role} for {scope}" if scope else role)
     audit.record(

@@ -18,7 +18,16 @@ from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Executable, bindparam, insert, null, select, update
+from sqlalchemy import (
+    Connection,
+    Executable,
+    bindparam,
+    event,
+    insert,
+    null,
+    select,
+    update,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import MultipleResultsFound, NoResultFound
 from sqlalchemy.orm import Session
@@ -131,30 +140,94 @@ def _plan(statement: Executable, dialect: Dialect, params: Any) -> _Plan | None:
     return _PLANS[key]
 
 
-def run(session: Session | Connection, statement: Executable, params: Any = None) -> Any:
+QUEUE = "stuurboord_deferred"
+_CONNECTION = "stuurboord_connection"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_connection(session: Session, _transaction: Any) -> None:
+    """`run` keeps the session's connection for its transaction: `Session.connection()` costs
+    more than some of the statements it runs."""
+    session.info.pop(_CONNECTION, None)
+
+
+
+def run(
+    session: Session | Connection, statement: Executable, params: Any = None, *, defer: bool = False
+) -> Any:
     """Run a prebuilt statement on the session's connection, in its transaction. `params` is
-    one dict or, for an INSERT of many rows, a list of them."""
-    connection = session if isinstance(session, Connection) else session.connection()
+    one dict or, for an INSERT of many rows, a list of them.
+
+    `defer=True` (a write whose result nobody reads): on PostgreSQL the statement waits and
+    goes to the server in one pipeline with the next statement, or at commit, saving a round
+    trip each; any other statement on the connection sends it first (see `flush`), so every
+    read sees it. On SQLite it runs at once. Its error, if any, surfaces at that point, inside
+    the same transaction."""
+    if isinstance(session, Connection):
+        connection = session
+    else:
+        connection = session.info.get(_CONNECTION)
+        if connection is None:
+            connection = session.info[_CONNECTION] = session.connection()
     plan = _plan(statement, connection.dialect, params)
     if plan is None:
+        flush(connection)
         return connection.execute(statement, params)
     many = isinstance(params, list)
     arguments = [plan.parameters(p) for p in params] if many else plan.parameters(params)
+    if connection.dialect.name == "sqlite":
+        return _execute(connection, [(plan, arguments, many)])
+    queue = connection.info.setdefault(QUEUE, [])
+    queue.append((plan, arguments, many))
+    if defer:
+        return Result([], -1)
+    connection.info[QUEUE] = []
+    return _execute(connection, queue)
+
+
+def flush(connection: Connection) -> None:
+    """Send the deferred statements of this connection's transaction (PostgreSQL)."""
+    queue = connection.info.get(QUEUE)
+    if queue:
+        connection.info[QUEUE] = []
+        _execute(connection, queue)
+
+
+def discard(connection: Connection) -> None:
+    """Forget deferred statements (the transaction rolled back)."""
+    connection.info.pop(QUEUE, None)
+
+
+def _execute(connection: Connection, batch: list[tuple[_Plan, Any, bool]]) -> Result:
+    """Run the statements in order (PostgreSQL: in one pipeline, one round trip, together
+    with the BEGIN of a new transaction); the result is the last one's."""
     dbapi_connection = connection.connection.dbapi_connection
     assert dbapi_connection is not None
-    cursor = dbapi_connection.cursor()
+    cursors = [dbapi_connection.cursor() for _ in batch]
+    plan, arguments, _ = batch[-1]
     try:
-        if many:
-            cursor.executemany(plan.sql, arguments)
+        if len(batch) == 1 and connection.dialect.name == "sqlite":
+            _send(cursors[0], *batch[0])
         else:
-            cursor.execute(plan.sql, arguments)
+            with dbapi_connection.pipeline():
+                for cursor, item in zip(cursors, batch, strict=True):
+                    plan, arguments, _ = item
+                    _send(cursor, *item)
+        cursor = cursors[-1]
         fetched = cursor.fetchall() if plan.row is not None else []
-        result = Result(plan.rows(fetched) if fetched else [], cursor.rowcount)
+        return Result(plan.rows(fetched) if fetched else [], cursor.rowcount)
     except connection.dialect.loaded_dbapi.Error as error:
-        connection._handle_dbapi_exception(error, plan.sql, arguments, cursor, None)
+        connection._handle_dbapi_exception(error, plan.sql, arguments, cursors[-1], None)
     finally:
-        cursor.close()
-    return result
+        for cursor in cursors:
+            cursor.close()
+
+
+def _send(cursor: Any, plan: _Plan, arguments: Any, many: bool) -> None:
+    if many:
+        cursor.executemany(plan.sql, arguments)
+    else:
+        cursor.execute(plan.sql, arguments)
 
 
 TASK_COLUMNS = tuple(CaseTask.__table__.columns)
