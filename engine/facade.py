@@ -210,8 +210,8 @@ class Engine:
 
     def actor(self, user_id: str) -> Actor:
         """The user with their current grants. Unknown or inactive users raise NotFound."""
-        with self.db.read() as session:
-            return users.actor_for(session, user_id)
+        with self.db.snapshot() as connection:
+            return users.actor_of(connection, user_id)
 
     # -- cases ------------------------------------------------------------------------------
 
