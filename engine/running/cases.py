@@ -263,6 +263,8 @@ class CaseService(Interventions, Firing):
                     {"of_case": row.case_id, "of_element": row.element_id},
                     defer=True,
                 )
+            # Deferred (PostgreSQL: sent with the statements that store the step); its row
+            # count is checked once they ran, before the commit.
             marked = hotsql.run(
                 current.session,
                 hotsql.MARK_COMPLETED,
@@ -272,10 +274,9 @@ class CaseService(Interventions, Firing):
                     "user": actor.user_id,
                     "submitted_data": clean or None,
                 },
+                defer=True,
             )
             current.completed_had_due = row.due_at is not None
-            if marked.rowcount != 1:
-                raise TaskConflict(f"task {task_id} was completed by someone else just now")
             current.audit.record(
                 actor.user_id,
                 "task_completed",
@@ -286,6 +287,10 @@ class CaseService(Interventions, Firing):
                 on_behalf_of=actor.on_behalf_of,
             )
             info = self._finish(current, actor, failure, completed_task=task_id)
+            if marked.rowcount == -1:
+                hotsql.flush(current.session.connection())
+            if marked.rowcount != 1:
+                raise TaskConflict(f"task {task_id} was completed by someone else just now")
             self.hooks("before_commit", task_id=task_id, actor=actor)
         self._committed(current)
         return info

@@ -118,8 +118,8 @@ class Database:
 
 
 def _send_deferred_first(engine: Engine) -> None:
-    """Statements deferred by `hotsql.run(..., defer=True)` go out before any other statement
-    on their connection and before its commit; a rollback drops them."""
+    """Statements deferred by `hotsql.run` go out before any other statement on their
+    connection, or together with its COMMIT; a rollback drops them."""
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before_statement(connection: Connection, *_args: Any) -> None:
@@ -127,7 +127,7 @@ def _send_deferred_first(engine: Engine) -> None:
 
     @event.listens_for(engine, "commit")
     def _before_commit(connection: Connection) -> None:
-        hotsql.flush(connection)
+        hotsql.flush(connection, commit=True)
 
     @event.listens_for(engine, "rollback")
     def _on_rollback(connection: Connection) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     insert,
     null,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Dialect
@@ -153,16 +154,20 @@ def _forget_connection(session: Session, _transaction: Any) -> None:
 
 
 def run(
-    session: Session | Connection, statement: Executable, params: Any = None, *, defer: bool = False
+    session: Session | Connection,
+    statement: Executable,
+    params: Any = None,
+    *,
+    defer: bool | None = None,
 ) -> Any:
     """Run a prebuilt statement on the session's connection, in its transaction. `params` is
     one dict or, for an INSERT of many rows, a list of them.
 
-    `defer=True` (a write whose result nobody reads): on PostgreSQL the statement waits and
-    goes to the server in one pipeline with the next statement, or at commit, saving a round
-    trip each; any other statement on the connection sends it first (see `flush`), so every
-    read sees it. On SQLite it runs at once. Its error, if any, surfaces at that point, inside
-    the same transaction."""
+    Deferred (`defer=True`; by default every INSERT without RETURNING): on PostgreSQL the
+    statement waits and goes to the server in one pipeline with the next statement, or with
+    the COMMIT, saving a round trip each; any other statement on the connection sends it
+    first (see `flush`), so every read sees it. Its `Result` is filled in when it has run; on
+    SQLite it runs at once. Its error, if any, surfaces then, inside the same transaction."""
     if isinstance(session, Connection):
         connection = session
     else:
@@ -175,21 +180,34 @@ def run(
         return connection.execute(statement, params)
     many = isinstance(params, list)
     arguments = [plan.parameters(p) for p in params] if many else plan.parameters(params)
+    result = Result([], -1)
     if connection.dialect.name == "sqlite":
-        return _execute(connection, [(plan, arguments, many)])
+        _execute(connection, [(plan, arguments, many, result)])
+        return result
     queue = connection.info.setdefault(QUEUE, [])
-    queue.append((plan, arguments, many))
-    if defer:
-        return Result([], -1)
-    connection.info[QUEUE] = []
-    return _execute(connection, queue)
+    queue.append((plan, arguments, many, result))
+    if defer is None:
+        defer = isinstance(statement, Insert) and plan.row is None
+    if not defer:
+        connection.info[QUEUE] = []
+        _execute(connection, queue)
+    return result
 
 
-def flush(connection: Connection) -> None:
-    """Send the deferred statements of this connection's transaction (PostgreSQL)."""
+_COMMIT = text("COMMIT")
+
+
+def flush(connection: Connection, *, commit: bool = False) -> None:
+    """Send the deferred statements of this connection's transaction (PostgreSQL); with
+    `commit`, the COMMIT goes in the same pipeline (the driver's own commit then finds the
+    transaction closed and sends nothing)."""
     queue = connection.info.get(QUEUE)
     if queue:
         connection.info[QUEUE] = []
+        if commit:
+            plan = _plan(_COMMIT, connection.dialect, None)
+            assert plan is not None
+            queue.append((plan, None, False, Result([], -1)))
         _execute(connection, queue)
 
 
@@ -198,24 +216,24 @@ def discard(connection: Connection) -> None:
     connection.info.pop(QUEUE, None)
 
 
-def _execute(connection: Connection, batch: list[tuple[_Plan, Any, bool]]) -> Result:
+def _execute(connection: Connection, batch: list[tuple[_Plan, Any, bool, Result]]) -> None:
     """Run the statements in order (PostgreSQL: in one pipeline, one round trip, together
-    with the BEGIN of a new transaction); the result is the last one's."""
+    with the BEGIN of a new transaction) and fill in their results."""
     dbapi_connection = connection.connection.dbapi_connection
     assert dbapi_connection is not None
     cursors = [dbapi_connection.cursor() for _ in batch]
-    plan, arguments, _ = batch[-1]
+    plan, arguments = batch[-1][0], batch[-1][1]
     try:
         if len(batch) == 1 and connection.dialect.name == "sqlite":
-            _send(cursors[0], *batch[0])
+            _send(cursors[0], plan, arguments, batch[0][2])
         else:
             with dbapi_connection.pipeline():
-                for cursor, item in zip(cursors, batch, strict=True):
-                    plan, arguments, _ = item
-                    _send(cursor, *item)
-        cursor = cursors[-1]
-        fetched = cursor.fetchall() if plan.row is not None else []
-        return Result(plan.rows(fetched) if fetched else [], cursor.rowcount)
+                for cursor, (plan, arguments, many, _) in zip(cursors, batch, strict=True):
+                    _send(cursor, plan, arguments, many)
+        for cursor, (plan, _, _, result) in zip(cursors, batch, strict=True):
+            fetched = cursor.fetchall() if plan.row is not None else []
+            result.rows = plan.rows(fetched) if fetched else []
+            result.rowcount = cursor.rowcount
     except connection.dialect.loaded_dbapi.Error as error:
         connection._handle_dbapi_exception(error, plan.sql, arguments, cursors[-1], None)
     finally:
@@ -226,6 +244,8 @@ def _execute(connection: Connection, batch: list[tuple[_Plan, Any, bool]]) -> Re
 def _send(cursor: Any, plan: _Plan, arguments: Any, many: bool) -> None:
     if many:
         cursor.executemany(plan.sql, arguments)
+    elif arguments is None:
+        cursor.execute(plan.sql)
     else:
         cursor.execute(plan.sql, arguments)
 
