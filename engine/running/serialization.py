@@ -24,10 +24,11 @@ import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default import workflow as _spiff_workflow_converters
 from SpiffWorkflow.bpmn.serializer.default.workflow import (
     BpmnWorkflowConverter,
     WorkflowConverter,
@@ -45,6 +46,22 @@ from engine.running.scripting import harden_specs
 
 # Tasks that still matter: everything not finished, plus failed tasks waiting for a retry.
 LIVE = TaskState.NOT_FINISHED_MASK | TaskState.ERROR
+
+
+def task_uuid(text: str) -> UUID:
+    """`UUID(text)` for the canonical form the serializer writes, without `UUID.__init__`'s
+    general parsing: a case's state holds three per task (id, parent, children), and loading
+    it is the cost of a completion served by a process that did not serve the previous one."""
+    if len(text) != 36:
+        return UUID(text)
+    value = object.__new__(UUID)
+    object.__setattr__(value, "int", int(text.replace("-", ""), 16))
+    object.__setattr__(value, "is_safe", SafeUUID.unknown)
+    return value
+
+
+# SpiffWorkflow's workflow and task converters call the module's `UUID` only to parse ids.
+_spiff_workflow_converters.UUID = task_uuid  # type: ignore[attr-defined]
 
 
 class CaseStateConverter(BpmnWorkflowConverter):
@@ -65,8 +82,8 @@ class CaseStateConverter(BpmnWorkflowConverter):
             script_engine=kwargs.get("script_engine"),
             deserializing=True,
         )
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
-        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], task_uuid, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(task_uuid(dct["root"]))
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
