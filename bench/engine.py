@@ -1,20 +1,37 @@
 """Throughput and step-cost benchmark: Stuurboord against plain SpiffWorkflow, in one run.
 
-    .venv/bin/python bench/engine.py [--cases N] [--quick] [--check]
+    .venv/bin/python bench/engine.py [--cases N] [--rounds N] [--quick] [--check]
+                                     [--postgres URL | --no-postgres]
+
+Every measurement runs in a fresh child process; each round starts one child per variant, in
+alternating order (forwards, then backwards), so machine noise and drift hit every variant
+alike. The parent prints each ratio as the median of its per-round values, with two decimals and
+its spread (min-max over the rounds).
 
 (a) in-memory SpiffWorkflow, (b) naive persistence (whole workflow JSON with specs, loaded and
-saved in SQLite at every step), (c) Stuurboord on SQLite with audit: completed cases per second
-on tests/bpmn/review.bpmn, alternating a big amount (intake -> approve) and a small one
-(intake -> archive). The variants run interleaved in rounds so machine noise hits all of them.
-(d) step cost in tests/bpmn/loop.bpmn: median time of one user-task completion in a window of 20
-around 1,000 completed user tasks, divided by the same around 10 completed user tasks.
+saved in one SQLite row at every step, with the engine's own pragmas: WAL, synchronous=FULL),
+(c) Stuurboord on SQLite with task rows, jobs and the audit chain: completed cases per second on
+tests/bpmn/review.bpmn, alternating a big amount (intake -> approve) and a small one (intake ->
+archive). Target (c)/(b) >= 0.8, checked on (pair): one process running a naive and a
+Stuurboord case in turn (time of the naive cases / time of the Stuurboord cases), so that
+noise hits both alike; (c)/(b) from the separate (b) and (c) children is printed beside it.
+(cold) one Stuurboord process alternating cases whose completions find the workflow in the
+process's cache (warm) and cases where the cache is emptied before each completion (cold, as
+when another worker served the previous step): p50 cold / p50 warm completion, target <= 1.1.
+(pg) one process alternating cases on PostgreSQL and on SQLite: p50 completion on PostgreSQL /
+p50 on SQLite, target <= 1.6.
+(d) step cost in tests/bpmn/loop.bpmn (one child): median time of one user-task completion in a
+window of 20 around 1,000 completed user tasks, divided by the same around 10; target <= 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,7 +60,17 @@ SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFI
 START_DATA = {"requester": "carla"}
 LOOP_DATA = {"passes": 0, "limit": 100_000}
 WINDOW = 20  # completions per step-cost window
+WARM_UP = 10  # unmeasured cases at the start of every child
 PRAGMAS = ("journal_mode=WAL", "busy_timeout=30000", "foreign_keys=ON", "synchronous=FULL")
+DEFAULT_PG = os.environ.get(
+    "STUURBOORD_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+TARGETS = {  # name: (label, target, higher is better)
+    "c/b": ("(c)/(b) cases/s, naive and Stuurboord cases in turn in one process", 0.8, True),
+    "cold/warm": ("(cold)/(warm) p50 completion, workflow not cached in the process", 1.1, False),
+    "pg/sqlite": ("(pg)/(sqlite) p50 completion, in one process", 1.6, False),
+    "d": ("(d) step cost in the late window / around 10 loop passes", 2.0, False),
+}
 Specs = tuple[Any, dict[str, Any]]
 
 
@@ -161,8 +188,8 @@ class Naive:
 
 
 class Stuurboord:
-    def __init__(self, path: Path) -> None:
-        db = Database(f"sqlite:///{path}")
+    def __init__(self, url: str) -> None:
+        db = Database(url)
         upgrade(db)
         registry = Registry()
         for (process_id, element_id), form in FORMS.items():
@@ -173,15 +200,20 @@ class Stuurboord:
         for user_id, role in (("carla", "clerk"), ("mona", "manager")):
             self.engine.ensure_user(user_id, user_id.title(), grants=[(role, None)])
             self.users[role] = self.engine.actor(user_id)
+        self.completions: list[float] = []
 
-    def case(self, i: int) -> None:
+    def case(self, i: int, *, cold: bool = False) -> None:
         clerk, manager = self.users["clerk"], self.users["manager"]
         case = self.engine.start_case("review", START_DATA, clerk)
         for data in steps(i):
             [task] = [t for t in self.engine.case_tasks(case.id) if t.state == "ready"]
+            if cold:  # as if another worker had served the previous step
+                self.engine._cases.workflows.clear()
+            started = time.perf_counter()
             case = self.engine.complete_task(
                 task.id, data, manager if task.role == "manager" else clerk
             )
+            self.completions.append(time.perf_counter() - started)
         assert case.status == "completed"
 
     def loop_steps(self, n: int = 1) -> None:
@@ -215,80 +247,228 @@ def step_costs(
     return windows[0], windows[1]
 
 
-def verdict(ok: bool) -> str:
-    return "OK" if ok else "MISSED"
+# -- children ------------------------------------------------------------------------------
 
 
-def bench_review(naive: Naive, sb: Stuurboord, cases: int, rounds: int) -> bool:
-    review = parse("review.bpmn", "review")
-    variants: dict[str, tuple[str, Callable[[int], None]]] = {
-        "a": ("(a) in-memory SpiffWorkflow", lambda i: memory_case(review, i)),
-        "b": ("(b) naive JSON in SQLite", lambda i: naive.case(review, i)),
-        "c": ("(c) Stuurboord SQLite+audit", sb.case),
-    }
-    for _, run in variants.values():  # warm-up
-        rate(run, 10)
-    per_round = max(1, cases // rounds)
-    rates: dict[str, list[float]] = {key: [] for key in variants}
-    for _ in range(rounds):  # interleaved, so machine noise hits every variant alike
-        for key, (_, run) in variants.items():
-            rates[key].append(rate(run, per_round))
-    print(f"review.bpmn: {rounds} interleaved rounds x {per_round} cases per variant")
-    med = {key: statistics.median(values) for key, values in rates.items()}
-    for key, (label, _) in variants.items():
-        spread = f"{min(rates[key]):.1f}..{max(rates[key]):.1f}"
-        print(
-            f"  {label:28} {med[key]:7.1f} cases/s (median; rounds {spread})"
-            f"  {1000 / med[key]:6.2f} ms/case"
-        )
-    c_over_b = statistics.median(c / b for b, c in zip(rates["b"], rates["c"], strict=True))
-    print(
-        f"  (c)/(b) = {c_over_b:.2f} (median of per-round ratios)  target at least 0.5: "
-        f"{verdict(c_over_b >= 0.5)}   [(c)/(a) = {med['c'] / med['a']:.3f}]"
-    )
-    return c_over_b >= 0.5
+def _sqlite_url(work: Path, name: str) -> str:
+    return f"sqlite:///{work / name}"
 
 
-def bench_loop(naive: Naive, sb: Stuurboord, late: int) -> bool:
-    print(
-        f"loop.bpmn: median time of one user-task completion, window of {WINDOW} around 10 "
-        f"and around {late} completed user tasks (1 pass: user task, script, gateway)"
-    )
+def child(variant: str, cases: int, work: Path, postgres: str | None, late: int) -> dict[str, Any]:
+    """One measurement in this (fresh) process; the parent reads the returned dict as JSON."""
+    if variant == "a":
+        review = parse("review.bpmn", "review")
+        rate(lambda i: memory_case(review, i), WARM_UP)
+        return {"rate": rate(lambda i: memory_case(review, i), cases)}
+    if variant == "b":
+        review = parse("review.bpmn", "review")
+        naive = Naive(work / "naive.db")
+        rate(lambda i: naive.case(review, i), WARM_UP)
+        result = {"rate": rate(lambda i: naive.case(review, i), cases)}
+        naive.conn.close()
+        return result
+    if variant == "c":
+        sb = Stuurboord(_sqlite_url(work, "stuurboord.db"))
+        rate(sb.case, WARM_UP)
+        sb.completions.clear()
+        result = {"rate": rate(sb.case, cases), "p50": statistics.median(sb.completions)}
+        sb.engine.db.dispose()
+        return result
+    if variant == "pair":
+        review = parse("review.bpmn", "review")
+        naive = Naive(work / "pair-naive.db")
+        sb = Stuurboord(_sqlite_url(work, "pair.db"))
+        spent = {"b": 0.0, "c": 0.0}
+        for i in range(WARM_UP + cases):  # naive and Stuurboord cases in turn
+            for key, run in (("b", lambda i: naive.case(review, i)), ("c", sb.case)):
+                started = time.perf_counter()
+                run(i)
+                if i >= WARM_UP:
+                    spent[key] += time.perf_counter() - started
+        sb.engine.db.dispose()
+        naive.conn.close()
+        return {"b": spent["b"], "c": spent["c"], "ratio": spent["b"] / spent["c"]}
+    if variant == "cold":
+        sb = Stuurboord(_sqlite_url(work, "cold.db"))
+        times: dict[bool, list[float]] = {False: [], True: []}
+        for i in range(WARM_UP + cases):
+            cold = i % 2 == 1
+            sb.completions.clear()
+            sb.case(i // 2, cold=cold)
+            if i >= WARM_UP:
+                times[cold].extend(sb.completions)
+        sb.engine.db.dispose()
+        warm, cold_p50 = statistics.median(times[False]), statistics.median(times[True])
+        return {"warm": warm, "cold": cold_p50, "ratio": cold_p50 / warm}
+    if variant == "pg":
+        assert postgres is not None
+        engines = {
+            "sqlite": Stuurboord(_sqlite_url(work, "pg-reference.db")),
+            "pg": Stuurboord(postgres),
+        }
+        times = {name: [] for name in engines}
+        for i in range(WARM_UP + cases):
+            name = "pg" if i % 2 else "sqlite"
+            sb = engines[name]
+            sb.completions.clear()
+            sb.case(i // 2)
+            if i >= WARM_UP:
+                times[name].extend(sb.completions)
+        for sb in engines.values():
+            sb.engine.db.dispose()
+        pg, sqlite = statistics.median(times["pg"]), statistics.median(times["sqlite"])
+        return {"pg": pg, "sqlite": sqlite, "ratio": pg / sqlite}
+    if variant == "d":
+        return loop_child(work, late)
+    raise SystemExit(f"unknown variant {variant!r}")
+
+
+def loop_child(work: Path, late: int) -> dict[str, Any]:
+    sb = Stuurboord(_sqlite_url(work, "loop.db"))
+    naive = Naive(work / "loop-naive.db")
     sb.engine.start_case("loop", {"passes": 0, "limit": 5}, sb.users["clerk"])  # warm-up
     sb.loop_steps(5)
     sb.engine.start_case("loop", LOOP_DATA, sb.users["clerk"])
     key = naive.save(None, start_workflow(parse("loop.bpmn", "loop"), LOOP_DATA))
-    results = {
-        "(d) Stuurboord SQLite+audit": step_costs(sb.loop_steps, sb.loop_steps, late),
-        "naive JSON, deep steps": step_costs(
-            lambda: naive.step(key, {}, deep=True), lambda n: naive.fast_forward(key, n), late
-        ),
-    }
-    for label, (early, later) in results.items():
-        print(
-            f"  {label:28} {early * 1000:8.2f} ms -> {later * 1000:8.2f} ms"
-            f"  ratio {later / early:6.2f}"
-        )
-    early, later = results["(d) Stuurboord SQLite+audit"]
-    print(f"  (d) = {later / early:.2f}  target at most 2: {verdict(later / early <= 2)}")
-    return later / early <= 2
+    stuurboord = step_costs(sb.loop_steps, sb.loop_steps, late)
+    plain = step_costs(
+        lambda: naive.step(key, {}, deep=True), lambda n: naive.fast_forward(key, n), late
+    )
+    sb.engine.db.dispose()
+    naive.conn.close()
+    return {"stuurboord": stuurboord, "naive": plain, "ratio": stuurboord[1] / stuurboord[0]}
+
+
+# -- parent --------------------------------------------------------------------------------
+
+
+def spawn(variant: str, cases: int, work: Path, postgres: str | None, late: int) -> Any:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", variant,
+               "--cases", str(cases), "--work", str(work), "--late", str(late)]  # fmt: skip
+    if postgres:
+        command += ["--postgres", postgres]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"child {variant} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def scratch_postgres(admin_url: str) -> tuple[str, Callable[[], None]] | None:
+    """A fresh database next to `admin_url`'s for the pg variant, and how to drop it; None when
+    PostgreSQL does not answer."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(admin_url)
+    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"bench_engine_{os.getpid()}"
+    try:
+        with psycopg.connect(plain, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as error:
+        print(f"PostgreSQL not reachable ({error.__class__.__name__}): pg variant skipped")
+        return None
+
+    def drop() -> None:
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def spread(values: list[float]) -> str:
+    return f"{min(values):.2f}-{max(values):.2f}"
+
+
+def report(name: str, values: list[float], extra: str = "") -> bool:
+    label, target, higher = TARGETS[name]
+    value = statistics.median(values)
+    ok = value >= target if higher else value <= target
+    sign = ">=" if higher else "<="
+    print(
+        f"  {label}: {value:.2f} (rounds {spread(values)}){extra}"
+        f"  target {sign} {target:g}: {'OK' if ok else 'MISSED'}"
+    )
+    return ok
+
+
+def parent(args: argparse.Namespace) -> int:
+    cases, rounds, late = (20, 2, 60) if args.quick else (args.cases, args.rounds, 1000)
+    postgres = None if args.no_postgres else args.postgres or DEFAULT_PG
+    with tempfile.TemporaryDirectory(prefix="stuurboord-bench-") as tmp:
+        work = Path(tmp)
+        scratch = scratch_postgres(postgres) if postgres else None
+        try:
+            variants = ["a", "b", "c", "pair", "cold"] + (["pg"] if scratch else [])
+            results: dict[str, list[Any]] = {v: [] for v in variants}
+            for number in range(rounds):
+                order = variants if number % 2 == 0 else variants[::-1]
+                for variant in order:
+                    results[variant].append(
+                        spawn(variant, cases, work, scratch[0] if scratch else None, late)
+                    )
+                print(f"round {number + 1}/{rounds} done", file=sys.stderr, flush=True)
+            loop = spawn("d", cases, work, None, late)
+        finally:
+            if scratch:
+                scratch[1]()
+    return summarise(results, loop, cases, rounds, late, args.check)
+
+
+def _times(results: list[dict[str, Any]], *keys: str) -> str:
+    """The medians of the children's p50 completion times, for context."""
+    medians = [f"{statistics.median(r[key] for r in results) * 1000:.2f} ms {key}" for key in keys]
+    return f" [{', '.join(medians)}]"
+
+
+def summarise(results: dict[str, list[Any]], loop: dict[str, Any], cases: int, rounds: int,
+              late: int, check: bool) -> int:  # fmt: skip
+    print(f"review.bpmn: {rounds} rounds, each a fresh child process per variant in alternating "
+          f"order, {cases} measured cases per child after {WARM_UP} unmeasured")  # fmt: skip
+    labels = {"a": "(a) in-memory SpiffWorkflow", "b": "(b) naive JSON in SQLite",
+              "c": "(c) Stuurboord SQLite+audit"}  # fmt: skip
+    for key, label in labels.items():
+        rates = [r["rate"] for r in results[key]]
+        med = statistics.median(rates)
+        print(f"  {label:28} {med:7.1f} cases/s (median; rounds {min(rates):.1f}-{max(rates):.1f})"
+              f"  {1000 / med:6.2f} ms/case")  # fmt: skip
+    apart = [c["rate"] / b["rate"] for b, c in zip(results["b"], results["c"], strict=True)]
+    print(f"  (c)/(b) from the separate children above: {statistics.median(apart):.2f}"
+          f" (rounds {spread(apart)})")  # fmt: skip
+    ok = [report("c/b", [r["ratio"] for r in results["pair"]])]
+    cold = results["cold"]
+    ok.append(report("cold/warm", [r["ratio"] for r in cold], _times(cold, "warm", "cold")))
+    if results.get("pg"):
+        pg = results["pg"]
+        ok.append(report("pg/sqlite", [r["ratio"] for r in pg], _times(pg, "pg", "sqlite")))
+    print(
+        f"loop.bpmn: median time of one user-task completion, window of {WINDOW} around 10 "
+        f"and around {late} completed user tasks (1 pass: user task, script, gateway)"
+    )
+    for label, key in (("Stuurboord SQLite+audit", "stuurboord"), ("naive JSON", "naive")):
+        early, later = loop[key]
+        print(f"  {label:28} {early * 1000:8.2f} ms -> {later * 1000:8.2f} ms"
+              f"  ratio {later / early:6.2f}")  # fmt: skip
+    ok.append(report("d", [loop["ratio"]]))
+    return 1 if check and not all(ok) else 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", type=int, default=2000, help="review cases per variant")
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
+    parser.add_argument("--cases", type=int, default=300, help="measured cases per child")
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds")
     parser.add_argument("--quick", action="store_true", help="smoke run: few cases, short loop")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument("--postgres", help=f"admin URL for the pg variant (default {DEFAULT_PG})")
+    parser.add_argument("--no-postgres", action="store_true", help="leave out the pg variant")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--late", type=int, default=1000, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    cases, rounds, late = (30, 2, 60) if args.quick else (args.cases, args.rounds, 1000)
-    with tempfile.TemporaryDirectory(prefix="stuurboord-bench-") as tmp:
-        naive = Naive(Path(tmp) / "naive.db")
-        sb = Stuurboord(Path(tmp) / "bench.db")
-        ok = [bench_review(naive, sb, cases, rounds), bench_loop(naive, sb, late)]
-        sb.engine.db.dispose()
-        naive.conn.close()
-    return 1 if args.check and not all(ok) else 0
+    if args.child:
+        print(json.dumps(child(args.child, args.cases, args.work, args.postgres, args.late)))
+        return 0
+    return parent(args)
 
 
 if __name__ == "__main__":

@@ -283,8 +283,8 @@ class Engine:
 
     def actor(self, user_id: str) -> Actor:
         """The user with their current grants. Unknown or inactive users raise NotFound."""
-        with self.db.read() as session:
-            return users.actor_for(session, user_id)
+        with self.db.snapshot() as connection:
+            return users.actor_of(connection, user_id)
 
     # -- cases ------------------------------------------------------------------------------
 
@@ -336,8 +336,8 @@ class Engine:
         return self._cases.diagram_state(case_id)
 
     def case_tasks(self, case_id: int) -> list[TaskInfo]:
-        with self.db.read() as session:
-            return queries.case_tasks(session, case_id)
+        with self.db.snapshot() as connection:
+            return queries.case_tasks(connection, case_id)
 
     def send_message(
         self, case_id: int, name: str, payload: Any = None, actor: Actor = SYSTEM_ACTOR

@@ -43,8 +43,8 @@ def resolve(engine: Engine, secret: str) -> str | None:
     if not isinstance(secret, str) or not 20 <= len(secret) <= 100:
         return None
     now = engine.clock.now()
-    with engine.db.read() as session:
-        row = session.execute(
+    with engine.db.snapshot() as connection:  # every request: one light statement
+        row = connection.execute(
             select(WebSession.user_id, WebSession.expires_at, WebSession.revoked_at).where(
                 WebSession.id == digest(secret)
             )

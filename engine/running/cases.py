@@ -260,6 +260,9 @@ class CaseService(Interventions, Firing):
             if spiff_task is None or spiff_task.state != TaskState.READY:
                 raise TaskNotActive(f"task {task_id} is no longer ready")
             form_before = {key: spiff_task.data.get(key) for key in clean}
+            # Only a task completed before in this case can hold submitted data to forget; the
+            # case's visited elements say whether there was one (unknown for old cases: NULL).
+            done_before = not current.visited_known or row.element_id in current.visited
             current.visited.add(row.element_id)
             spiff_task.data.update(clean)
 
@@ -268,11 +271,15 @@ class CaseService(Interventions, Firing):
                 return runtime.run_until_wait(current.workflow)
 
             failure = self._run(current, actor, run)
-            hotsql.run(
-                current.session,
-                hotsql.FORGET_SUBMITTED,
-                {"of_case": row.case_id, "of_element": row.element_id},
-            )
+            if done_before:
+                hotsql.run(
+                    current.session,
+                    hotsql.FORGET_SUBMITTED,
+                    {"of_case": row.case_id, "of_element": row.element_id},
+                    defer=True,
+                )
+            # Deferred (PostgreSQL: sent with the statements that store the step); its row
+            # count is checked once they ran, before the commit.
             marked = hotsql.run(
                 current.session,
                 hotsql.MARK_COMPLETED,
@@ -282,10 +289,9 @@ class CaseService(Interventions, Firing):
                     "user": actor.user_id,
                     "submitted_data": clean or None,
                 },
+                defer=True,
             )
             current.completed_had_due = row.due_at is not None
-            if marked.rowcount != 1:
-                raise TaskConflict(f"task {task_id} was completed by someone else just now")
             current.audit.record(
                 actor.user_id,
                 "task_completed",
@@ -303,6 +309,10 @@ class CaseService(Interventions, Firing):
                       "completed_by": actor.user_id},
             )  # fmt: skip
             info = self._finish(current, actor, failure, completed_task=task_id)
+            if marked.rowcount == -1:
+                hotsql.flush(current.session.connection())
+            if marked.rowcount != 1:
+                raise TaskConflict(f"task {task_id} was completed by someone else just now")
             self.hooks("before_commit", task_id=task_id, actor=actor)
         self._committed(current)
         return info
@@ -498,9 +508,11 @@ class CaseService(Interventions, Firing):
     @contextmanager
     def _writing(self, case_id: int, seen: int) -> Iterator[Step]:
         """A write on an existing case: claim the revision we read, load, yield."""
+        workflow = self.workflows.take(case_id, seen)
+        bump = hotsql.BUMP_CASE if workflow is not None else hotsql.BUMP_CASE_LOADING
         with self.db.write() as session:
             values = hotsql.run(
-                session, hotsql.BUMP_CASE, {"case_id": case_id, "seen": seen, "next": seen + 1}
+                session, bump, {"case_id": case_id, "seen": seen, "next": seen + 1}
             ).one_or_none()
             if values is None:
                 raise TaskConflict(
@@ -513,13 +525,12 @@ class CaseService(Interventions, Firing):
                 values.status, values.suspended, values.title, values.started_by,
                 values.started_at, values.revision, dict(values.data or {}), values.paused_at,
             )  # fmt: skip
-            workflow = self.workflows.take(case_id, seen)
             if workflow is None:
-                state_json = hotsql.run(session, hotsql.CASE_STATE_JSON, {"case_id": case_id})
                 specs = self._specs(version.id)
-                workflow = runtime.load_workflow(state_json.scalar_one(), specs, self.scripts)
+                workflow = runtime.load_workflow(values.state_json, specs, self.scripts)
             current = Step(session, AuditRecorder(session, self.clock), case, workflow, case.data)
             current.visited = set(values.visited or ())
+            current.visited_known = values.visited is not None
             current.had_timers = bool(runtime.waiting_timers(workflow))
             current.ready_before = steps.ready_tasks(workflow)
             yield current

@@ -7,10 +7,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, cast, func, or_, select, union, union_all
+from sqlalchemy import (
+    Connection,
+    String,
+    and_,
+    bindparam,
+    cast,
+    func,
+    or_,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import Session, defer
 
 from engine.people.actors import Actor
+from engine.storage import hotsql
 from engine.storage.models import AuditEntry, Case, CaseTask, Incident, ProcessVersion
 
 
@@ -200,8 +212,8 @@ def ready_tasks(session: Session, role: str | None = None) -> list[TaskInfo]:
     return [TaskInfo.of(row) for row in rows]
 
 
-def case_tasks(session: Session, case_id: int) -> list[TaskInfo]:
-    rows = session.connection().execute(_CASE_TASKS, {"case_id": case_id})
+def case_tasks(session: Session | Connection, case_id: int) -> list[TaskInfo]:
+    rows = hotsql.run(session, _CASE_TASKS, {"case_id": case_id}).all()
     return [TaskInfo.of(row) for row in rows]
 
 

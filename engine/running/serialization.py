@@ -24,11 +24,14 @@ import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnWorkflowConverter,
+    WorkflowConverter,
+)
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -44,12 +47,27 @@ from engine.running.scripting import harden_specs
 LIVE = TaskState.NOT_FINISHED_MASK | TaskState.ERROR
 
 
+def task_uuid(text: str) -> UUID:
+    """`UUID(text)` for the canonical form the serializer writes, without `UUID.__init__`'s
+    general parsing: a case's state holds three per task (id, parent, children), and loading
+    it is the cost of a completion served by a process that did not serve the previous one."""
+    if len(text) != 36:
+        return UUID(text)
+    value = object.__new__(UUID)
+    object.__setattr__(value, "int", int(text.replace("-", ""), 16))
+    object.__setattr__(value, "is_safe", SafeUUID.unknown)
+    return value
+
+
 class CaseStateConverter(BpmnWorkflowConverter):
     """Serializes a workflow without its specs; restores it onto specs we already hold."""
 
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        dct = super().to_dict(workflow)
-        del dct["spec"], dct["subprocess_specs"]
+        # BpmnWorkflowConverter.to_dict without its first two keys: converting the specs only to
+        # drop them cost as much as converting the tasks.
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
     def from_dict(self, dct: dict[str, Any], **kwargs: Any) -> BpmnWorkflow:
@@ -59,8 +77,8 @@ class CaseStateConverter(BpmnWorkflowConverter):
             script_engine=kwargs.get("script_engine"),
             deserializing=True,
         )
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
-        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], task_uuid, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(task_uuid(dct["root"]))
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))

@@ -60,6 +60,7 @@ class Step:
     completed_had_due: bool = False
     ready_before: dict[str, ReadyTask] = field(default_factory=dict)
     visited: set[str] = field(default_factory=set)
+    visited_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ def finish(
     hotsql.run(session, hotsql.SAVE_CASE, {
         "case_id": case.id, "status": case.status, "ended_at": ended_at, "data": data_after,
         "now": now, "state_json": state_to_json(workflow), "visited": sorted(step.visited),
-    })  # fmt: skip
+    }, defer=True)  # fmt: skip
     audit.flush()
     return CaseInfo(
         id=case.id,
@@ -284,6 +285,7 @@ def _create_task(
             created_at=now,
             due_at=due_at,
         ),
+        defer=True,
     )
     who = f"user {assignee}" if assignee else (f"{role} for {scope}" if scope else role)
     audit.record(

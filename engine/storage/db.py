@@ -9,6 +9,8 @@ transactions begin DEFERRED.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -16,8 +18,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.storage import hotsql
 from engine.storage.work import listen_on_commit
 
 _BEGIN_OPTION = "stuurboord_begin"
@@ -44,12 +48,21 @@ class Database:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
         else:
-            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
+            kwargs.update(pool_size=10, max_overflow=10)
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine, busy_timeout_ms)
+        else:
+            _ping_idle_connections(self.engine)
+            _send_deferred_first(self.engine)
         self._write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
         self._read_engine = self.engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
+        # PostgreSQL: a single-statement read needs no BEGIN and ROLLBACK round trips.
+        self._snapshot_engine = (
+            self._read_engine
+            if self.is_sqlite
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
         self.work_listeners: list[Callable[[datetime], None]] = []
         listen_on_commit(self._write_sessions, self.work_listeners)
@@ -77,8 +90,10 @@ class Database:
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[Connection]:
-        """A read transaction on a bare connection (no ORM session): for hot read paths."""
-        with self._read_engine.connect() as connection:
+        """A read on a bare connection (no ORM session), for hot read paths that run one
+        statement: SQLite reads in a deferred transaction; PostgreSQL in autocommit, so each
+        statement sees its own snapshot (use `consistent_read` when several must agree)."""
+        with self._snapshot_engine.connect() as connection:
             yield connection
 
     @contextlib.contextmanager
@@ -102,6 +117,53 @@ class Database:
         self.engine.dispose()
 
 
+def _send_deferred_first(engine: Engine) -> None:
+    """Statements deferred by `hotsql.run` go out before any other statement on their
+    connection, or together with its COMMIT; a rollback drops them."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_statement(connection: Connection, *_args: Any) -> None:
+        hotsql.flush(connection)
+
+    @event.listens_for(engine, "commit")
+    def _before_commit(connection: Connection) -> None:
+        hotsql.flush(connection, commit=True)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(connection: Connection) -> None:
+        hotsql.discard(connection)
+
+
+IDLE_PING_SECONDS = 10.0
+"""A pooled PostgreSQL connection idle for longer is pinged before use (a dead one is replaced);
+one returned more recently is trusted, which saves a round trip per transaction under load."""
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """SQLAlchemy's `pool_pre_ping`, only for connections that sat idle in the pool."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+        record.info.pop(hotsql.QUEUE, None)  # never carried into the next checkout
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned < IDLE_PING_SECONDS:
+            return  # a new connection, or one in use moments ago
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+            dbapi_connection.rollback()
+        except Exception as error:  # the pool then replaces the connection and tries again
+            raise DisconnectionError(f"pooled connection is dead: {error}") from error
+
+
+_BEGIN = {"IMMEDIATE": "BEGIN IMMEDIATE", "DEFERRED": "BEGIN DEFERRED"}
+
+
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -116,4 +178,11 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get(_BEGIN_OPTION, "IMMEDIATE")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        # Straight to the driver: this runs for every transaction, and SQLAlchemy's statement
+        # machinery would add tens of microseconds to a statement that needs none of it.
+        statement = _BEGIN[mode]
+        dbapi_connection = connection.connection.dbapi_connection
+        try:
+            dbapi_connection.execute(statement)
+        except sqlite3.Error as error:  # as SQLAlchemy would raise it ("database is locked")
+            raise DBAPIError.instance(statement, (), error, sqlite3.Error) from error

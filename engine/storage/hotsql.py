@@ -1,15 +1,38 @@
 """Prebuilt statements for the write path, run on the session's connection.
 
 Building a statement and running it through the ORM session costs about 150 µs; a prebuilt
-Core statement on the connection costs about 30 µs. A task completion runs a dozen of them.
+Core statement through `Connection.execute` about 30-60 µs, most of it SQLAlchemy's execution
+machinery (cache key, compiled-cache lookup, execution context, result metadata). `run` goes
+one step further: it compiles each statement once per dialect (and, for an INSERT, per set of
+columns), keeps its SQL text, parameter order, bind and result processors, and sends it
+straight to the DBAPI cursor of the session's connection, inside the same transaction. Types
+are converted by SQLAlchemy's own processors, and a driver error goes through SQLAlchemy's
+error handling (wrapped as `sqlalchemy.exc.DBAPIError`, a lost connection invalidated), so the
+caller sees what `Connection.execute` would give. Statements this does not cover (expanding IN
+lists, Python-side column defaults) go through `Connection.execute`.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Executable, bindparam, insert, null, select, update
+from sqlalchemy import (
+    Connection,
+    Executable,
+    bindparam,
+    event,
+    insert,
+    null,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import MultipleResultsFound, NoResultFound
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from engine.storage.models import (
     AuditEntry,
@@ -21,11 +44,210 @@ from engine.storage.models import (
 )
 
 
+class Result:
+    """What a statement gave: its rows (named tuples) and the driver's row count."""
+
+    __slots__ = ("rowcount", "rows")
+
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
+        self.rows, self.rowcount = rows, rowcount
+
+    def all(self) -> list[Any]:
+        return self.rows
+
+    def first(self) -> Any:
+        return self.rows[0] if self.rows else None
+
+    def one_or_none(self) -> Any:
+        if len(self.rows) > 1:
+            raise MultipleResultsFound("more than one row where at most one was expected")
+        return self.rows[0] if self.rows else None
+
+    def one(self) -> Any:
+        if len(self.rows) != 1:
+            if not self.rows:
+                raise NoResultFound("no row where exactly one was expected")
+            raise MultipleResultsFound("more than one row where exactly one was expected")
+        return self.rows[0]
+
+    def scalar_one(self) -> Any:
+        return self.one()[0]
+
+    def scalar(self) -> Any:
+        return self.rows[0][0] if self.rows else None
+
+
+class _Plan:
+    """One statement compiled for one dialect: SQL text, how to build its parameters, how to
+    read its rows."""
+
+    def __init__(self, statement: Executable, dialect: Dialect, keys: Sequence[str] | None) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys) if keys else None)
+        self.usable = not (
+            any(b.expanding for b in compiled.binds.values())
+            or getattr(compiled, "insert_prefetch", None)
+            or getattr(compiled, "update_prefetch", None)
+        )
+        self.sql = compiled.string
+        self.positional = compiled.positional
+        names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
+        processors = compiled._bind_processors
+        escaped = getattr(compiled, "escaped_bind_names", None) or {}
+        self.binds: list[tuple[str, str, Any, Callable[[Any], Any] | None]] = []
+        for name in names:
+            parameter = compiled.binds[name]
+            self.binds.append(
+                (escaped.get(name, name), parameter.key, parameter.value, processors.get(name))
+            )
+        columns = compiled._result_columns
+        fields = [c.keyname for c in columns]
+        self.row = namedtuple("Row", fields, rename=True) if columns else None  # type: ignore[misc]
+        self.readers = [c.type._cached_result_processor(dialect, None) for c in columns]
+
+    def parameters(self, params: dict[str, Any] | None) -> Any:
+        values = []
+        for _name, key, default, process in self.binds:
+            value = params[key] if params is not None and key in params else default
+            values.append(process(value) if process is not None else value)
+        if self.positional:
+            return tuple(values)
+        return {bind[0]: value for bind, value in zip(self.binds, values, strict=True)}
+
+    def rows(self, fetched: list[Any]) -> list[Any]:
+        assert self.row is not None
+        readers = self.readers
+        make = self.row._make
+        return [
+            make(v if r is None else r(v) for r, v in zip(readers, raw, strict=True))
+            for raw in fetched
+        ]
+
+
+_PLANS: dict[tuple[int, str, tuple[str, ...] | None], _Plan | None] = {}
+
+
+def _plan(statement: Executable, dialect: Dialect, params: Any) -> _Plan | None:
+    keys: tuple[str, ...] | None = None
+    if isinstance(statement, Insert):
+        first = params[0] if isinstance(params, list) else params
+        keys = tuple(first) if first else None
+    key = (id(statement), dialect.name, keys)
+    try:
+        return _PLANS[key]
+    except KeyError:
+        pass
+    plan = _Plan(statement, dialect, keys)
+    _PLANS[key] = plan if plan.usable else None
+    return _PLANS[key]
+
+
+QUEUE = "stuurboord_deferred"
+_CONNECTION = "stuurboord_connection"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_connection(session: Session, _transaction: Any) -> None:
+    """`run` keeps the session's connection for its transaction: `Session.connection()` costs
+    more than some of the statements it runs."""
+    session.info.pop(_CONNECTION, None)
+
+
+
 def run(
-    session: Session | Connection, statement: Executable, params: Any = None
-) -> CursorResult[Any]:
-    connection = session if isinstance(session, Connection) else session.connection()
-    return connection.execute(statement, params)
+    session: Session | Connection,
+    statement: Executable,
+    params: Any = None,
+    *,
+    defer: bool | None = None,
+) -> Any:
+    """Run a prebuilt statement on the session's connection, in its transaction. `params` is
+    one dict or, for an INSERT of many rows, a list of them.
+
+    Deferred (`defer=True`; by default every INSERT without RETURNING): on PostgreSQL the
+    statement waits and goes to the server in one pipeline with the next statement, or with
+    the COMMIT, saving a round trip each; any other statement on the connection sends it
+    first (see `flush`), so every read sees it. Its `Result` is filled in when it has run; on
+    SQLite it runs at once. Its error, if any, surfaces then, inside the same transaction."""
+    if isinstance(session, Connection):
+        connection = session
+    else:
+        connection = session.info.get(_CONNECTION)
+        if connection is None:
+            connection = session.info[_CONNECTION] = session.connection()
+    plan = _plan(statement, connection.dialect, params)
+    if plan is None:
+        flush(connection)
+        return connection.execute(statement, params)
+    many = isinstance(params, list)
+    arguments = [plan.parameters(p) for p in params] if many else plan.parameters(params)
+    result = Result([], -1)
+    if connection.dialect.name == "sqlite":
+        _execute(connection, [(plan, arguments, many, result)])
+        return result
+    queue = connection.info.setdefault(QUEUE, [])
+    queue.append((plan, arguments, many, result))
+    if defer is None:
+        defer = isinstance(statement, Insert) and plan.row is None
+    if not defer:
+        connection.info[QUEUE] = []
+        _execute(connection, queue)
+    return result
+
+
+_COMMIT = text("COMMIT")
+
+
+def flush(connection: Connection, *, commit: bool = False) -> None:
+    """Send the deferred statements of this connection's transaction (PostgreSQL); with
+    `commit`, the COMMIT goes in the same pipeline (the driver's own commit then finds the
+    transaction closed and sends nothing)."""
+    queue = connection.info.get(QUEUE)
+    if queue:
+        connection.info[QUEUE] = []
+        if commit:
+            plan = _plan(_COMMIT, connection.dialect, None)
+            assert plan is not None
+            queue.append((plan, None, False, Result([], -1)))
+        _execute(connection, queue)
+
+
+def discard(connection: Connection) -> None:
+    """Forget deferred statements (the transaction rolled back)."""
+    connection.info.pop(QUEUE, None)
+
+
+def _execute(connection: Connection, batch: list[tuple[_Plan, Any, bool, Result]]) -> None:
+    """Run the statements in order (PostgreSQL: in one pipeline, one round trip, together
+    with the BEGIN of a new transaction) and fill in their results."""
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None
+    cursors = [dbapi_connection.cursor() for _ in batch]
+    plan, arguments = batch[-1][0], batch[-1][1]
+    try:
+        if len(batch) == 1 and connection.dialect.name == "sqlite":
+            _send(cursors[0], plan, arguments, batch[0][2])
+        else:
+            with dbapi_connection.pipeline():
+                for cursor, (plan, arguments, many, _) in zip(cursors, batch, strict=True):
+                    _send(cursor, plan, arguments, many)
+        for cursor, (plan, _, _, result) in zip(cursors, batch, strict=True):
+            fetched = cursor.fetchall() if plan.row is not None else []
+            result.rows = plan.rows(fetched) if fetched else []
+            result.rowcount = cursor.rowcount
+    except connection.dialect.loaded_dbapi.Error as error:
+        connection._handle_dbapi_exception(error, plan.sql, arguments, cursors[-1], None)
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
+def _send(cursor: Any, plan: _Plan, arguments: Any, many: bool) -> None:
+    if many:
+        cursor.executemany(plan.sql, arguments)
+    elif arguments is None:
+        cursor.execute(plan.sql)
+    else:
+        cursor.execute(plan.sql, arguments)
 
 
 TASK_COLUMNS = tuple(CaseTask.__table__.columns)
@@ -50,7 +272,8 @@ BUMP_CASE = (
         Case.visited,
     )
 )  # fmt: skip
-CASE_STATE_JSON = select(Case.state_json).where(Case.id == bindparam("case_id"))
+BUMP_CASE_LOADING = BUMP_CASE.returning(Case.state_json)
+"""BUMP_CASE that also brings the stored state, for a workflow not cached in this process."""
 SAVE_CASE = (
     update(Case)
     .where(Case.id == bindparam("case_id"))

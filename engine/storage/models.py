@@ -103,15 +103,22 @@ class CaseTask(Base):
         Index("ix_case_task_role", "state", "role", "scope"),
         Index("ix_case_task_case", "case_id", "state"),
         # The inbox: ready tasks for me by name, or for my roles when nobody is named.
-        Index("ix_case_task_ready_assignee", "assignee", postgresql_where=text("state = 'ready'"),
-              sqlite_where=text("state = 'ready'")),
+        Index("ix_case_task_ready_assignee", "assignee",
+              postgresql_where=text("state = 'ready' AND assignee IS NOT NULL"),
+              sqlite_where=text("state = 'ready' AND assignee IS NOT NULL")),
         Index("ix_case_task_ready_role", "role", "scope",
               postgresql_where=text("state = 'ready' AND assignee IS NULL"),
               sqlite_where=text("state = 'ready' AND assignee IS NULL")),
-        # Involvement (cases I have or had a task in), for case lists.
-        Index("ix_case_task_assignee", "assignee"),
-        Index("ix_case_task_completed_by", "completed_by"),
-        Index("ix_case_task_claimed_by", "claimed_by"),
+        # Involvement (cases I have or had a task in), for case lists. Partial: a task row that
+        # names nobody costs these indexes nothing (three pages fewer per commit).
+        Index("ix_case_task_assignee", "assignee", postgresql_where=text("assignee IS NOT NULL"),
+              sqlite_where=text("assignee IS NOT NULL")),
+        Index("ix_case_task_completed_by", "completed_by",
+              postgresql_where=text("completed_by IS NOT NULL"),
+              sqlite_where=text("completed_by IS NOT NULL")),
+        Index("ix_case_task_claimed_by", "claimed_by",
+              postgresql_where=text("claimed_by IS NOT NULL"),
+              sqlite_where=text("claimed_by IS NOT NULL")),
     )  # fmt: skip
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
