@@ -212,7 +212,11 @@ def flush(connection: Connection, *, commit: bool = False) -> None:
 
 
 def discard(connection: Connection) -> None:
-    """Forget deferred statements (the transaction rolled back)."""
+    """Forget deferred statements (the transaction rolled back). A connection that was
+    invalidated (the database went away) has no info left to clear; its pool record's queue
+    is dropped at check-in, and the original error must reach the caller unmasked."""
+    if connection.invalidated or connection.closed:
+        return
     connection.info.pop(QUEUE, None)
 
 
