@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import (
     JSON,
@@ -50,6 +51,15 @@ __all__ = [
     "WorkingGroup",
     "WorkingGroupMember",
 ]
+
+
+def new_uuid() -> str:
+    """A stable public identifier (the linked data's URIs use it, never the row id)."""
+    return str(uuid4())
+
+
+def _uuid_column() -> Mapped[str]:
+    return mapped_column(String(36), unique=True, default=new_uuid)
 
 
 def _one_of(table: str, column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -127,6 +137,7 @@ class Meeting(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case_instance.id"), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     meeting_date: Mapped[date] = mapped_column(Date, index=True)
@@ -158,6 +169,7 @@ class AgendaItem(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"))
     topic_case_id: Mapped[int] = mapped_column(ForeignKey("case_instance.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
@@ -177,6 +189,7 @@ class Treatment(Base):
     __table_args__ = (_one_of("treatment", "outcome", reference.OUTCOMES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"), unique=True)
     attendance: Mapped[list[str]] = mapped_column(JSON, default=list)
     outcome: Mapped[str] = mapped_column(String(20))
@@ -197,6 +210,7 @@ class Decision(Base):
     __tablename__ = "decision"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
     treatment_id: Mapped[int] = mapped_column(ForeignKey("treatment.id"), unique=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     topic_case_id: Mapped[int] = mapped_column(ForeignKey("case_instance.id"), index=True)
