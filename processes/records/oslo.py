@@ -60,6 +60,10 @@ __all__ = [
     "dump",
     "meeting_graph",
     "new_graph",
+    "position_of",
+    "public_items",
+    "published_decision",
+    "published_decisions",
     "published_meetings",
     "resolve",
     "uri",
@@ -152,7 +156,7 @@ def published_meetings(session: Session) -> list[Meeting]:
     return list(session.execute(query).scalars())
 
 
-def _public_items(session: Session, meeting: Meeting) -> list[AgendaItem]:
+def public_items(session: Session, meeting: Meeting) -> list[AgendaItem]:
     query = (
         select(AgendaItem)
         .where(AgendaItem.meeting_id == meeting.id, AgendaItem.public.is_(True))
@@ -193,9 +197,28 @@ def resolve(session: Session, kind: str, ident: str) -> Meeting | None:
     return meeting
 
 
+def position_of(session: Session, kind: str, ident: str) -> int | None:
+    """The agenda position of a published item, treatment or vote (for the meeting page)."""
+    if resolve(session, kind, ident) is None:
+        return None
+    key = str(uuidlib.UUID(ident))
+    if kind == "agendapunten":
+        item = session.execute(select(AgendaItem).where(AgendaItem.uuid == key)).scalar_one()
+        return item.position
+    if kind == "behandelingen":
+        treatment = session.execute(select(Treatment).where(Treatment.uuid == key)).scalar_one()
+        return session.get(AgendaItem, treatment.agenda_item_id).position  # type: ignore[union-attr]
+    meeting = _meeting_of_vote(session, key)
+    for item in public_items(session, meeting) if meeting else []:
+        treatment = _treatment(session, item)
+        if treatment is not None and has_vote(treatment) and vote_uuid(treatment) == key:
+            return item.position
+    return None
+
+
 def _meeting_of_vote(session: Session, key: str) -> Meeting | None:
     for meeting in published_meetings(session):
-        for item in _public_items(session, meeting):
+        for item in public_items(session, meeting):
             treatment = _treatment(session, item)
             if treatment is not None and has_vote(treatment) and vote_uuid(treatment) == key:
                 return meeting
@@ -292,7 +315,7 @@ class _Builder:
         g(zitting, DCTERMS.title, Literal(meeting.title, lang="nl"))
         present: set[str] = set()
         previous: URIRef | None = None
-        for item in _public_items(self.session, meeting):
+        for item in public_items(self.session, meeting):
             punt = self.item(item, previous)
             g(zitting, BESLUIT.behandelt, punt)
             previous = punt
@@ -430,3 +453,99 @@ def describe(session: Session, base: str, kind: str, ident: str) -> Graph | None
 
 def publication_day(meeting: Meeting) -> date | None:
     return meeting.minutes_approved_on
+
+
+# -- the public decision list -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedDecision:
+    """A published decision with its agenda item and meeting, for the public pages."""
+
+    uuid: str
+    title: str
+    text: str
+    articles: tuple[str, ...]
+    binding: bool
+    deadline: date | None
+    focus_domain: str | None
+    published_on: date | None
+    item_uuid: str
+    item_position: int
+    item_kind: str
+    meeting_uuid: str
+    meeting_title: str
+    meeting_date: date
+    treatment_uuid: str
+    vote: tuple[int, int, int] | None
+
+
+def _published_rows(session: Session) -> list[tuple[Decision, Treatment, AgendaItem, Meeting]]:
+    query = (
+        select(Decision, Treatment, AgendaItem, Meeting)
+        .join(Treatment, Treatment.id == Decision.treatment_id)
+        .join(AgendaItem, AgendaItem.id == Treatment.agenda_item_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(Meeting.status == PUBLISHED_STATUS, AgendaItem.public.is_(True))
+        .order_by(Meeting.meeting_date.desc(), AgendaItem.position, Decision.id)
+    )
+    return [tuple(row) for row in session.execute(query).all()]  # type: ignore[misc]
+
+
+def _published(
+    decision: Decision, treatment: Treatment, item: AgendaItem, meeting: Meeting
+) -> PublishedDecision:
+    vote = None
+    if has_vote(treatment):
+        vote = (
+            treatment.votes_for or 0,
+            treatment.votes_against or 0,
+            treatment.votes_abstain or 0,
+        )
+    return PublishedDecision(
+        uuid=decision.uuid,
+        title=item.title,
+        text=decision.text,
+        articles=tuple(articles(decision.text)),
+        binding=decision.binding,
+        deadline=decision.deadline,
+        focus_domain=decision.focus_domain,
+        published_on=meeting.minutes_approved_on,
+        item_uuid=item.uuid,
+        item_position=item.position,
+        item_kind=item.kind,
+        meeting_uuid=meeting.uuid,
+        meeting_title=meeting.title,
+        meeting_date=meeting.meeting_date,
+        treatment_uuid=treatment.uuid,
+        vote=vote,
+    )
+
+
+def published_decisions(
+    session: Session, *, year: int | None = None, focus_domain: str | None = None
+) -> list[PublishedDecision]:
+    """Published decisions, newest meeting first, optionally of one year (the meeting's) and
+    one focus domain."""
+    found = [_published(*row) for row in _published_rows(session)]
+    return [
+        d
+        for d in found
+        if (year is None or d.meeting_date.year == year)
+        and (focus_domain is None or d.focus_domain == focus_domain)
+    ]
+
+
+def published_years(session: Session) -> list[int]:
+    return sorted({d.meeting_date.year for d in published_decisions(session)}, reverse=True)
+
+
+def published_decision(session: Session, ident: str) -> PublishedDecision | None:
+    try:
+        key = str(uuidlib.UUID(ident))
+    except ValueError:
+        return None
+    for row in _published_rows(session):
+        if row[0].uuid == key:
+            return _published(*row)
+    return None
