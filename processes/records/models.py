@@ -59,7 +59,7 @@ def new_uuid() -> str:
 
 
 def _uuid_column() -> Mapped[str]:
-    return mapped_column(String(36), unique=True, default=new_uuid)
+    return mapped_column(String(36), unique=True, index=True, default=new_uuid)
 
 
 def _one_of(table: str, column: str, values: tuple[str, ...]) -> CheckConstraint:

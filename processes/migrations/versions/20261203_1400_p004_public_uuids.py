@@ -1,8 +1,8 @@
 """Stable public identifiers (uuid) for meetings, agenda items, treatments and decisions.
 
 The linked data (processes.records.oslo) names them ``/id/zittingen/<uuid>`` and so on; the row
-ids stay internal. Existing rows get a fresh uuid each, then the column becomes required and
-unique.
+ids stay internal. Existing rows get a fresh uuid each, then the column gets a unique index
+(and becomes NOT NULL where the database can alter a column: not on SQLite).
 
 Revision ID: p004
 Revises: p003 (and needs p002, which made these tables)
@@ -25,18 +25,18 @@ TABLES = ("meeting", "agenda_item", "treatment", "decision")
 def upgrade() -> None:
     connection = op.get_bind()
     for table in TABLES:
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("uuid", sa.String(length=36), nullable=True))
+        # a plain ADD COLUMN: SQLite's batch mode would rebuild (drop) tables others refer to
+        op.add_column(table, sa.Column("uuid", sa.String(length=36), nullable=True))
         rows = sa.table(table, sa.column("id", sa.Integer()), sa.column("uuid", sa.String()))
         for (row_id,) in connection.execute(sa.select(rows.c.id)).all():
             connection.execute(rows.update().where(rows.c.id == row_id).values(uuid=str(uuid4())))
-        with op.batch_alter_table(table) as batch:
-            batch.alter_column("uuid", existing_type=sa.String(length=36), nullable=False)
-            batch.create_unique_constraint(f"uq_{table}_uuid", ["uuid"])
+        if connection.dialect.name != "sqlite":  # SQLite cannot alter a column in place
+            op.alter_column(table, "uuid", existing_type=sa.String(length=36), nullable=False)
+        op.create_index(f"ix_{table}_uuid", table, ["uuid"], unique=True)
 
 
 def downgrade() -> None:
     for table in reversed(TABLES):
+        op.drop_index(f"ix_{table}_uuid", table_name=table)
         with op.batch_alter_table(table) as batch:
-            batch.drop_constraint(f"uq_{table}_uuid", type_="unique")
             batch.drop_column("uuid")
