@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import FormInput, ServiceCall
+from processes.meetings import quorum
 from processes.meetings.lifecycle import MeetingStateError, change, load_meeting
 from processes.records import dates, events
 from processes.records.models import (
@@ -119,6 +120,7 @@ def check_treatments(session: Session, form: FormInput) -> dict[str, Any]:
                 f"Agendapunt {entry.get('agenda_item_id')} staat niet (meer) op deze agenda. / "
                 f"Agenda item {entry.get('agenda_item_id')} is not (or no longer) on this agenda."
             ]
+    errors.update(_quorum_errors(session, meeting, items, entries, form.data.get("attendance")))
     given = {entry.get("agenda_item_id") for entry in entries}
     missing = [item.title for item in items if item.id not in given]
     if missing:
@@ -126,6 +128,35 @@ def check_treatments(session: Session, form: FormInput) -> dict[str, Any]:
         errors["treatments"] = [
             f"Geef een behandeling voor agendapunt {listed}. / "
             f"Give a treatment for agenda item {listed}."
+        ]
+    return errors
+
+
+def _quorum_errors(
+    session: Session,
+    meeting: Meeting,
+    items: list[AgendaItem],
+    entries: list[dict[str, Any]],
+    attendance: Any,
+) -> dict[str, list[str]]:
+    """An outcome "decided" needs the quorum (processes.meetings.quorum): the error names the
+    agenda item and the count."""
+    decided = [(i, e) for i, e in enumerate(entries) if e.get("outcome") == "decided"]
+    if not decided:
+        return {}
+    present = [str(u) for u in attendance] if isinstance(attendance, list) else []
+    tally = quorum.count(session, meeting.meeting_date, present)
+    if tally.met:
+        return {}
+    titles = {item.id: item.title for item in items}
+    errors: dict[str, list[str]] = {}
+    for index, entry in decided:
+        title = titles.get(entry.get("agenda_item_id"), "")
+        errors[f"treatments.{index}.outcome"] = [
+            f"Geen quorum voor agendapunt „{title}”: {tally.present} van de {tally.seats} leden "
+            f"aanwezig, er zijn er {tally.needed} nodig om te beslissen. / No quorum for agenda "
+            f"item „{title}”: {tally.present} of {tally.seats} members present, {tally.needed} "
+            "needed to decide."
         ]
     return errors
 

@@ -1,0 +1,69 @@
+"""The quorum: how many of the committee's seats must be present before an outcome "decided"
+can be recorded.
+
+A setting, ``STUURBOORD_QUORUM``: ``majority`` (the default: more than half of the seats), a
+fraction ``N/M`` of the seats (rounded up, ``2/3``), or a number of seats (``12``). Seats are the
+committee's seats in force on the meeting's date; present are those whose holder is ticked in
+the treatments' attendance.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from processes.records.models import CommitteeSeat, Person
+
+SETTING = "STUURBOORD_QUORUM"
+DEFAULT = "majority"
+
+
+class QuorumSettingError(ValueError):
+    pass
+
+
+def required(seats: int, setting: str | None = None) -> int:
+    """How many seats must be present, of `seats`, under the setting (default: the env var)."""
+    raw = (setting if setting is not None else os.environ.get(SETTING, DEFAULT)).strip() or DEFAULT
+    if raw == DEFAULT:
+        return seats // 2 + 1
+    fraction = re.fullmatch(r"(\d+)\s*/\s*(\d+)", raw)
+    if fraction and 0 < int(fraction[1]) <= int(fraction[2]):
+        return math.ceil(seats * int(fraction[1]) / int(fraction[2]))
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    raise QuorumSettingError(
+        f"{SETTING}={raw!r}: expected 'majority', a fraction such as '2/3' or a number of seats"
+    )
+
+
+@dataclass(frozen=True)
+class Count:
+    seats: int
+    present: int
+    needed: int
+
+    @property
+    def met(self) -> bool:
+        return self.present >= self.needed
+
+
+def count(session: Session, day: date, attendance: list[str]) -> Count:
+    """The seats in force on `day` and how many of them are held by someone present."""
+    rows = session.execute(
+        select(CommitteeSeat.id, Person.user_id)
+        .join(Person, Person.id == CommitteeSeat.person_id)
+        .where(
+            or_(CommitteeSeat.started_on.is_(None), CommitteeSeat.started_on <= day),
+            or_(CommitteeSeat.ended_on.is_(None), CommitteeSeat.ended_on >= day),
+        )
+    ).all()
+    present = {str(user) for user in attendance}
+    seats = len(rows)
+    return Count(seats, sum(1 for _seat, user in rows if user in present), required(seats))

@@ -1,0 +1,71 @@
+"""The quorum (processes.meetings.quorum): an outcome "decided" without enough seats present is
+refused with an error naming the agenda item; nothing is stored; with the quorum it goes
+through. The setting: majority (default), a fraction, a number."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from engine import ValidationFailed
+from processes.meetings import quorum
+from processes.records import queries
+from processes.records.models import Treatment
+from tests.processes_fixtures import Committee, committee_fixture  # noqa: F401
+from tests.test_process_meeting import MEETING, _to_treatments, three_topics
+
+
+def _entries(items: dict[int, int], a: int, b: int, c: int) -> list[dict[str, object]]:
+    return [
+        {"agenda_item_id": items[a], "outcome": "decided", "decision_text": "Zo beslist."},
+        {"agenda_item_id": items[b], "outcome": "noted"},
+        {"agenda_item_id": items[c], "outcome": "noted"},
+    ]
+
+
+def test_a_decision_without_quorum_is_refused_naming_the_item(committee: Committee) -> None:
+    meeting_case, meeting_id = committee.plan_meeting(MEETING, agenda_deadline=date(2026, 3, 20))
+    a, b, c = three_topics(committee, meeting_id)
+    _to_treatments(committee, meeting_case.id)
+    with committee.engine.db.read() as session:
+        agenda = queries.agenda(session, meeting_id)
+    items = {e.topic_case_id: e.agenda_item_id for e in agenda}
+    title = next(e.title for e in agenda if e.topic_case_id == a)
+    # three seats (chris, mia, mo): one present, and sofie holds no seat
+    with pytest.raises(ValidationFailed) as refused:
+        committee.complete(
+            meeting_case.id,
+            "record_treatments",
+            {"attendance": ["chris", "sofie"], "treatments": _entries(items, a, b, c)},
+            "sara",
+        )
+    [message] = refused.value.errors["treatments.0.outcome"]
+    assert f"Geen quorum voor agendapunt „{title}”: 1 van de 3 leden aanwezig" in message
+    assert "2 needed to decide" in message
+    assert "treatments.1.outcome" not in refused.value.errors  # noted needs no quorum
+    with committee.engine.db.read() as session:
+        assert session.execute(select(func.count()).select_from(Treatment)).scalar_one() == 0
+    committee.complete(
+        meeting_case.id,
+        "record_treatments",
+        {"attendance": ["chris", "mo"], "treatments": _entries(items, a, b, c)},
+        "sara",
+    )
+    with committee.engine.db.read() as session:
+        assert session.execute(select(func.count()).select_from(Treatment)).scalar_one() == 3
+
+
+@pytest.mark.parametrize(
+    ("seats", "setting", "needed"),
+    [(21, "majority", 11), (20, "majority", 11), (21, "2/3", 14), (21, "12", 12), (3, "", 2)],
+)
+def test_the_setting(seats: int, setting: str, needed: int) -> None:
+    assert quorum.required(seats, setting) == needed
+
+
+@pytest.mark.parametrize("setting", ["half", "3/2", "0", "-1"])
+def test_a_wrong_setting_says_what_it_expects(setting: str) -> None:
+    with pytest.raises(quorum.QuorumSettingError, match="expected 'majority'"):
+        quorum.required(21, setting)
