@@ -1,18 +1,21 @@
-"""The quorum (processes.meetings.quorum): an outcome "decided" without enough seats present is
+"""Quorum and votes: the quorum (processes.meetings.quorum): an outcome "decided" without enough seats present is
 refused with an error naming the agenda item; nothing is stored; with the quorum it goes
-through. The setting: majority (default), a fraction, a number."""
+through. The setting: majority (default), a fraction, a number. A vote held (secret or open)
+is stored with the treatment and published as a besluit:Stemming."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
+from rdflib import RDF
 from sqlalchemy import func, select
 
 from engine import ValidationFailed
 from processes.meetings import quorum
-from processes.records import queries
-from processes.records.models import Treatment
+from processes.records import oslo, queries
+from processes.records.models import Meeting, Treatment
+from processes.records.oslo import BESLUIT
 from tests.processes_fixtures import Committee, committee_fixture  # noqa: F401
 from tests.test_process_meeting import MEETING, _to_treatments, three_topics
 
@@ -69,3 +72,33 @@ def test_the_setting(seats: int, setting: str, needed: int) -> None:
 def test_a_wrong_setting_says_what_it_expects(setting: str) -> None:
     with pytest.raises(quorum.QuorumSettingError, match="expected 'majority'"):
         quorum.required(21, setting)
+
+
+def test_a_held_secret_vote_is_stored_and_published_as_a_stemming(committee: Committee) -> None:
+    meeting_case, meeting_id = committee.plan_meeting(MEETING, agenda_deadline=date(2026, 3, 20))
+    a, b, c = three_topics(committee, meeting_id)
+    _to_treatments(committee, meeting_case.id)
+    with committee.engine.db.read() as session:
+        items = {e.topic_case_id: e.agenda_item_id for e in queries.agenda(session, meeting_id)}
+    entries = _entries(items, a, b, c)
+    entries[0].update(vote_held=True, vote_secret=True, votes_for=2, votes_against=1)
+    entries[1].update(vote_secret=True)  # no vote held: the secret flag means nothing
+    committee.complete(
+        meeting_case.id,
+        "record_treatments",
+        {"attendance": ["chris", "mia", "mo"], "treatments": entries},
+        "sara",
+    )
+    with committee.engine.db.write() as session:
+        rows = {t.agenda_item_id: t for t in session.execute(select(Treatment)).scalars().all()}
+        assert rows[items[a]].details["vote_secret"] is True
+        assert "vote_secret" not in rows[items[b]].details
+        meeting = session.get(Meeting, meeting_id)
+        assert meeting is not None
+        meeting.status, meeting.minutes_approved_on = "minutes_approved", date(2026, 4, 23)
+        graph = oslo.meeting_graph(session, meeting, "https://stuurboord.test")
+    [stemming] = graph.subjects(RDF.type, BESLUIT.Stemming)
+    assert graph.value(stemming, BESLUIT.geheim).toPython() is True
+    assert graph.value(stemming, BESLUIT.aantalVoorstanders).toPython() == 2
+    assert graph.value(stemming, BESLUIT.aantalTegenstanders).toPython() == 1
+    assert str(graph.value(stemming, BESLUIT.gevolg)) == "Aangenomen"

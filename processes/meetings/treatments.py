@@ -177,6 +177,8 @@ def _store_one(
         "wg_due_date": entry.get("wg_due_date"),
         "escalation_summary": _text(entry.get("escalation_summary")),
         "decision_needed": _text(entry.get("decision_needed")),
+        "vote_held": True if entry.get("vote_held") else None,
+        "vote_secret": True if entry.get("vote_held") and entry.get("vote_secret") else None,
     }
     treatment = Treatment(
         agenda_item_id=item.id,

@@ -129,6 +129,9 @@ def vote_uuid(treatment: Treatment) -> str:
 
 
 def has_vote(treatment: Treatment) -> bool:
+    """A vote was held (ticked on the treatment form) or its counts were recorded."""
+    if (treatment.details or {}).get("vote_held"):
+        return True
     return any(
         n is not None
         for n in (treatment.votes_for, treatment.votes_against, treatment.votes_abstain)
