@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from processes.records.models import CommitteeSeat, Person
+from processes.records.models import CommitteeSeat, Person, Treatment
 
 SETTING = "STUURBOORD_QUORUM"
 DEFAULT = "majority"
@@ -67,3 +67,34 @@ def count(session: Session, day: date, attendance: list[str]) -> Count:
     present = {str(user) for user in attendance}
     seats = len(rows)
     return Count(seats, sum(1 for _seat, user in rows if user in present), required(seats))
+
+
+@dataclass(frozen=True)
+class Vote:
+    """The vote recorded with an agenda item's treatment."""
+
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    secret: bool
+
+
+def votes_of(session: Session, agenda_item_ids: list[int]) -> dict[int, Vote]:
+    """The votes held on these agenda items, by agenda item id (items without a vote left out)."""
+    if not agenda_item_ids:
+        return {}
+    rows = session.execute(
+        select(Treatment).where(Treatment.agenda_item_id.in_(agenda_item_ids))
+    ).scalars()
+    found: dict[int, Vote] = {}
+    for t in rows:
+        details = t.details or {}
+        counts = (t.votes_for, t.votes_against, t.votes_abstain)
+        if details.get("vote_held") or any(n is not None for n in counts):
+            found[t.agenda_item_id] = Vote(
+                t.votes_for or 0,
+                t.votes_against or 0,
+                t.votes_abstain or 0,
+                bool(details.get("vote_secret")),
+            )
+    return found
