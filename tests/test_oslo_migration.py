@@ -44,7 +44,7 @@ def test_existing_rows_get_distinct_uuids(tmp_path: Path) -> None:
             ), {"n": n})  # fmt: skip
         c.commit()
     plain.dispose()
-    upgrade(db, [processes.MIGRATIONS])
+    upgrade(db, [processes.MIGRATIONS], "p004")
     assert "p004" in current_revisions(db)
     seen: set[str] = set()
     with db.engine.connect() as c:

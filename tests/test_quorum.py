@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from engine import ValidationFailed
 from processes.meetings import quorum
 from processes.records import oslo, queries
-from processes.records.models import Meeting, Treatment
+from processes.records.models import Meeting, MeetingAttendance, Treatment
 from processes.records.oslo import BESLUIT
 from tests.processes_fixtures import Committee, committee_fixture  # noqa: F401
 from tests.test_process_meeting import MEETING, _to_treatments, three_topics
@@ -102,3 +102,34 @@ def test_a_held_secret_vote_is_stored_and_published_as_a_stemming(committee: Com
     assert graph.value(stemming, BESLUIT.aantalVoorstanders).toPython() == 2
     assert graph.value(stemming, BESLUIT.aantalTegenstanders).toPython() == 1
     assert str(graph.value(stemming, BESLUIT.gevolg)) == "Aangenomen"
+
+
+def test_attendance_is_stored_per_seat_and_published(committee: Committee) -> None:
+    meeting_case, meeting_id = committee.plan_meeting(MEETING, agenda_deadline=date(2026, 3, 20))
+    a, b, c = three_topics(committee, meeting_id)
+    _to_treatments(committee, meeting_case.id)
+    with committee.engine.db.read() as session:
+        items = {e.topic_case_id: e.agenda_item_id for e in queries.agenda(session, meeting_id)}
+    committee.complete(
+        meeting_case.id,
+        "record_treatments",
+        {"attendance": ["chris", "mia", "sofie"], "treatments": _entries(items, a, b, c)},
+        "sara",
+    )
+    with committee.engine.db.write() as session:
+        rows = session.execute(
+            select(MeetingAttendance.user_id, MeetingAttendance.status).where(
+                MeetingAttendance.meeting_id == meeting_id
+            )
+        ).all()
+        assert sorted(rows) == [("chris", "present"), ("mia", "present"), ("mo", "absent")]
+        assert quorum.present_at(session, meeting_id) == ["chris", "mia"]
+        assert (
+            quorum.record_attendance(session, meeting_id, MEETING, [], committee.clock.now()) == 0
+        )
+        meeting = session.get(Meeting, meeting_id)
+        assert meeting is not None
+        meeting.status, meeting.minutes_approved_on = "minutes_approved", date(2026, 4, 23)
+        graph = oslo.meeting_graph(session, meeting, "https://stuurboord.test")
+    [zitting] = graph.subjects(RDF.type, BESLUIT.Zitting)
+    assert len(list(graph.objects(zitting, BESLUIT.heeftAanwezigeBijStart))) == 2

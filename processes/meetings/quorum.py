@@ -13,12 +13,12 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from processes.records.models import CommitteeSeat, Person, Treatment
+from processes.records.models import CommitteeSeat, MeetingAttendance, Person, Treatment
 
 SETTING = "STUURBOORD_QUORUM"
 DEFAULT = "majority"
@@ -98,3 +98,48 @@ def votes_of(session: Session, agenda_item_ids: list[int]) -> dict[int, Vote]:
                 bool(details.get("vote_secret")),
             )
     return found
+
+
+def record_attendance(
+    session: Session, meeting_id: int, day: date, attendance: list[str], now: datetime
+) -> int:
+    """Store who held each seat in force on `day` and whether they were present (once per
+    meeting: a second call changes nothing; the unique (meeting, seat) guards a race)."""
+    if session.execute(
+        select(MeetingAttendance.id).where(MeetingAttendance.meeting_id == meeting_id).limit(1)
+    ).first():
+        return 0
+    present = {str(user) for user in attendance}
+    rows = session.execute(
+        select(CommitteeSeat.id, Person.user_id)
+        .join(Person, Person.id == CommitteeSeat.person_id)
+        .where(
+            or_(CommitteeSeat.started_on.is_(None), CommitteeSeat.started_on <= day),
+            or_(CommitteeSeat.ended_on.is_(None), CommitteeSeat.ended_on >= day),
+        )
+        .order_by(CommitteeSeat.id)
+    ).all()
+    for seat_id, user_id in rows:
+        session.add(
+            MeetingAttendance(
+                meeting_id=meeting_id,
+                seat_id=seat_id,
+                user_id=user_id,
+                status="present" if user_id in present else "absent",
+                recorded_at=now,
+            )
+        )
+    session.flush()
+    return len(rows)
+
+
+def present_at(session: Session, meeting_id: int) -> list[str] | None:
+    """The user ids recorded present at the meeting, or None when no attendance was recorded."""
+    rows = session.execute(
+        select(MeetingAttendance.user_id, MeetingAttendance.status).where(
+            MeetingAttendance.meeting_id == meeting_id
+        )
+    ).all()
+    if not rows:
+        return None
+    return sorted(user for user, status in rows if status == "present")

@@ -349,6 +349,9 @@ def store_treatments(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any
     by_item = {entry["agenda_item_id"]: entry for entry in entries}
     attendance = [str(user) for user in params.get("attendance") or []]
     stored = [_store_one(call, meeting, item, by_item[item.id], attendance) for item in items]
+    quorum.record_attendance(
+        call.session, meeting.id, meeting.meeting_date, attendance, call.clock.now()
+    )
     return {"stored": True, "problems": [], "treatments": stored}
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "Decision",
     "DecisionEntity",
     "Meeting",
+    "MeetingAttendance",
     "Organisation",
     "Person",
     "Treatment",
@@ -228,3 +229,24 @@ class DecisionEntity(Base):
 
     decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"), primary_key=True)
     organisation_id: Mapped[str] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+
+
+ATTENDANCE_STATUSES: tuple[str, ...] = ("present", "excused", "absent")
+
+
+class MeetingAttendance(Base):
+    """Who held each seat in force at a meeting's start and whether they were there; written
+    once, when the treatments are stored (processes.meetings.treatments)."""
+
+    __tablename__ = "meeting_attendance"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "seat_id", name="uq_meeting_attendance_seat"),
+        _one_of("meeting_attendance", "status", ATTENDANCE_STATUSES),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    seat_id: Mapped[int] = mapped_column(ForeignKey("committee_seat.id"))
+    user_id: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10))
+    recorded_at: Mapped[datetime]

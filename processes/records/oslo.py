@@ -44,6 +44,7 @@ from processes.records.models import (
     CommitteeSeat,
     Decision,
     Meeting,
+    MeetingAttendance,
     Person,
     Treatment,
 )
@@ -326,6 +327,13 @@ class _Builder:
             if treatment is not None:
                 present.update(treatment.attendance or [])
                 self.treatment(meeting, item, treatment, punt)
+        recorded = self.session.execute(
+            select(MeetingAttendance.user_id, MeetingAttendance.status).where(
+                MeetingAttendance.meeting_id == meeting.id
+            )
+        ).all()
+        if recorded:  # the attendance records, where the meeting has them
+            present = {user for user, status in recorded if status == "present"}
         for member in self.members(present):
             g(zitting, BESLUIT.heeftAanwezigeBijStart, member)
         return zitting
