@@ -116,6 +116,7 @@ def create_app(engine: Engine | None = None, config: dict[str, Any] | None = Non
         meetings,
         notifications,
         oidc,
+        opendata,
         tasks,
     )
     from webapp.api import init_api
@@ -131,6 +132,7 @@ def create_app(engine: Engine | None = None, config: dict[str, Any] | None = Non
         notifications.bp,
         account.bp,
         admin.bp,
+        opendata.bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

@@ -11,7 +11,7 @@ that set is written as its base letter (ł → l) or, failing that, as `?`.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from fpdf.enums import XPos, YPos
 
 from engine import Actor, Engine, NotFound
 from engine.running.queries import DocumentInfo
+from processes.meetings import quorum
 from processes.records import dates
 from processes.records.queries import AgendaEntry, MeetingInfo
 from processes.records.reference import AGENDA_KINDS, FOCUS_DOMAINS, OUTCOMES
@@ -98,6 +99,8 @@ class AgendaRow:
     focus: str | None
     outcome: str | None
     dossier: Dossier | None
+    vote: str | None = None
+    """The vote held on the item, in words (once its treatment is recorded)."""
 
     @property
     def public(self) -> bool:
@@ -111,6 +114,8 @@ class Pack:
     rows: list[AgendaRow]
     note: str | None = None
     """The accompanying note the secretariat wrote when publishing the agenda."""
+    quorum: str | None = None
+    """How many members must be present to decide, in words."""
 
 
 def starts_at(meeting: MeetingInfo) -> datetime:
@@ -164,7 +169,31 @@ def build_pack(
     """The meeting pack: the meeting, its agenda (deferred items left out) and the dossiers."""
     shown = [entry for entry in entries if entry.status != "deferred"]
     rows = agenda_rows(engine, actor, shown, with_dossiers=True)
-    return Pack(meeting, starts_at(meeting), rows, note=publication_note(engine, meeting))
+    with engine.db.read() as session:
+        votes = quorum.votes_of(session, [entry.agenda_item_id for entry in shown])
+        tally = quorum.count(session, meeting.meeting_date, [])
+    rows = [replace(row, vote=vote_text(votes.get(row.entry.agenda_item_id))) for row in rows]
+    needed = _("%(needed)d van de %(seats)d leden aanwezig", needed=tally.needed, seats=tally.seats)
+    return Pack(
+        meeting,
+        starts_at(meeting),
+        rows,
+        note=publication_note(engine, meeting),
+        quorum=needed if tally.seats else None,
+    )
+
+
+def vote_text(vote: quorum.Vote | None) -> str | None:
+    """A vote in words: "2 voor, 1 tegen, 0 onthoudingen (geheime stemming)"."""
+    if vote is None:
+        return None
+    counts = _(
+        "%(yes)d voor, %(no)d tegen, %(abstain)d onthoudingen",
+        yes=vote.votes_for,
+        no=vote.votes_against,
+        abstain=vote.votes_abstain,
+    )
+    return f"{counts} ({_('geheime stemming')})" if vote.secret else counts
 
 
 def publication_note(engine: Engine, meeting: MeetingInfo) -> str | None:

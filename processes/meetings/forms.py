@@ -148,6 +148,11 @@ class TreatmentEntryForm(StrictForm):
         ),
     )
     focus_domain = choice(("Focusdomein", "Focus domain"), FOCUS_DOMAINS, allow_none=True)
+    vote_held = flag(
+        ("Er werd gestemd", "A vote was held"),
+        help=("Vul dan de stemmen in.", "Then fill in the votes."),
+    )
+    vote_secret = flag(("Geheime stemming", "Secret ballot"))
     votes_for = integer(("Stemmen voor", "Votes for"), maximum=MAX_VOTES)
     votes_against = integer(("Stemmen tegen", "Votes against"), maximum=MAX_VOTES)
     votes_abstain = integer(("Onthoudingen", "Abstentions"), maximum=MAX_VOTES)
@@ -182,6 +187,9 @@ class TreatmentEntryForm(StrictForm):
             ("bij een escalatie", "when escalated"),
         ),
         shown_with(("binding",), equals("outcome", "decided")),
+        shown_with(
+            ("vote_secret", "votes_for", "votes_against", "votes_abstain"), truthy("vote_held")
+        ),
     )
     json_rules = (
         {

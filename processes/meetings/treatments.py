@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import FormInput, ServiceCall
+from processes.meetings import quorum
 from processes.meetings.lifecycle import MeetingStateError, change, load_meeting
 from processes.records import dates, events
 from processes.records.models import (
@@ -119,6 +120,7 @@ def check_treatments(session: Session, form: FormInput) -> dict[str, Any]:
                 f"Agendapunt {entry.get('agenda_item_id')} staat niet (meer) op deze agenda. / "
                 f"Agenda item {entry.get('agenda_item_id')} is not (or no longer) on this agenda."
             ]
+    errors.update(_quorum_errors(session, meeting, items, entries, form.data.get("attendance")))
     given = {entry.get("agenda_item_id") for entry in entries}
     missing = [item.title for item in items if item.id not in given]
     if missing:
@@ -126,6 +128,35 @@ def check_treatments(session: Session, form: FormInput) -> dict[str, Any]:
         errors["treatments"] = [
             f"Geef een behandeling voor agendapunt {listed}. / "
             f"Give a treatment for agenda item {listed}."
+        ]
+    return errors
+
+
+def _quorum_errors(
+    session: Session,
+    meeting: Meeting,
+    items: list[AgendaItem],
+    entries: list[dict[str, Any]],
+    attendance: Any,
+) -> dict[str, list[str]]:
+    """An outcome "decided" needs the quorum (processes.meetings.quorum): the error names the
+    agenda item and the count."""
+    decided = [(i, e) for i, e in enumerate(entries) if e.get("outcome") == "decided"]
+    if not decided:
+        return {}
+    present = [str(u) for u in attendance] if isinstance(attendance, list) else []
+    tally = quorum.count(session, meeting.meeting_date, present)
+    if tally.met:
+        return {}
+    titles = {item.id: item.title for item in items}
+    errors: dict[str, list[str]] = {}
+    for index, entry in decided:
+        title = titles.get(entry.get("agenda_item_id"), "")
+        errors[f"treatments.{index}.outcome"] = [
+            f"Geen quorum voor agendapunt „{title}”: {tally.present} van de {tally.seats} leden "
+            f"aanwezig, er zijn er {tally.needed} nodig om te beslissen. / No quorum for agenda "
+            f"item „{title}”: {tally.present} of {tally.seats} members present, {tally.needed} "
+            "needed to decide."
         ]
     return errors
 
@@ -146,6 +177,8 @@ def _store_one(
         "wg_due_date": entry.get("wg_due_date"),
         "escalation_summary": _text(entry.get("escalation_summary")),
         "decision_needed": _text(entry.get("decision_needed")),
+        "vote_held": True if entry.get("vote_held") else None,
+        "vote_secret": True if entry.get("vote_held") and entry.get("vote_secret") else None,
     }
     treatment = Treatment(
         agenda_item_id=item.id,
@@ -316,6 +349,9 @@ def store_treatments(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any
     by_item = {entry["agenda_item_id"]: entry for entry in entries}
     attendance = [str(user) for user in params.get("attendance") or []]
     stored = [_store_one(call, meeting, item, by_item[item.id], attendance) for item in items]
+    quorum.record_attendance(
+        call.session, meeting.id, meeting.meeting_date, attendance, call.clock.now()
+    )
     return {"stored": True, "problems": [], "treatments": stored}
 
 

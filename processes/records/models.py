@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import (
     JSON,
@@ -44,12 +45,22 @@ __all__ = [
     "Decision",
     "DecisionEntity",
     "Meeting",
+    "MeetingAttendance",
     "Organisation",
     "Person",
     "Treatment",
     "WorkingGroup",
     "WorkingGroupMember",
 ]
+
+
+def new_uuid() -> str:
+    """A stable public identifier (the linked data's URIs use it, never the row id)."""
+    return str(uuid4())
+
+
+def _uuid_column() -> Mapped[str]:
+    return mapped_column(String(36), unique=True, index=True, default=new_uuid)
 
 
 def _one_of(table: str, column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -127,6 +138,7 @@ class Meeting(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case_instance.id"), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     meeting_date: Mapped[date] = mapped_column(Date, index=True)
@@ -158,6 +170,7 @@ class AgendaItem(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"))
     topic_case_id: Mapped[int] = mapped_column(ForeignKey("case_instance.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
@@ -177,6 +190,7 @@ class Treatment(Base):
     __table_args__ = (_one_of("treatment", "outcome", reference.OUTCOMES),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"), unique=True)
     attendance: Mapped[list[str]] = mapped_column(JSON, default=list)
     outcome: Mapped[str] = mapped_column(String(20))
@@ -197,6 +211,7 @@ class Decision(Base):
     __tablename__ = "decision"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
     treatment_id: Mapped[int] = mapped_column(ForeignKey("treatment.id"), unique=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
     topic_case_id: Mapped[int] = mapped_column(ForeignKey("case_instance.id"), index=True)
@@ -214,3 +229,24 @@ class DecisionEntity(Base):
 
     decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"), primary_key=True)
     organisation_id: Mapped[str] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+
+
+ATTENDANCE_STATUSES: tuple[str, ...] = ("present", "excused", "absent")
+
+
+class MeetingAttendance(Base):
+    """Who held each seat in force at a meeting's start and whether they were there; written
+    once, when the treatments are stored (processes.meetings.treatments)."""
+
+    __tablename__ = "meeting_attendance"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "seat_id", name="uq_meeting_attendance_seat"),
+        _one_of("meeting_attendance", "status", ATTENDANCE_STATUSES),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    seat_id: Mapped[int] = mapped_column(ForeignKey("committee_seat.id"))
+    user_id: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10))
+    recorded_at: Mapped[datetime]

@@ -145,7 +145,11 @@ def test_main_story_through_the_api_from_the_published_schemas(committee: Commit
         },
     )
     assert entry["decision_text"]  # required with a decision: the schema's rule filled it in
-    secretariat.complete(meeting_case["id"], "record_treatments", {"treatments": [entry]})
+    secretariat.complete(
+        meeting_case["id"],
+        "record_treatments",
+        {"attendance": ["chris", "mia", "mo"], "treatments": [entry]},
+    )
     assert submitter.get(f"/api/v1/cases/{topic_id}")["data"]["outcome"]["binding"] is True
 
     # comply-or-explain: the entity's contact explains, the secretariat accepts
