@@ -1,7 +1,7 @@
 """Issue 9's story end to end in the browser: an admin changes the topic process in the modeller
 (renames the screening task, adds a task for the secretariat after it), takes version 2 into use
 with a reason, then on *Beheer → Dossiers verplaatsen* runs the dry run, sees in plain words which
-cases can move, moves them with a reason; a moved case's page says it runs on version 2, and the
+cases can move (and why a suspended one cannot), moves them with a reason; a moved case's page says it runs on version 2, and the
 case goes on on version 2 (the renamed and the new task, through the pages) to its end.
 
 It deploys a new topic version, so it runs on a server of its own: the shared one keeps
@@ -97,6 +97,9 @@ def test_an_admin_changes_the_topic_process_moves_running_cases_and_they_end_on_
     cases = [committee.start("topic", board.topic_data(t), "sofie").id for t in titles]
     for case_id in cases:
         committee.task(case_id, "confirm_screening")  # waiting for the secretariat
+    paused_title = board.unique("Opgeschort")
+    paused = committee.start("topic", board.topic_data(paused_title), "sofie").id
+    site.engine.suspend(paused, committee.actor("ada"), "Wacht op de indiener")
 
     ada = as_user(new_context, site, "ada")
     errors = console_errors(ada)
@@ -119,7 +122,7 @@ def test_an_admin_changes_the_topic_process_moves_running_cases_and_they_end_on_
     ada.get_by_role("button", name="3. Proefdraaien").click()
     result = ada.locator("#resultaat-sectie")
     expect(result).to_contain_text("Proefdraaien: er is niets gewijzigd")
-    expect(result.get_by_role("status")).to_contain_text("2 van 2 dossiers kunnen verplaatst")
+    expect(result.get_by_role("status")).to_contain_text("2 van 3 dossiers kunnen verplaatst")
     table = result.locator("table")
     for title, case_id in zip(titles, cases, strict=True):
         row = table.locator("tbody tr", has_text=title)
@@ -127,8 +130,11 @@ def test_an_admin_changes_the_topic_process_moves_running_cases_and_they_end_on_
         expect(row).to_contain_text("1 → 2")
         expect(row).to_contain_text("Screening bevestigen (taak)")
         expect(row).to_contain_text("Kan verplaatst worden")
+    row = table.locator("tbody tr", has_text=paused_title)
+    expect(row).to_contain_text("Kan niet")
+    expect(row).to_contain_text("Het dossier is opgeschort.")
     text = table.inner_text()
-    for code in ("confirm_screening", "can_move", "topic_", "UserTask", "None"):
+    for code in ("confirm_screening", "can_move", "suspended", "topic_", "UserTask", "None"):
         assert code not in text, f"{code!r} in the table: {text}"
     assert {site.engine.case(c).version for c in cases} == {1}
     axe_clean(ada)
@@ -144,9 +150,10 @@ def test_an_admin_changes_the_topic_process_moves_running_cases_and_they_end_on_
     ada.get_by_role("button", name="Verplaatsen").click()
     result = ada.locator("#resultaat-sectie")
     expect(result.get_by_role("heading", name="Resultaat")).to_be_visible()
-    expect(result.get_by_role("status")).to_contain_text("2 verplaatst, 0 niet mogelijk")
+    expect(result.get_by_role("status")).to_contain_text("2 verplaatst, 1 niet mogelijk")
     expect(result.locator("tbody tr", has_text="Verplaatst")).to_have_count(2)
     assert {site.engine.case(c).version for c in cases} == {2}
+    assert site.engine.case(paused).version == 1  # the one that cannot move stays as it was
     axe_clean(ada)
 
     # a moved case's page: it runs on version 2, and the diagram is version 2's
