@@ -6,9 +6,11 @@ Builds the demo (as `stuurboord run` does on a new database: every model in bpmn
 committee and its cases walked up to now, the demo password) in a temporary folder, serves it on
 127.0.0.1 and a free port, and saves 1280x800 PNGs of: *Mijn taken*, *Nieuw onderwerp*, a
 *Dossier* with its diagram (bpmn-js), a meeting's agenda, the comply-or-explain register,
-*Beheer*, the modeller, and four task pages with their brief (screening, the chair's agenda
+*Beheer*, the modeller, four task pages with their brief (screening, the chair's agenda
 decision, comply-or-explain, the government liaison's answer with the select of the committee's
-decisions).
+decisions), and moving running cases: a changed topic process taken into use as version 2, the
+dry run on *Dossiers verplaatsen*, and a moved case (its *Versies* line, version 2's diagram).
+The last two change the demo (a new topic version), so they come last.
 Uses Debian's chromium (/usr/bin/chromium); downloads nothing. Not a test (no `test_` name).
 """
 
@@ -157,6 +159,69 @@ def _upcoming_meeting(page: Page, url: str) -> None:
     page.get_by_role("heading", name="Agenda", exact=True).scroll_into_view_if_needed()
 
 
+RENAMED = ('name="Beslissen over agendering"', 'name="Beslissen over de agenda"')
+
+
+def _topic_version_2(engine: Engine) -> None:
+    """Take a changed topic process into use as version 2 (once): the chair's task renamed."""
+    if [v.version for v in engine.versions("topic")] != [1]:
+        return
+    xml = (BPMN_DIR / "topic.bpmn").read_text(encoding="utf-8")
+    changed = xml.replace(*RENAMED)
+    assert changed != xml, "topic.bpmn: the chair's task has another name now"
+    dmn = (BPMN_DIR / "admission.dmn").read_bytes()
+    engine.deploy_files([("topic.bpmn", changed.encode()), ("admission.dmn", dmn)], "beheerder",
+                        "De taak van de voorzitter heet nu zoals op de agenda")  # fmt: skip
+
+
+def _migration_dry_run(engine: Engine) -> Callable[[Page, str], None]:
+    """*Dossiers verplaatsen*: the topic process from version 1 to 2, the dry run's table."""
+
+    def prepare(page: Page, url: str) -> None:
+        _topic_version_2(engine)
+        page.goto(f"{url}/beheer/verplaatsen?proces=topic&van=1&naar=2")
+        page.get_by_role("button", name="3. Proefdraaien").click()
+        page.locator("#resultaat-sectie").wait_for()
+        page.evaluate(
+            """() => {
+                const box = document.querySelector('#resultaat-sectie');
+                window.scrollTo(0, box.getBoundingClientRect().top + window.scrollY - 8);
+            }"""
+        )
+
+    return prepare
+
+
+def _moved_case(engine: Engine) -> Callable[[Page, str], None]:
+    """The topic cases moved to version 2; the one whose chair decision is up, from its title
+    (and its *Versies* line) down to version 2's diagram."""
+
+    def prepare(page: Page, url: str) -> None:
+        _topic_version_2(engine)
+        report = engine.migrate_cases("topic", 2, actor=engine.actor("beheerder"), from_version=1,
+                                      reason="De taak van de voorzitter heet nu zoals op de "
+                                      "agenda")  # fmt: skip
+        moved = [o.case_id for o in report.outcomes if o.result == "moved"] or [
+            c.id for c in engine.list_cases(process_id="topic", status="running", limit=100)
+            if c.version == 2
+        ]  # fmt: skip
+        chosen = next(
+            (c for c in moved if any(t.state == "ready" and t.element_id == "chair_decision"
+                                     for t in engine.case_tasks(c))),
+            moved[0],
+        )  # fmt: skip
+        page.goto(f"{url}/dossiers/{chosen}")
+        page.locator("[data-bpmn-diagram].is-drawn").wait_for()
+        page.evaluate(
+            """() => {
+                const title = document.querySelector('main h1');
+                window.scrollTo(0, title.getBoundingClientRect().top + window.scrollY - 8);
+            }"""
+        )
+
+    return prepare
+
+
 def shots(engine: Engine) -> list[Shot]:
     return [
         Shot("mijn-taken.png", "secretariaat", _open("/taken")),
@@ -171,6 +236,9 @@ def shots(engine: Engine) -> list[Shot]:
         Shot("taak-pas-toe.png", "contact.leuven", _task_page(engine, "obligation",
                                                               "answer_obligation")),
         Shot("taak-antwoord-regering.png", "kabinet.info", _binding_answer(engine)),
+        # these two add topic version 2 and move the cases: keep them last
+        Shot("verplaatsen-proef.png", "beheerder", _migration_dry_run(engine)),
+        Shot("dossier-verplaatst.png", "beheerder", _moved_case(engine)),
     ]
 
 
