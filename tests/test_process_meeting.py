@@ -305,7 +305,9 @@ def test_an_unknown_item_in_the_order_comes_back_to_the_secretariat(committee: C
         "sara",
     ).data["publication"]
     assert publication["published"] is False
-    assert "4242" in publication["problems"][0]["nl"]
+    assert publication["problems"][0]["nl"] == (
+        "De volgorde noemt een agendapunt dat niet (meer) op de agenda van deze zitting staat."
+    )  # never its number
     committee.complete(meeting_case.id, "order_agenda", {}, "sara")
     with committee.engine.db.read() as session:
         assert queries.meeting(session, meeting_id).status == "published"  # type: ignore[union-attr]
