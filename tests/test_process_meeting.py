@@ -5,6 +5,7 @@ topic cases, the report to the college of chairs and the approval of the minutes
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -13,8 +14,9 @@ from sqlalchemy import func, select
 from engine import Forbidden, ValidationFailed
 from engine.storage.models import Notification
 from processes.meetings import forms as meeting_forms
+from processes.meetings import treatments
 from processes.records import queries
-from processes.records.models import Treatment
+from processes.records.models import AgendaItem, Treatment
 from tests.processes_fixtures import Committee, committee_fixture  # noqa: F401
 from tests.test_process_topic import admit, topic_data
 
@@ -232,16 +234,63 @@ def test_incomplete_treatments_are_refused_before_anything_is_stored(committee: 
         "Geef een behandeling voor agendapunt „C: budget VRD2”. / Give a treatment for agenda "
         "item „C: budget VRD2”."
     ]
-    assert (
-        "Agenda item 999 is not (or no longer) on this agenda."
-        in errors["treatments.2.agenda_item_id"][0]
-    )
+    assert errors["treatments.2.agenda_item_id"] == [
+        "Dit agendapunt staat niet (meer) op deze agenda. / "
+        "This agenda item is not (or no longer) on this agenda."
+    ]
     assert "Unknown working group: wg-x." in errors["treatments.1.working_group_id"][0]
     assert committee.task(meeting_case.id, "record_treatments").id == task.id
     assert "treatment_result" not in committee.case(meeting_case.id).data
     with committee.engine.db.read() as session:
         assert session.execute(select(func.count()).select_from(Treatment)).scalar_one() == 0
     assert committee.case(a).status == "running"
+
+
+def test_treatment_problems_name_agenda_items_by_place_and_title(committee: Committee) -> None:
+    """The service's own check (the safety net after the form's): agenda items by their place
+    and title, never an agenda item id, a working-group id or an entity code."""
+    meeting_case, meeting_id = committee.plan_meeting(MEETING, agenda_deadline=date(2026, 3, 20))
+    a, b, _c = three_topics(committee, meeting_id)
+    _other_case, other_meeting = committee.plan_meeting(date(2026, 4, 23))
+    elsewhere = committee.start("topic", topic_data(title="D: elders"), "sofie").id
+    _to_treatments(committee, meeting_case.id)
+    with committee.engine.db.write() as session:
+        stray = AgendaItem(
+            meeting_id=other_meeting, topic_case_id=elsewhere, position=1, kind="decision",
+            title="D: elders", status="scheduled", added_at=committee.clock.now(),
+        )  # fmt: skip
+        session.add(stray)
+        session.flush()
+        stray_id = stray.id
+    with committee.engine.db.read() as session:
+        items = {e.topic_case_id: e.agenda_item_id for e in queries.agenda(session, meeting_id)}
+        scheduled = list(
+            session.execute(
+                select(AgendaItem)
+                .where(AgendaItem.meeting_id == meeting_id, AgendaItem.status == "scheduled")
+                .order_by(AgendaItem.position)
+            ).scalars()
+        )
+        entries = [
+            {"agenda_item_id": items[a], "outcome": "working_group", "working_group_id": "wg-x"},
+            {
+                "agenda_item_id": items[b],
+                "outcome": "decided",
+                "binding": True,
+                "bound_entities": ["gem-x", "dep-y", "dep-omg"],
+            },
+            {"agenda_item_id": stray_id, "outcome": "noted"},
+        ]
+        found = treatments._problems(SimpleNamespace(session=session), scheduled, entries)  # type: ignore[arg-type]
+    assert [p["nl"] for p in found] == [
+        "Geen behandeling voor agendapunt 3 („C: budget VRD2”).",
+        "Niet op deze agenda: „D: elders”.",
+        "Agendapunt 1 („A: aanmeldplatform”): de gekozen werkgroep bestaat niet (meer). Kies "
+        "een werkgroep uit de lijst.",
+        "Agendapunt 2 („B: datastandaarden”): 2 gekozen overheidsinstanties zijn onbekend. Kies "
+        "ze uit de lijst.",
+    ]
+    assert found[0]["en"] == "No treatment for agenda item 3 („C: budget VRD2”)."
 
 
 def test_an_unknown_item_in_the_order_comes_back_to_the_secretariat(committee: Committee) -> None:
@@ -256,7 +305,9 @@ def test_an_unknown_item_in_the_order_comes_back_to_the_secretariat(committee: C
         "sara",
     ).data["publication"]
     assert publication["published"] is False
-    assert "4242" in publication["problems"][0]["nl"]
+    assert publication["problems"][0]["nl"] == (
+        "De volgorde noemt een agendapunt dat niet (meer) op de agenda van deze zitting staat."
+    )  # never its number
     committee.complete(meeting_case.id, "order_agenda", {}, "sara")
     with committee.engine.db.read() as session:
         assert queries.meeting(session, meeting_id).status == "published"  # type: ignore[union-attr]

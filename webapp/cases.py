@@ -89,6 +89,8 @@ def _start_page(
     problem: str | None = None,
 ) -> tuple[str, int]:
     _element, schema = _start_schema(process_id)
+    if forms.started_by_system(schema):
+        return _not_started_by_hand(), 404
     fields = forms.fields_for(schema, values, errors)
     general = forms.form_errors(errors, fields) if errors else []
     topic = process_id == current_app.config["TOPIC_PROCESS"]
@@ -104,9 +106,25 @@ def _start_page(
     return page, status
 
 
+def _not_started_by_hand() -> str:
+    """The page for a process only other processes start (no form: it needs their links)."""
+    return render_template(
+        "new_case.html",
+        fields=[],
+        topic=False,
+        general_errors=[],
+        problem=_(
+            "Zo'n dossier start vanzelf vanuit een ander dossier. Je kunt het niet zelf starten."
+        ),
+        closed=True,
+    )
+
+
 def _start(process_id: str) -> Response | tuple[str, int]:
     eng = engine()
     _element, schema = _start_schema(process_id)
+    if forms.started_by_system(schema):
+        return _not_started_by_hand(), 404
     if forms.ADD_ENTRY in request.form:  # *Nog een rij*: the same form with one more entry
         shown = forms.read_form(schema, request.form, keep_blank=True)
         forms.add_entry(schema, shown, request.form.get(forms.ADD_ENTRY, ""))

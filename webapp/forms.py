@@ -2,6 +2,9 @@
 task. Field metadata gives the words: `label` and `help` (a text or {"nl", "en"}), `choices`
 ({code: label}), `widget` ("textarea", "radio", "select"), `max_length`.
 
+Fields marked set by the system (``set_by_system``: a link another process fills in when it
+starts the case) are neither shown nor read.
+
 `fields_for` describes the inputs to render; `read_form` turns a posted form into the data the
 engine validates (numbers as numbers, booleans as booleans, lists as lists); `messages` makes
 marshmallow's error messages readable in the current language.
@@ -41,6 +44,7 @@ from marshmallow import Schema, fields, missing, validate
 from werkzeug.datastructures import MultiDict
 
 from processes.records.choices import CaseContext
+from processes.records.formkit import SET_BY_SYSTEM
 from webapp import pickers
 from webapp.i18n import language, localized
 
@@ -237,9 +241,10 @@ def _kind(item: fields.Field, choices: list[tuple[str, str]]) -> str:
     widget = item.metadata.get("widget")
     if _sub_schema(item) is not None:
         return "entries"
+    picker = pickers.source_of(item) is not None
     if isinstance(item, fields.List):
-        return "checkboxes" if choices else "lines"
-    if choices and pickers.source_of(item) is not None:
+        return "checkboxes" if choices or picker else "lines"
+    if picker:  # a choice from the records, also while there is none yet (never a number box)
         return widget if widget in ("radio", "select") else "select"
     if choices:
         return (
@@ -356,6 +361,21 @@ def _split_list_errors(errors: Any) -> tuple[list[str], dict[int, dict[Any, Any]
 # -- describing a form -------------------------------------------------------------------------
 
 
+def _set_by_system(item: fields.Field) -> bool:
+    """A field the process starting the case fills in: not on the web form."""
+    return bool(item.metadata.get(SET_BY_SYSTEM))
+
+
+def started_by_system(schema_class: type[Schema] | None) -> bool:
+    """Whether only another process can start a case with this start form: it requires a
+    field that process fills in (a link to the record it made), so the web offers no form."""
+    if schema_class is None:
+        return False
+    return any(
+        item.required and _set_by_system(item) for item in schema_class().load_fields.values()
+    )
+
+
 def fields_for(
     schema_class: type[Schema] | None,
     values: dict[str, Any] | None = None,
@@ -382,7 +402,7 @@ def _fields(
     found = []
     needed = pickers.show_when(schema, prefix)
     for name, item in schema.load_fields.items():
-        if item.dump_only:
+        if item.dump_only or _set_by_system(item):
             continue
         key = item.data_key or name
         sub = _sub_schema(item)
@@ -396,7 +416,7 @@ def _fields(
         choices = _choices(item)
         groups: list[tuple[str, list[tuple[str, str]]]] = []
         source = pickers.source_of(item)
-        if source is not None and choices:
+        if source is not None:
             listed = pickers.with_values(source, values.get(key), context)
             choices = [(o.value, o.label) for o in listed]
             groups = pickers.grouped(listed)
@@ -554,7 +574,7 @@ def read_form(
 def _read(schema: Schema, form: MultiDict[str, str], prefix: str, keep_blank: bool) -> dict:
     data: dict[str, Any] = {}
     for name, item in schema.load_fields.items():
-        if item.dump_only:
+        if item.dump_only or _set_by_system(item):
             continue
         key = item.data_key or name
         sub = _sub_schema(item)

@@ -79,7 +79,8 @@ def public_label(public: bool) -> str:
 
 @dataclass(frozen=True)
 class Dossier:
-    """What the pack shows of a topic case: its summary, question and impact."""
+    """What the pack shows of a topic case: its summary, question and impact. `case_id` is for
+    links only: the pack names a case by its title, never by its number."""
 
     case_id: int
     title: str
@@ -138,7 +139,7 @@ def dossier_of(engine: Engine, actor: Actor, case_id: int) -> Dossier | None:
     submitter = data.get("submitted_by")
     return Dossier(
         case_id=case.id,
-        title=case.title or _text(data, "title") or f"#{case.id}",
+        title=case.title or _text(data, "title") or "",
         submitted_by=submitter if isinstance(submitter, str) else None,
         summary=_text(data, "summary"),
         question=_text(data, "question"),
@@ -324,7 +325,8 @@ def render_pdf(pack: Pack, *, time_text: str) -> bytes:
             pdf.ln(1.5)
             pdf.para(_("Je hebt geen toegang tot het dossier van dit punt."))
             continue
-        pdf.para(f"{_('Dossier')} #{dossier.case_id}", size=9.5)
+        if dossier.title and dossier.title != row.entry.title:
+            pdf.para(f"{_('Dossier')}: {dossier.title}", size=9.5)
         pdf.labelled(_("Samenvatting"), dossier.summary)
         pdf.labelled(_("Vraag of voorstel van beslissing"), dossier.question)
         pdf.labelled(_("Impact"), dossier.impact)

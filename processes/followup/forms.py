@@ -58,7 +58,9 @@ def _deadline(*, required: bool = False) -> fields.Date:
 
 
 class ComplyOrExplainStartForm(StrictForm):
-    """Start: a decision binds entities by a deadline."""
+    """Start: a decision binds entities by a deadline. Started by a topic's or an escalation's
+    binding decision (which set the source case); the secretariat may start one by hand, for a
+    decision picked from the list."""
 
     decision_id = _decision_id(required=True)
     decision_text = _decision_text(required=True)
@@ -77,22 +79,27 @@ class ComplyOrExplainStartForm(StrictForm):
         ),
     )
     focus_domain = formkit.focus_domain()
-    source_case_id = formkit.case_id(
-        ("Herkomst", "Source"),
-        help=(
-            "Het dossier waaruit het besluit komt (onderwerp of escalatie).",
-            "The case the decision comes from (topic or escalation).",
-        ),
+    source_case_id = formkit.set_by_system(
+        formkit.case_id(
+            ("Herkomst", "Source"),
+            help=(
+                "Het dossier waaruit het besluit komt (onderwerp of escalatie).",
+                "The case the decision comes from (topic or escalation).",
+            ),
+        )
     )
 
 
 class ObligationStartForm(StrictForm):
-    """Start of one entity's follow-up (normally started by comply-or-explain itself)."""
+    """Start of one entity's follow-up: only comply-or-explain starts it (it creates the
+    obligation record first), so the web offers no form for it."""
 
-    obligation_id = formkit.case_id(
-        ("Verplichting", "Obligation"),
-        help=("De op te volgen verplichting.", "The obligation to follow up."),
-        required=True,
+    obligation_id = formkit.set_by_system(
+        formkit.case_id(
+            ("Verplichting", "Obligation"),
+            help=("De op te volgen verplichting.", "The obligation to follow up."),
+            required=True,
+        )
     )
     decision_id = _decision_id(required=True)
     decision_text = _decision_text(required=True)
@@ -110,13 +117,15 @@ class ObligationStartForm(StrictForm):
     )
     deadline = _deadline(required=True)
     focus_domain = formkit.focus_domain()
-    parent_case_id = formkit.case_id(
-        ("Opvolgingsdossier", "Follow-up case"),
-        help=(
-            "Het pas-toe-of-leg-uit-dossier van het besluit.",
-            "The comply-or-explain case of the decision.",
-        ),
-        required=True,
+    parent_case_id = formkit.set_by_system(
+        formkit.case_id(
+            ("Opvolgingsdossier", "Follow-up case"),
+            help=(
+                "Het pas-toe-of-leg-uit-dossier van het besluit.",
+                "The comply-or-explain case of the decision.",
+            ),
+            required=True,
+        )
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from engine import ServiceCall
 from processes.meetings.lifecycle import change, item_view, load_meeting, move_status
@@ -103,16 +104,31 @@ def freeze_agenda(call: ServiceCall, params: dict[str, Any]) -> list[dict[str, A
 
 
 def _order_problems(
-    order: list[dict[str, Any]], items: dict[int, AgendaItem]
+    session: Session, order: list[dict[str, Any]], items: dict[int, AgendaItem]
 ) -> list[dict[str, str]]:
+    """Items in the order that are not on this agenda, by title (never by their number)."""
     unknown = [entry["agenda_item_id"] for entry in order if entry["agenda_item_id"] not in items]
     if not unknown:
         return []
-    listed = ", ".join(str(i) for i in unknown)
+    titles = [
+        f"„{title}”"
+        for title in session.execute(
+            select(AgendaItem.title).where(AgendaItem.id.in_(unknown))
+        ).scalars()
+    ]
+    if len(titles) != len(unknown):
+        return [
+            {
+                "nl": "De volgorde noemt een agendapunt dat niet (meer) op de agenda van deze "
+                "zitting staat.",
+                "en": "The order names an agenda item that is not (or no longer) on this "
+                "meeting's agenda.",
+            }
+        ]
     return [
         {
-            "nl": f"Deze agendapunten staan niet op de agenda van deze zitting: {listed}.",
-            "en": f"These agenda items are not on this meeting's agenda: {listed}.",
+            "nl": f"Niet op de agenda van deze zitting: {', '.join(titles)}.",
+            "en": f"Not on this meeting's agenda: {', '.join(titles)}.",
         }
     ]
 
@@ -128,7 +144,7 @@ def publish_agenda(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
     current = _items(call, meeting.id)
     by_id = {item.id: item for item in current}
     order = list(params.get("order") or [])
-    problems = _order_problems(order, by_id)
+    problems = _order_problems(call.session, order, by_id)
     if problems:
         return {"published": False, "problems": problems, "items": []}
     listed = [by_id[entry["agenda_item_id"]] for entry in order]

@@ -40,55 +40,105 @@ def _problem(nl: str, en: str) -> dict[str, str]:
     return {"nl": nl, "en": en}
 
 
-def _ids(values: list[Any]) -> str:
-    return ", ".join(str(v) for v in values)
+def _quoted(title: str) -> str:
+    return f"„{title}”"
+
+
+def _named(items: list[AgendaItem]) -> dict[int, str]:
+    """Each agenda item still to treat as the form names it: ``agendapunt 3 („Titel”)``
+    (its place on this agenda, then its title; never its number in the records)."""
+    return {item.id: f"{n} ({_quoted(item.title)})" for n, item in enumerate(items, start=1)}
+
+
+def _listed(words: list[str], last: str) -> str:
+    """``a, b en c`` (`last`: "en" or "and")."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def _elsewhere(session: Session, item_ids: list[Any]) -> list[str]:
+    """The titles of agenda items that are not on this agenda (any that exist at all)."""
+    wanted = [i for i in item_ids if isinstance(i, int) and not isinstance(i, bool)]
+    if not wanted:
+        return []
+    found = session.execute(select(AgendaItem.title).where(AgendaItem.id.in_(wanted)))
+    return [_quoted(title) for title in found.scalars()]
 
 
 def _problems(
     call: ServiceCall, items: list[AgendaItem], entries: list[dict[str, Any]]
 ) -> list[dict[str, str]]:
-    """What makes this set of treatments unusable, in words for the secretariat."""
+    """What makes this set of treatments unusable, in words for the secretariat: agenda items
+    by their place and title, never an id or a code."""
     problems = []
-    scheduled = {item.id for item in items}
+    named = _named(items)
     given = [entry["agenda_item_id"] for entry in entries]
-    missing = [item_id for item_id in scheduled if item_id not in given]
-    unknown = [item_id for item_id in given if item_id not in scheduled]
+    missing = [named[item.id] for item in items if item.id not in given]
+    unknown = [item_id for item_id in given if item_id not in named]
     if missing:
+        word = (
+            ("agendapunt", "agenda item") if len(missing) == 1 else ("agendapunten", "agenda items")
+        )
         problems.append(
             _problem(
-                f"Geen behandeling voor agendapunt(en) {_ids(sorted(missing))}.",
-                f"No treatment for agenda item(s) {_ids(sorted(missing))}.",
+                f"Geen behandeling voor {word[0]} {_listed(missing, 'en')}.",
+                f"No treatment for {word[1]} {_listed(missing, 'and')}.",
             )
         )
     if unknown:
+        titles = _elsewhere(call.session, unknown)
         problems.append(
             _problem(
-                f"Agendapunt(en) {_ids(unknown)} staan niet op deze agenda.",
-                f"Agenda item(s) {_ids(unknown)} are not on this agenda.",
+                f"Niet op deze agenda: {_listed(titles, 'en')}."
+                if len(titles) == len(unknown)
+                else "Een behandeling hoort bij een agendapunt dat niet (meer) op deze agenda "
+                "staat.",
+                f"Not on this agenda: {_listed(titles, 'and')}."
+                if len(titles) == len(unknown)
+                else "A treatment belongs to an agenda item that is not (or no longer) on this "
+                "agenda.",
             )
         )
-    groups = {e["working_group_id"] for e in entries if e["outcome"] == "working_group"}
+    on_agenda = [e for e in entries if e["agenda_item_id"] in named]
+    groups = {e.get("working_group_id") for e in on_agenda if e["outcome"] == "working_group"}
     known_groups = set(
         call.session.execute(select(WorkingGroup.id).where(WorkingGroup.id.in_(groups))).scalars()
     )
-    if groups - known_groups:
-        problems.append(
-            _problem(
-                f"Onbekende werkgroep(en): {_ids(sorted(groups - known_groups))}.",
-                f"Unknown working group(s): {_ids(sorted(groups - known_groups))}.",
-            )
-        )
-    entities = {code for e in entries for code in e.get("bound_entities") or []}
+    entities = {code for e in on_agenda for code in e.get("bound_entities") or []}
     known_entities = set(
         call.session.execute(select(Organisation.id).where(Organisation.id.in_(entities))).scalars()
     )
-    if entities - known_entities:
-        problems.append(
-            _problem(
-                f"Onbekende overheidsinstantie(s): {_ids(sorted(entities - known_entities))}.",
-                f"Unknown entity code(s): {_ids(sorted(entities - known_entities))}.",
+    for entry in on_agenda:
+        where = named[entry["agenda_item_id"]]
+        if (
+            entry["outcome"] == "working_group"
+            and entry.get("working_group_id") not in known_groups
+        ):
+            problems.append(
+                _problem(
+                    f"Agendapunt {where}: de gekozen werkgroep bestaat niet (meer). Kies een "
+                    "werkgroep uit de lijst.",
+                    f"Agenda item {where}: the chosen working group does not exist (any more). "
+                    "Choose a working group from the list.",
+                )
             )
-        )
+        strange = {c for c in entry.get("bound_entities") or [] if c not in known_entities}
+        if strange:
+            nl = (
+                "een gekozen overheidsinstantie is onbekend"
+                if len(strange) == 1
+                else f"{len(strange)} gekozen overheidsinstanties zijn onbekend"
+            )
+            en = (
+                "a chosen government entity is unknown"
+                if len(strange) == 1
+                else f"{len(strange)} chosen government entities are unknown"
+            )
+            problems.append(
+                _problem(
+                    f"Agendapunt {where}: {nl}. Kies ze uit de lijst.",
+                    f"Agenda item {where}: {en}. Choose them from the list.",
+                )
+            )
     return problems
 
 
@@ -116,15 +166,19 @@ def check_treatments(session: Session, form: FormInput) -> dict[str, Any]:
     errors: dict[str, Any] = {}
     for index, entry in enumerate(entries):
         if entry.get("agenda_item_id") not in scheduled:
+            titles = _elsewhere(session, [entry.get("agenda_item_id")])
             errors[f"treatments.{index}.agenda_item_id"] = [
-                f"Agendapunt {entry.get('agenda_item_id')} staat niet (meer) op deze agenda. / "
-                f"Agenda item {entry.get('agenda_item_id')} is not (or no longer) on this agenda."
+                f"Agendapunt {titles[0]} staat niet (meer) op deze agenda. / "
+                f"Agenda item {titles[0]} is not (or no longer) on this agenda."
+                if titles
+                else "Dit agendapunt staat niet (meer) op deze agenda. / "
+                "This agenda item is not (or no longer) on this agenda."
             ]
     errors.update(_quorum_errors(session, meeting, items, entries, form.data.get("attendance")))
     given = {entry.get("agenda_item_id") for entry in entries}
-    missing = [item.title for item in items if item.id not in given]
+    missing = [_quoted(item.title) for item in items if item.id not in given]
     if missing:
-        listed = ", ".join(f"„{title}”" for title in missing)
+        listed = ", ".join(missing)
         errors["treatments"] = [
             f"Geef een behandeling voor agendapunt {listed}. / "
             f"Give a treatment for agenda item {listed}."

@@ -332,6 +332,19 @@ def picked(source: str, item: F) -> F:
     return item
 
 
+SET_BY_SYSTEM = "set_by_system"
+"""Metadata key of a field the process that starts the case fills in (see `set_by_system`)."""
+
+
+def set_by_system(item: F) -> F:
+    """`item` as a field another process fills in when it starts this case (a link to the case
+    or record it comes from). The engine and the API take it as any other field; the web form
+    neither shows nor reads it, and a start form that *requires* one is not offered on the web
+    (only another process can start such a case)."""
+    item.metadata[SET_BY_SYSTEM] = True
+    return item
+
+
 def _each_once(message: str) -> Callable[[list[Any]], None]:
     def check(values: list[Any]) -> None:
         if len(set(values)) != len(values):

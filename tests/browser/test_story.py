@@ -4,8 +4,8 @@ calendar feed; after the meeting the secretariat records a binding decision; an 
 explains why it does not comply yet; the comply-or-explain register shows it.
 
 The story is cut in three tests so that each can run on its own (one server per session, the
-clock moves): the third starts from a decision recorded through the engine, because recording
-treatments has no page yet (see the second).
+clock moves): the second records the decision on the treatments page; the third starts from a
+decision recorded through the engine, so that it does not walk that page again.
 """
 
 from __future__ import annotations

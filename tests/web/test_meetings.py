@@ -421,6 +421,8 @@ def test_meeting_pack_page_and_pdf(committee: Committee) -> None:
     assert "Eén aanmelding voor café en gemeente.".encode("cp1252") in content
     assert b"C: budget VRD2" in content
     assert b"/Encoding /WinAnsiEncoding" in pdf.data
+    # A case is named by its title, never by its number ("Dossier #12").
+    assert not re.search(rb"#\s*\d", content), re.findall(rb".{0,40}#\s*\d+", content)
 
     sofie = s.client("sofie")
     assert sofie.get(f"/zittingen/{s.meeting_id}/bundel").status_code == 404

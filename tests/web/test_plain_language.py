@@ -7,6 +7,9 @@ visible text of each page (no markup, scripts or styles) must not show:
 * in Dutch: the audit trail's action keys ("topic_submitted", "topic submitted"), Python dicts
   (``{'``, ``': ``), ISO dates or timestamps, role ids (``secretariat``, ``entity_contact``...),
   entity codes (``gem-gent``) or "dag(en)"-style plurals;
+* in the meeting packs' PDF text (both languages): none of that either (in English: no dicts,
+  ISO dates or codes), and no case numbers (``Dossier #12``): the pack names a case by title.
+  (The pages still show a case's number after its title, as its reference: ``… #12``.)
 * in English: the Dutch names of user tasks and processes (case titles, which people typed or the
   processes composed in Dutch, are taken out first: they are data, not the software's words).
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -85,6 +89,8 @@ ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?")
 ENTITY_CODE = re.compile(r"\b(?:dep|ag|gem|prov|kab|ext|wg)-[a-z]+\b")
 AWKWARD_PLURAL = re.compile(r"\w\((?:en|s)\)")
 DICT = re.compile(r"\{'|': ")
+CASE_NUMBER = re.compile(r"#\s?\d+")
+PACK_PDF = re.compile(r"^/zittingen/\d+/bundel\.pdf$")
 
 
 def _technical(attrs: list[tuple[str, str | None]]) -> bool:
@@ -219,6 +225,20 @@ def dutch_problems(text: str, actions: set[str]) -> list[str]:
     return found
 
 
+def pdf_text(data: bytes) -> str:
+    """The text an fpdf2 document shows (its ``(…) Tj`` strings, core fonts in WinAnsi)."""
+    parts = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            content = zlib.decompress(match[1])
+        except zlib.error:
+            content = match[1]
+        for shown in re.finditer(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content, re.S):
+            raw = re.sub(rb"\\(.)", rb"\1", shown[1], flags=re.S)
+            parts.append(raw.decode("cp1252"))
+    return re.sub(r"\s+", " ", " ".join(parts))
+
+
 def dutch_names() -> list[str]:
     """The Dutch names of every user task and process in bpmn/ (those differ in English)."""
     model = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -260,6 +280,50 @@ def test_english_pages_name_tasks_and_processes_in_english(demo_site: Demo, user
             text = text.replace(title, " ")
         problems += [f"{path}: Dutch name {name!r}" for name in names if name in text]
     assert not problems, "\n".join(problems[:40])
+
+
+def test_the_pdf_text_is_read_as_printed() -> None:
+    from webapp.meeting_pack import _PackPdf
+
+    pdf = _PackPdf("voet", "Pagina")
+    pdf.add_page()
+    pdf.para("Dossier (x) #12 é a\\b")
+    text = pdf_text(bytes(pdf.output()))
+    assert "Dossier (x) #12 é a\\b" in text and CASE_NUMBER.search(text)
+
+
+@pytest.mark.parametrize("language", ("nl", "en"))
+def test_meeting_packs_show_no_ids_or_codes(demo_site: Demo, language: str) -> None:
+    """The meeting packs (PDF) of every meeting the secretariat sees: no case numbers
+    ("Dossier #12"), role ids, entity codes, ISO dates or raw data in the text they print."""
+    client = signed_in(demo_site, "secretariaat", language)
+    pages = ["/zittingen"]
+    parsed = VisibleText()
+    parsed.feed(client.get("/zittingen").text)
+    pages += [link for link in parsed.links if re.fullmatch(r"/zittingen/\d+", link)]
+    packs: set[str] = set()
+    for path in pages:
+        page = VisibleText()
+        page.feed(client.get(path).text)
+        packs |= {link for link in page.links if PACK_PDF.match(link)}
+    assert packs, "no meeting pack linked from the meetings"
+    problems = []
+    for path in sorted(packs):
+        response = client.get(path)
+        assert response.status_code == 200 and response.data.startswith(b"%PDF"), path
+        text = pdf_text(response.data)
+        assert "Agenda" in text, path
+        found = dutch_problems(text, demo_site.actions) if language == "nl" else codes(text)
+        found += [f"case number {m!r}" for m in CASE_NUMBER.findall(text)]
+        problems += [f"{path}: {p} … {context(text, p)}" for p in found]
+    assert not problems, "\n".join(problems[:40])
+
+
+def codes(text: str) -> list[str]:
+    """What no language shows: raw dicts, ISO dates, entity codes."""
+    found = [f"ISO date {m!r}" for m in ISO.findall(text)]
+    found += [f"entity code {m!r}" for m in ENTITY_CODE.findall(text)]
+    return found + [f"raw dict {m!r}" for m in DICT.findall(text)]
 
 
 def test_every_model_name_has_an_english_name() -> None:
