@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -56,7 +57,11 @@ class ValidationFailed(EngineError):
 
 
 class DeployError(EngineError):
-    """A model could not be deployed. Names the file, line and element; nothing was stored."""
+    """A model could not be deployed. Names the file, line and element; nothing was stored.
+
+    `problems` lists every problem found (each a `DeployError` with its own file, line and
+    element); the error's own message and attributes are those of the first.
+    """
 
     code = "DEPLOY_FAILED"
 
@@ -82,6 +87,16 @@ class DeployError(EngineError):
         )
         super().__init__(f"{where}: {message}" if where else message)
         self.detail = message
+        self.problems: list[DeployError] = [self]
+
+    @classmethod
+    def of(cls, problems: Sequence[DeployError]) -> DeployError:
+        """One error for several problems: the first, carrying all of them in `problems`."""
+        if not problems:
+            raise ValueError("DeployError.of needs at least one problem")
+        first = problems[0]
+        first.problems = list(problems)
+        return first
 
 
 class UnknownProcess(NotFound):

@@ -66,7 +66,7 @@ def test_a_roleless_human_task_at_run_time_is_an_incident_not_a_database_error(
     """Models deployed before the deploy check existed can still reach a task without a role."""
     from engine.model import modelcheck
 
-    monkeypatch.setattr(modelcheck, "_check_lane", lambda *args: None)
+    monkeypatch.setattr(modelcheck, "_check_lane", lambda *args: iter(()))
     engine.deploy([BPMN / "user_task_no_role.bpmn"])
     case = engine.start_case("no_role", {})
     assert case.status == "incident"

@@ -79,3 +79,27 @@ def test_deploy_of_missing_path_names_it(engine: Engine, tmp_path) -> None:
         engine.deploy([tmp_path / "nope.bpmn"])
     with pytest.raises(DeployError, match=r"no \.bpmn or \.dmn files"):
         engine.deploy([tmp_path])
+
+
+def test_every_problem_of_a_model_is_reported_each_on_its_element(engine: Engine, db) -> None:
+    before = snapshot(db)
+    model = m.definitions(
+        m.process("two_faults", [m.script("oops", "x = ("), m.timer_catch("wait", '"P1X"')])
+    )
+    with pytest.raises(DeployError) as caught:
+        engine.deploy_files([("two_faults.bpmn", model)])
+    error = caught.value
+    assert (error.file, error.element) == ("two_faults.bpmn", "oops")  # the first, as before
+    assert "syntax error" in str(error)
+    assert [(p.file, p.element) for p in error.problems] == [
+        ("two_faults.bpmn", "oops"),
+        ("two_faults.bpmn", "wait"),
+    ]
+    assert all(p.line for p in error.problems)
+    assert "timer on 'wait'" in error.problems[1].detail
+    assert snapshot(db) == before  # nothing stored
+
+
+def test_a_single_problem_lists_itself() -> None:
+    error = DeployError("broken", file="f.bpmn", line=3, element="x")
+    assert error.problems == [error]

@@ -71,10 +71,9 @@ def check(process_id: str, xml: str, file_name: str) -> list[JSON]:
     """The problems a deploy of `xml` would meet (none: it would deploy). Stores nothing."""
     try:
         parsed = parse_models([(file_name, xml.encode("utf-8")), *decision_files()])
-    except DeployError as error:
-        detail = str(error.args[0]) if error.args else str(error)
-        where = detail.split(": ", 1)[1] if error.file and ": " in detail else detail
-        return [_problem(where, error.element, error.line)]
+    except DeployError as error:  # every problem found, each on its element
+        return [_problem(problem.detail, problem.element, problem.line)
+                for problem in error.problems]  # fmt: skip
     if process_id not in parsed.processes:
         found = ", ".join(sorted(parsed.processes)) or "-"
         message = _("Dit model bevat het proces %(found)s, niet %(process)s: het proces-id moet "

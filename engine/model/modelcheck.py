@@ -11,14 +11,15 @@ SpiffWorkflow only notices most of these problems when a case reaches the elemen
 3. every user task and manual task has a role: its `role` property, else its (named) lane;
 4. every service task names an operator.
 
-Every error is a `DeployError` whose `line` is the source line of the element it names.
+Every problem is a `DeployError` whose `line` is the source line of the element it names. The
+checks collect every problem of a model (`check_document` and `check_processes` return them all),
+so an admin sees them at once; `raise_all` raises one `DeployError` carrying the list.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
-from typing import NoReturn
+from collections.abc import Iterable, Iterator, Sequence
 
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
@@ -97,24 +98,29 @@ class ElementIndex:
         return None
 
 
-def check_document(file_name: str, root: etree._Element) -> None:
+def raise_all(problems: Sequence[DeployError]) -> None:
+    """Raise the first problem, carrying all of them in its `problems`; nothing if none."""
+    if problems:
+        raise DeployError.of(problems)
+
+
+def check_document(file_name: str, root: etree._Element) -> list[DeployError]:
     """XML-level checks on one BPMN document, before SpiffWorkflow builds specs from it.
 
     These are problems SpiffWorkflow reports badly: a service task operator without an id
     surfaces as a bare `KeyError('id')`, and a flow to a missing element as "we found two items,
     perhaps a form has the same ID?".
     """
-    _check_flow_references(file_name, root)
-    _check_service_operators(file_name, root)
+    return [*_check_flow_references(file_name, root), *_check_service_operators(file_name, root)]
 
 
-def _check_flow_references(file_name: str, root: etree._Element) -> None:
+def _check_flow_references(file_name: str, root: etree._Element) -> Iterator[DeployError]:
     ids = {el.get("id") for el in root.iter(etree.Element) if el.get("id")}
     for flow in root.iter(f"{{{BPMN_NS}}}sequenceFlow"):
         for end in ("sourceRef", "targetRef"):
             ref = flow.get(end)
             if ref not in ids:
-                raise DeployError(
+                yield DeployError(
                     f"sequence flow '{flow.get('id')}' has {end}=\"{ref or ''}\", "
                     "which matches no element in this file",
                     file=file_name,
@@ -123,7 +129,7 @@ def _check_flow_references(file_name: str, root: etree._Element) -> None:
                 )
 
 
-def _check_service_operators(file_name: str, root: etree._Element) -> None:
+def _check_service_operators(file_name: str, root: etree._Element) -> Iterator[DeployError]:
     operator_tag = f"{{{SPIFF_NS}}}serviceTaskOperator"
     for task in root.iter(f"{{{BPMN_NS}}}serviceTask"):
         operator = next(
@@ -135,7 +141,7 @@ def _check_service_operators(file_name: str, root: etree._Element) -> None:
             None,
         )
         if operator is None or not (operator.get("id") or "").strip():
-            raise DeployError(
+            yield DeployError(
                 f"service task '{task.get('id')}' has no operator; add "
                 '<spiffworkflow:serviceTaskOperator id="..."> in its extensionElements',
                 file=file_name,
@@ -144,46 +150,64 @@ def _check_service_operators(file_name: str, root: etree._Element) -> None:
             )
 
 
-def check_processes(specs: Iterable[BpmnProcessSpec], index: ElementIndex) -> None:
-    """Run every static check on each spec (top-level processes and subprocess specs)."""
+def check_processes(specs: Iterable[BpmnProcessSpec], index: ElementIndex) -> list[DeployError]:
+    """Every problem the static checks find in the specs (top-level processes and subprocesses).
+
+    A spec shared by several processes is checked once, and the same problem is reported once.
+    """
     seen: set[int] = set()
+    problems: list[DeployError] = []
+    reported: set[tuple[str | None, str | None, str]] = set()
     for spec in specs:
         if id(spec) in seen:
             continue
         seen.add(id(spec))
-        check_process(spec, index)
+        for problem in check_process(spec, index):
+            key = (problem.file, problem.element, problem.detail)
+            if key not in reported:
+                reported.add(key)
+                problems.append(problem)
+    return problems
 
 
-def check_process(spec: BpmnProcessSpec, index: ElementIndex) -> None:
-    """Run every static check on the task specs of one process spec."""
-    for task_spec in spec.task_specs.values():
-        _check_task(spec.file, task_spec, index)
+def check_process(spec: BpmnProcessSpec, index: ElementIndex) -> list[DeployError]:
+    """Every problem the static checks find in the task specs of one process spec."""
+    return [
+        problem
+        for task_spec in spec.task_specs.values()
+        for problem in _check_task(spec.file, task_spec, index)
+    ]
 
 
-def _check_task(file_name: str, task_spec: TaskSpec, index: ElementIndex) -> None:
+def _check_task(file_name: str, task_spec: TaskSpec, index: ElementIndex) -> Iterator[DeployError]:
     if isinstance(task_spec, ScriptTask):
-        _check_script(file_name, task_spec, task_spec.script, "script task", index)
+        yield from _check_script(file_name, task_spec, task_spec.script, "script task", index)
     if isinstance(task_spec, SpiffBpmnTask):
-        _check_optional_script(file_name, task_spec, task_spec.prescript, "pre-script", index)
-        _check_optional_script(file_name, task_spec, task_spec.postscript, "post-script", index)
+        yield from _check_optional_script(
+            file_name, task_spec, task_spec.prescript, "pre-script", index
+        )
+        yield from _check_optional_script(
+            file_name, task_spec, task_spec.postscript, "post-script", index
+        )
     if isinstance(task_spec, MultiChoice):
-        _check_conditions(file_name, task_spec, index)
+        yield from _check_conditions(file_name, task_spec, index)
     event_definition = getattr(task_spec, "event_definition", None)
     if isinstance(event_definition, TimerEventDefinition):
-        _check_timer(file_name, task_spec, event_definition, index)
+        yield from _check_timer(file_name, task_spec, event_definition, index)
     if isinstance(task_spec, UserTask | ManualTask):
-        _check_lane(file_name, task_spec, index)
+        yield from _check_lane(file_name, task_spec, index)
     if isinstance(task_spec, ServiceTask) and not (task_spec.operation_name or "").strip():
-        _fail(file_name, task_spec, index, f"service task '{_id(task_spec)}' has no operator")
+        yield _fail(file_name, task_spec, index, f"service task '{_id(task_spec)}' has no operator")
 
 
 def _id(task_spec: TaskSpec) -> str:
     return getattr(task_spec, "bpmn_id", None) or task_spec.name
 
 
-def _fail(file_name: str, task_spec: TaskSpec, index: ElementIndex, message: str) -> NoReturn:
+def _fail(file_name: str, task_spec: TaskSpec, index: ElementIndex, message: str) -> DeployError:
+    """The problem `message` on `task_spec`, located by its element id."""
     element_id = _id(task_spec)
-    raise DeployError(
+    return DeployError(
         message, file=file_name, line=index.line(file_name, element_id), element=element_id
     )
 
@@ -197,14 +221,15 @@ def _syntax_detail(exc: SyntaxError, source: str) -> str:
 
 def _check_script(
     file_name: str, task_spec: TaskSpec, script: str | None, what: str, index: ElementIndex
-) -> None:
+) -> Iterator[DeployError]:
     element_id = _id(task_spec)
     if script is None or not script.strip():
-        _fail(file_name, task_spec, index, f"{what} '{element_id}' has no script")
+        yield _fail(file_name, task_spec, index, f"{what} '{element_id}' has no script")
+        return
     try:
         compile(script, f"<{element_id}>", "exec")
     except SyntaxError as exc:
-        _fail(
+        yield _fail(
             file_name,
             task_spec,
             index,
@@ -214,9 +239,9 @@ def _check_script(
 
 def _check_optional_script(
     file_name: str, task_spec: TaskSpec, script: str | None, what: str, index: ElementIndex
-) -> None:
+) -> Iterator[DeployError]:
     if script is not None and script.strip():
-        _check_script(file_name, task_spec, script, f"{what} of task", index)
+        yield from _check_script(file_name, task_spec, script, f"{what} of task", index)
 
 
 def _as_eval_source(expression: str) -> str:
@@ -224,7 +249,9 @@ def _as_eval_source(expression: str) -> str:
     return expression.strip(" \t")
 
 
-def _check_conditions(file_name: str, gateway: MultiChoice, index: ElementIndex) -> None:
+def _check_conditions(
+    file_name: str, gateway: MultiChoice, index: ElementIndex
+) -> Iterator[DeployError]:
     for condition, _target in gateway.cond_task_specs:
         if condition is None:
             continue
@@ -236,13 +263,13 @@ def _check_conditions(file_name: str, gateway: MultiChoice, index: ElementIndex)
         except SyntaxError as exc:
             flow = _find_flow(index.root(file_name), _id(gateway), expression)
             flow_id = flow.get("id") if flow is not None else _id(gateway)
-            raise DeployError(
+            yield DeployError(
                 f"condition on the flow out of gateway '{_id(gateway)}' is not a valid Python "
                 f"expression: {_syntax_detail(exc, 'condition')}",
                 file=file_name,
                 line=flow.sourceline if flow is not None else index.line(file_name, flow_id),
                 element=flow_id,
-            ) from None
+            )
 
 
 def _find_flow(
@@ -272,10 +299,10 @@ def _timer_kind(definition: TimerEventDefinition) -> str:
 
 def _check_timer(
     file_name: str, task_spec: TaskSpec, definition: TimerEventDefinition, index: ElementIndex
-) -> None:
+) -> Iterator[DeployError]:
     problem = timer_expression_problem(definition.expression, _timer_kind(definition))
     if problem is not None:
-        _fail(file_name, task_spec, index, f"timer on '{_id(task_spec)}': {problem}")
+        yield _fail(file_name, task_spec, index, f"timer on '{_id(task_spec)}': {problem}")
 
 
 def timer_expression_problem(expression: str | None, kind: str) -> str | None:
@@ -303,7 +330,7 @@ def timer_expression_problem(expression: str | None, kind: str) -> str | None:
 _TIMER_KINDS = (timers.DURATION, timers.DATE, timers.CYCLE)
 
 
-def _check_lane(file_name: str, task_spec: TaskSpec, index: ElementIndex) -> None:
+def _check_lane(file_name: str, task_spec: TaskSpec, index: ElementIndex) -> Iterator[DeployError]:
     """A human task needs a role: its `role` property, else the name of its lane."""
     if getattr(task_spec, "lane", None) is not None or _role_property(task_spec):
         return
@@ -320,7 +347,7 @@ def _check_lane(file_name: str, task_spec: TaskSpec, index: ElementIndex) -> Non
             f"{kind} '{element_id}' is not in a lane; put it in the lane of the role that does "
             "it (or give it a 'role' property)"
         )
-    _fail(file_name, task_spec, index, message)
+    yield _fail(file_name, task_spec, index, message)
 
 
 def _role_property(task_spec: TaskSpec) -> str:

@@ -5,8 +5,10 @@ refused), then `SpiffBpmnParser` with XSD validation on, then the parser is forc
 executable process and its subprocesses (SpiffWorkflow parses lazily, so most structural errors
 only appear then), then the static checks in `engine.modelcheck`. Whatever goes wrong is reported
 as a `DeployError` naming the file, the line and the element id where they can be found; no raw
-exception escapes. An abstract `bpmn:task` becomes a pass-through step, and a timer written as
-plain ISO-8601 text (`PT2H`) is stored as the string it stands for.
+exception escapes. The static checks report every problem at once (`DeployError.problems`);
+a structural error SpiffWorkflow raises stops the parse, so it comes alone. An abstract
+`bpmn:task` becomes a pass-through step, and a timer written as plain ISO-8601 text (`PT2H`)
+is stored as the string it stands for.
 """
 
 from __future__ import annotations
@@ -147,11 +149,13 @@ def _parse_documents(documents: list[_Document]) -> ParsedModels:
     index = ElementIndex()
     for doc in documents:
         index.add(doc.name, doc.root)
+    document_problems: list[DeployError] = []
     for doc in documents:
         if doc.kind == "bpmn":
-            _add_bpmn(parser, doc, index)
+            document_problems += _add_bpmn(parser, doc, index)
         else:
             _add_dmn(parser, doc, index)
+    modelcheck.raise_all(document_problems)  # SpiffWorkflow's own errors for these are worse
     process_ids = parser.get_process_ids()  # top-level only: read before any spec is built
     if not process_ids:
         raise DeployError(
@@ -162,7 +166,7 @@ def _parse_documents(documents: list[_Document]) -> ParsedModels:
     specs = {pid: _build_spec(parser, pid, index) for pid in process_ids}
     subprocesses = {pid: _build_subprocess_specs(parser, specs[pid], index) for pid in process_ids}
     all_specs = [*specs.values(), *(s for subs in subprocesses.values() for s in subs.values())]
-    modelcheck.check_processes(all_specs, index)
+    modelcheck.raise_all(modelcheck.check_processes(all_specs, index))
     timers.quote_plain_iso(all_specs)
     texts = {doc.name: doc.text for doc in documents}
     processes = {
@@ -188,11 +192,12 @@ def _process_file(parser: SpiffBpmnParser, process_id: str) -> str:
     return parser.get_process_parser(process_id).filename
 
 
-def _add_bpmn(parser: SpiffBpmnParser, doc: _Document, index: ElementIndex) -> None:
+def _add_bpmn(parser: SpiffBpmnParser, doc: _Document, index: ElementIndex) -> list[DeployError]:
+    """Add one BPMN document to the parser; the problems of its XML-level checks."""
     with _spiff_errors(index, doc.name):
         # Pass the root element we keep referencing: SpiffWorkflow keys its lane index on id(root).
         parser.add_bpmn_xml(doc.root, filename=doc.name)
-    modelcheck.check_document(doc.name, doc.root)
+    return modelcheck.check_document(doc.name, doc.root)
 
 
 def _add_dmn(parser: SpiffBpmnParser, doc: _Document, index: ElementIndex) -> None:

@@ -275,6 +275,24 @@ def test_check_answers_each_problem_with_its_element_and_stores_nothing(
     assert [v.version for v in web_engine.versions("mini")] == [1]  # nothing stored
 
 
+def test_check_answers_all_problems_at_once_each_on_its_element(
+    app: Flask, web_engine: Engine
+) -> None:
+    deployed(web_engine)
+    client, token = admin(app)
+    two_faults = outside_lanes().replace('"P1D"', '"P1X"')
+    answer = post(client, token, "/beheer/processen/mini/controleren", {"xml": two_faults})
+    assert answer.status_code == 422
+    problems = answer.json["problems"]
+    assert [p["element"] for p in problems] == ["check", "pause"]
+    assert "lane" in problems[0]["message"] and "P1X" in problems[1]["message"]
+    assert all(p["line"] for p in problems)
+    deploy = post(client, token, "/beheer/processen/mini/in-gebruik",
+                  {"xml": two_faults, "reason": "twee fouten"})  # fmt: skip
+    assert deploy.status_code == 422 and len(deploy.json["problems"]) == 2
+    assert [v.version for v in web_engine.versions("mini")] == [1]  # nothing stored
+
+
 def test_compare_names_added_removed_and_changed_elements() -> None:
     before = mini_model()
     after = (

@@ -243,10 +243,12 @@
     problems.forEach(function (p) {
       var item = el("li");
       if (p.element && registry.get(p.element)) {
-        canvas.addMarker(p.element, "has-problem");
-        marked.push(p.element);
-        var badge = el("span", { "class": "problem-badge", title: p.message }, "!");
-        overlays.add(p.element, "problem", { position: { bottom: 10, left: -8 }, html: badge });
+        if (marked.indexOf(p.element) === -1) {  // one badge per element, however many problems
+          canvas.addMarker(p.element, "has-problem");
+          marked.push(p.element);
+          var badge = el("span", { "class": "problem-badge", title: p.message }, "!");
+          overlays.add(p.element, "problem", { position: { bottom: 10, left: -8 }, html: badge });
+        }
         item.appendChild(elementButton(p.element, nameOf(p.element)));
         item.appendChild(document.createTextNode(": "));
       } else if (p.element) {
