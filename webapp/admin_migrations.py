@@ -5,24 +5,34 @@ old version goes and pick a place for the steps that have none (selects of the n
 steps), then a dry run (what would happen to each case, in plain words) and the move itself,
 with a reason that goes into each case's audit trail. The engine does the work
 (`Engine.migrate_cases`); this module only reads the form and words the outcome.
+
+The move goes in batches of `BATCH_SIZE` cases per request: the first POST surveys which cases
+can move (a dry run) and moves the first batch; the page then shows a progress bar and a
+*Verder verplaatsen* button whose form carries what is left, signed (`_STATE_SALT`) so it
+cannot be altered. `static/js/migration-batches.js` presses on by itself; without JavaScript
+the admin presses the button. The last batch shows the report of every case.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from engine import EngineError, NotFound
-from engine.running.migration import Element, MigrationReport, Plan, Refusal
+from engine.running.migration import CaseOutcome, Element, MigrationReport, Plan, Refusal
 from webapp.admin import _me, admin_required, bp
 from webapp.identity import engine
 from webapp.wording import model_name, process_label
 
 MAX_ID = 255
 MAP_PREFIX = "plaats:"
+BATCH_SIZE = 25  # cases moved per request; the page continues with the next batch
+_STATE_SALT = "stuurboord.verplaatsen"
 
 _KINDS = {
     "UserTask": _l("taak"),
@@ -107,7 +117,7 @@ def migrations() -> tuple[str, int]:
     context: dict[str, Any] = {
         "processes": processes, "process_id": process_id, "numbers": numbers,
         "to_version": to_version, "from_version": from_version, "plans": [], "report": None,
-        "chosen": {}, "errors": {}, "reason": "", "step_label": step_label,
+        "chosen": {}, "errors": {}, "reason": "", "step_label": step_label, "progress": None,
     }  # fmt: skip
     status = 200
     if process_id and to_version and from_version == to_version:
@@ -130,6 +140,8 @@ def migrations() -> tuple[str, int]:
 
 
 def _run(context: dict[str, Any], plans: list[Plan]) -> int:
+    if request.form.get("actie") == "verder":
+        return _continue(context)
     mapping = _mapping(plans)
     context["chosen"] = {**{k: "" for k in context["chosen"]}, **mapping}
     dry_run = request.form.get("actie") != "verplaatsen"
@@ -140,10 +152,10 @@ def _run(context: dict[str, Any], plans: list[Plan]) -> int:
             "reden": _("Geef een reden: ze komt in de audittrail van elk dossier.")
         }
         return 422
-    try:
+    try:  # a dry run, also before a move: which cases can move (the move goes in batches)
         report = engine().migrate_cases(
             context["process_id"], context["to_version"], actor=_me(),
-            from_version=context["from_version"], mapping=mapping, dry_run=dry_run,
+            from_version=context["from_version"], mapping=mapping, dry_run=True,
             reason=reason or None,
         )  # fmt: skip
     except NotFound:
@@ -151,9 +163,73 @@ def _run(context: dict[str, Any], plans: list[Plan]) -> int:
     except EngineError as error:
         context["errors"] = {"_": error.message}
         return 422
+    if dry_run:
+        context["report"] = report
+        context["rows"] = _rows(report)
+        return 200
+    todo = [o.case_id for o in report.outcomes if o.result == "can_move"]
+    state = {
+        "process_id": context["process_id"], "to_version": context["to_version"],
+        "from_version": context["from_version"], "mapping": mapping, "reason": reason,
+        "todo": todo, "total": len(todo),
+        "done": [asdict(o) for o in report.outcomes if o.result != "can_move"],
+    }  # fmt: skip
+    return _batch(context, state)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_STATE_SALT)
+
+
+def _continue(context: dict[str, Any]) -> int:
+    """The next batch of a move begun earlier; its state comes signed from the form."""
+    try:
+        state = _serializer().loads(request.form.get("voortgang", ""))
+    except BadSignature:
+        state = None
+    same = isinstance(state, dict) and (
+        (state.get("process_id"), state.get("to_version"), state.get("from_version"))
+        == (context["process_id"], context["to_version"], context["from_version"])
+    )
+    if not same:
+        context["errors"] = {"_": _("Deze verplaatsing kan niet verder; begin opnieuw.")}
+        return 422
+    context["reason"] = state["reason"]
+    return _batch(context, state)
+
+
+def _batch(context: dict[str, Any], state: dict[str, Any]) -> int:
+    """Move the next `BATCH_SIZE` cases of `state`; the progress, or the report when done."""
+    batch, rest = state["todo"][:BATCH_SIZE], state["todo"][BATCH_SIZE:]
+    if batch:
+        try:
+            report = engine().migrate_cases(
+                state["process_id"], state["to_version"], actor=_me(),
+                from_version=state["from_version"], mapping=state["mapping"], case_ids=batch,
+                reason=state["reason"],
+            )  # fmt: skip
+        except NotFound:
+            abort(404)
+        except EngineError as error:
+            context["errors"] = {"_": error.message}
+            return 422
+        state["done"] += [asdict(o) for o in report.outcomes]
+    state["todo"] = rest
+    if rest:
+        context["progress"] = {"done": state["total"] - len(rest), "total": state["total"],
+                               "token": _serializer().dumps(state)}  # fmt: skip
+        return 200
+    outcomes = sorted((_outcome(o) for o in state["done"]), key=lambda o: o.case_id)
+    report = MigrationReport(state["process_id"], state["to_version"], dry_run=False,
+                             plans=tuple(context["plans"]), outcomes=tuple(outcomes))  # fmt: skip
     context["report"] = report
     context["rows"] = _rows(report)
     return 200
+
+
+def _outcome(data: dict[str, Any]) -> CaseOutcome:
+    return CaseOutcome(**{**data, "reasons": tuple(Refusal(**r) for r in data["reasons"]),
+                          "waiting_in": tuple(data["waiting_in"])})  # fmt: skip
 
 
 def _rows(report: MigrationReport) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ from tests.browser.test_modeller import (
     set_field,
     shape,
 )
+from webapp import admin_migrations
 
 RENAMED = "Screening nakijken en bevestigen"
 ADDED = "Advies inwinnen"
@@ -89,9 +90,10 @@ def complete(page: Page, task_name: str) -> None:
 
 
 def test_an_admin_changes_the_topic_process_moves_running_cases_and_they_end_on_version_2(
-    own_site: Site, new_context: Callable[[], BrowserContext]
+    own_site: Site, new_context: Callable[[], BrowserContext], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = own_site
+    monkeypatch.setattr(admin_migrations, "BATCH_SIZE", 1)  # one case per batch: JS continues
     committee = board.committee(site)
     titles = [board.unique("Te verplaatsen"), board.unique("Ook te verplaatsen")]
     cases = [committee.start("topic", board.topic_data(t), "sofie").id for t in titles]
@@ -148,6 +150,8 @@ def test_an_admin_changes_the_topic_process_moves_running_cases_and_they_end_on_
     axe_clean(ada)
     ada.get_by_label("Reden (nodig om te verplaatsen)").fill("Advies bij elke screening")
     ada.get_by_role("button", name="Verplaatsen").click()
+    # batches of one: the page shows "1 van 2 verplaatst", its script moves the next one and
+    # puts the report in its place
     result = ada.locator("#resultaat-sectie")
     expect(result.get_by_role("heading", name="Resultaat")).to_be_visible()
     expect(result.get_by_role("status")).to_contain_text("2 verplaatst, 1 niet mogelijk")

@@ -3,9 +3,12 @@ and the case page's line with the versions a case ran on."""
 
 from __future__ import annotations
 
+import re
+
 from engine import Engine
 from tests.web.conftest import csrf_of, sign_in, start_review
 from tests.web.test_migration_api import at_approve, deploy_v2
+from webapp import admin_migrations
 
 URL = "/beheer/verplaatsen"
 
@@ -90,3 +93,52 @@ def test_the_page_speaks_english_too(client, web_engine: Engine) -> None:
     assert "Dry run: nothing was changed" in dry.text
     assert "1 of 2 cases can move, 1 cannot." in dry.text
     assert "which has no place in the new version." in dry.text
+
+
+def _progress_form(page: str) -> dict[str, str]:
+    """The hidden fields of the 'Verder verplaatsen' form on a progress page."""
+    form = page.split("data-batch-continue", 1)[1].split("</form>", 1)[0]
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+def test_the_move_goes_in_batches_with_a_progress_bar(
+    client, web_engine: Engine, monkeypatch
+) -> None:
+    monkeypatch.setattr(admin_migrations, "BATCH_SIZE", 2)
+    movable = [start_review(web_engine, "carla")[0] for _ in range(5)]
+    stays = at_approve(web_engine)  # waits in a step without a place: refused
+    deploy_v2(web_engine)
+    sign_in(client, "anna")
+    token = csrf_of(client.get(f"{URL}?proces=review&naar=2").text)
+    form = {"csrf_token": token, "proces": "review", "naar": "2", "plaats:approve": ""}
+
+    def versions() -> list[int]:
+        return [web_engine.case(case_id).version for case_id in movable]
+
+    first = client.post(URL, data={**form, "actie": "verplaatsen", "reden": "Nieuwe versie"})
+    assert first.status_code == 200, first.text
+    assert '<progress id="voortgang-balk" max="5" value="2">' in first.text
+    assert "2 van 5 verplaatst" in first.text
+    assert "js/migration-batches.js" in first.text and "Verder verplaatsen" in first.text
+    assert sorted(versions()) == [1, 1, 1, 2, 2]
+
+    tampered = {
+        **_progress_form(first.text),
+        "voortgang": "x" + _progress_form(first.text)["voortgang"],
+    }
+    refused = client.post(URL, data={**tampered, "actie": "verder"})
+    assert refused.status_code == 422 and "begin opnieuw" in refused.text
+    assert sorted(versions()) == [1, 1, 1, 2, 2]
+
+    second = client.post(URL, data={**_progress_form(first.text), "actie": "verder"})
+    assert second.status_code == 200 and "4 van 5 verplaatst" in second.text
+    assert sorted(versions()) == [1, 2, 2, 2, 2]
+
+    last = client.post(URL, data={**_progress_form(second.text), "actie": "verder"})
+    assert last.status_code == 200 and "data-batch-continue" not in last.text
+    assert "5 verplaatst, 1 niet mogelijk, 0 mislukt, van 6 dossiers." in last.text
+    for case_id in [*movable, stays]:
+        assert f'href="/dossiers/{case_id}"' in last.text
+    assert versions() == [2] * 5 and web_engine.case(stays).version == 1
+    trail = [e for e in web_engine.audit_trail(movable[4]) if e.action == "case_migrated"]
+    assert len(trail) == 1 and trail[0].reason == "Nieuwe versie"
