@@ -6,7 +6,8 @@ latest version. Its script (static/js/modeller.js) talks to these JSON endpoints
 admins only and with the page's CSRF token:
 
 - ``POST …/ontwerp``: *Opslaan als ontwerp* (webapp/drafts.py: a second writer is warned, 409);
-- ``POST …/controleren``: the checks of a deploy, nothing stored; problems name the element;
+- ``POST …/controleren``: the checks of a deploy, nothing stored; every problem found, each
+  naming its element and line;
 - ``POST …/vergelijken``: added, removed and changed elements against the latest version;
 - ``POST …/in-gebruik``: deploy as the next version, with a reason for the audit trail.
 
@@ -304,7 +305,7 @@ def deploy_model(process_id: str) -> tuple[Response, int]:
         result = engine().deploy_files([(file_name, xml.encode("utf-8")), *decision_files()],
                                        actor=_me().user_id, reason=reason)  # fmt: skip
     except DeployError as error:  # raced with another change of the models: say so
-        return jsonify(problems=[_problem(str(error), error.element, error.line)]), 422
+        return jsonify(problems=[_problem(str(p), p.element, p.line) for p in error.problems]), 422
     drafts.discard(engine(), process_id)
     item = next(r for r in result if r.process_id == process_id)
     return jsonify(version=item.version, created=item.created,
