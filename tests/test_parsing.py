@@ -321,6 +321,19 @@ def test_service_task_without_operator_is_refused() -> None:
     assert "service task 'x' has no operator" in error.detail
 
 
+def test_every_xml_level_problem_is_reported_each_on_its_element() -> None:
+    document = one_step(f'<bpmn:serviceTask id="x">{FLOWS}</bpmn:serviceTask>').replace(
+        b'sourceRef="start"', b'sourceRef="nowhere"'
+    )
+    error = refused(("two.bpmn", document))
+    assert_where(error, "two.bpmn", 9, "f1")  # the first problem, as a single error was
+    assert [(p.file, p.line, p.element) for p in error.problems] == [
+        ("two.bpmn", 9, "f1"),
+        ("two.bpmn", 7, "x"),
+    ]
+    assert "service task 'x' has no operator" in error.problems[1].detail
+
+
 # --- static model checks -----------------------------------------------------------------------
 
 
