@@ -154,6 +154,10 @@ def test_secretariat_records_a_binding_decision_after_the_meeting(
     sara = as_user(new_context, site, "sara")
     meeting_title = board.committee(site).case(meeting_case).title or ""
     open_task(sara, site, "Behandelingen vastleggen", meeting_title)
+    # Who was there: a decision needs a quorum of the committee's seats.
+    present = sara.get_by_role("group", name=re.compile("^Aanwezigen"))
+    for box in present.get_by_role("checkbox").all():
+        box.check()
     item = sara.get_by_role("group", name=re.compile(re.escape(title)))
     item.get_by_role("group", name="Uitkomst").get_by_label("Beslist").check()
     item.get_by_label("Besluit").fill("Alle entiteiten gebruiken het aanmeldplatform.")
