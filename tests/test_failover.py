@@ -61,10 +61,11 @@ def test_scheduler_probe_reports_its_lease(db, clock: ManualClock) -> None:
         scheduler.lead()
         status, body = _get(f"{base}/readyz")
         assert status == 200, body
-        assert body["checks"] == {
-            "database": "ok",
-            "scheduler": {"ok": True, "role": "leader", "lease_checked_seconds_ago": 0.0},
-        }
+        probe = body["checks"]["scheduler"]
+        assert body["checks"]["database"] == "ok"
+        assert (probe["ok"], probe["role"]) == (True, "leader")
+        # checked just now (a loaded machine may take a tenth of a second to answer)
+        assert 0.0 <= probe["lease_checked_seconds_ago"] < 5
         scheduler.lease_checked_at = time.monotonic() - 60  # renewals stalled for a minute
         status, body = _get(f"{base}/readyz")
         assert status == 503 and body["checks"]["scheduler"]["ok"] is False
