@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -26,6 +25,7 @@ from werkzeug.wrappers import Response
 from engine import Actor, Forbidden, NotFound, UnknownProcess, ValidationFailed
 from engine.running.queries import CaseInfo, TaskInfo
 from webapp import briefing, forms, rights, timeline
+from webapp.downloads import attachment
 from webapp.engine_adapter import start_event_id
 from webapp.identity import current_actor, engine, login_required
 from webapp.plain import label_of, meeting_of, plain
@@ -287,16 +287,7 @@ def download(document_id: int) -> Response:
         rights.visible_case(eng, _me(), info.case_id)
     except NotFound:
         abort(404)
-    fallback = info.filename.encode("ascii", "replace").decode().replace('"', "_")
-    fallback = fallback.replace("?", "_").replace("\\", "_")
-    response = Response(data, status=200)
-    response.headers["Content-Type"] = info.content_type
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(info.filename, safe='')}"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment(info, data)
 
 
 @bp.post("/dossiers/<int:case_id>/opmerkingen")

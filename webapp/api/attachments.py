@@ -10,7 +10,6 @@ naming the reason under `file`, and nothing is stored.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from flask import Response, request
 from flask.views import MethodView
@@ -23,6 +22,7 @@ from engine.running.documents import BINARY_KINDS, OFFICE_TYPES
 from engine.running.queries import DocumentInfo
 from webapp import rights
 from webapp.api import authenticate, documents, require_actor
+from webapp.downloads import attachment
 from webapp.errors import ApiError
 from webapp.identity import engine
 
@@ -139,17 +139,3 @@ class Document(MethodView):
             raise ApiError(404, "NOT_FOUND") from error
         rights.visible_case(eng, require_actor(), info.case_id)
         return attachment(info, data)
-
-
-def attachment(info: DocumentInfo, data: bytes) -> Response:
-    """The download as the case page serves it: an attachment, never sniffed or rendered."""
-    fallback = info.filename.encode("ascii", "replace").decode().replace('"', "_")
-    fallback = fallback.replace("?", "_").replace("\\", "_")
-    response = Response(data, status=200)
-    response.headers["Content-Type"] = info.content_type
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(info.filename, safe='')}"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
