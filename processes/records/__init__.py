@@ -12,6 +12,8 @@
   the committee's calendar dates;
 * :mod:`processes.records.notify` and :mod:`processes.records.announcements`: notifications
   from service handlers and from the tasks people wait for;
+* :mod:`processes.records.steering`: the steering framework's tables (projects, reviews,
+  actions, KPIs and their links);
 * :mod:`processes.records.names`: the models' names in Dutch and English;
 * :mod:`processes.records.choices`: the choices of pickers from the records, and the check that
   refuses unknown codes before a task completes.
@@ -20,7 +22,10 @@
 from __future__ import annotations
 
 from engine import Registry
-from processes.records import models  # noqa: F401 - the tables join Base.metadata on import
+from processes.records import (
+    models,  # noqa: F401 - the tables join Base.metadata on import
+    steering,  # noqa: F401 - idem
+)
 from processes.records.choices import check_references
 
 
