@@ -105,6 +105,7 @@ def create_app(engine: Engine | None = None, config: dict[str, Any] | None = Non
 
     from webapp import (
         account,
+        actions,
         admin,
         admin_mail,  # noqa: F401  (its routes sit on the admin blueprint)
         admin_migrations,  # noqa: F401  (its routes sit on the admin blueprint)
@@ -113,10 +114,13 @@ def create_app(engine: Engine | None = None, config: dict[str, Any] | None = Non
         cases,
         compliance,
         inbox,
+        lineage,
         meetings,
         notifications,
         oidc,
         opendata,
+        projects,
+        steering,
         tasks,
     )
     from webapp.api import init_api
@@ -133,6 +137,10 @@ def create_app(engine: Engine | None = None, config: dict[str, Any] | None = Non
         account.bp,
         admin.bp,
         opendata.bp,
+        projects.bp,
+        steering.bp,
+        actions.bp,
+        lineage.bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)
