@@ -15,7 +15,7 @@ from typing import Any, TextIO
 import click
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 
-from engine.errors import EngineError, ValidationFailed
+from engine.errors import DeployError, EngineError, ValidationFailed
 from engine.facade import Engine
 from engine.people.actors import SYSTEM_ACTOR, Actor
 from engine.running.registry import Registry
@@ -72,6 +72,8 @@ def clean_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except ValidationFailed as error:
             _fail(f"{error.message}: {json.dumps(error.errors, sort_keys=True)}")
+        except DeployError as error:
+            _fail("\n".join(problem.message for problem in error.problems))
         except EngineError as error:
             _fail(error.message)
         except PolicyError as error:

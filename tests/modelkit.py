@@ -104,3 +104,11 @@ def definitions(*processes: str, messages: dict[str, str] | None = None) -> byte
         f'<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions {NS} id="defs" '
         f'targetNamespace="http://stuurboord.test/models">\n{body}\n{msgs}\n</bpmn:definitions>\n'
     ).encode()
+
+
+def two_faults() -> bytes:
+    """A model with two problems on two elements: a script syntax error on 'oops' and a bad
+    timer on 'wait' (deploys report every problem, each on its element)."""
+    return definitions(
+        process("two_faults", [script("oops", "x = ("), timer_catch("wait", '"P1X"')])
+    )

@@ -90,6 +90,16 @@ def test_validation_error_lists_fields(cli, db: Database, tmp_path) -> None:
     assert "error: intake takes no data" in result.output and '"amount"' in result.output
 
 
+def test_deploy_prints_every_problem_each_on_its_element(cli, db: Database, tmp_path) -> None:
+    path = tmp_path / "two.bpmn"
+    path.write_bytes(m.two_faults())
+    result = cli("deploy", str(path), ok=False)
+    lines = [line for line in result.output.splitlines() if "two.bpmn" in line]
+    assert len(lines) == 2, result.output
+    assert "element 'oops'" in lines[0] and "element 'wait'" in lines[1]
+    assert "no process" in cli("start", "two_faults", ok=False).output  # nothing deployed
+
+
 def test_incidents_retry_and_admin_commands(cli, db: Database, tmp_path) -> None:
     path = tmp_path / "fail.bpmn"
     path.write_bytes(

@@ -107,17 +107,20 @@ def deploy() -> Response | tuple[str, int]:
         files.append((name, upload.read()))
     if not uploads:
         problems.append(_("Kies een of meer .bpmn- of .dmn-bestanden."))
-    report: dict[str, Any] | None = None
+    report: list[dict[str, Any]] | None = None
     if not problems:
         try:
             result = engine().deploy_files(files, actor=_me().user_id)
         except DeployError as error:
-            report = {
-                "file": error.file,
-                "line": error.line,
-                "element": error.element,
-                "detail": error.detail,
-            }
+            report = [
+                {
+                    "file": problem.file,
+                    "line": problem.line,
+                    "element": problem.element,
+                    "detail": problem.detail,
+                }
+                for problem in error.problems
+            ]
         else:
             for item in result:
                 if item.created:

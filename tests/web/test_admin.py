@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+from tests import modelkit as m
 from tests.web.conftest import BPMN, csrf_of, sign_in, start_review
 
 BROKEN = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -57,6 +58,23 @@ def test_deploy_reports_errors_and_changes_nothing(client, web_engine):
         content_type="multipart/form-data",
     )
     assert wrong_kind.status_code == 422 and "alleen .bpmn" in wrong_kind.text
+
+
+def test_deploy_shows_every_problem_each_on_its_element(client, web_engine):
+    sign_in(client, "anna")
+    page = client.get("/beheer/processen")
+    before = web_engine.versions()
+    response = client.post(
+        "/beheer/processen",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "modellen": [(io.BytesIO(m.two_faults()), "two.bpmn")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422 and "2 problemen gevonden" in response.text
+    assert "<code>oops</code>" in response.text and "<code>wait</code>" in response.text
+    assert web_engine.versions() == before
 
 
 def test_deploy_a_good_model(client, web_engine):

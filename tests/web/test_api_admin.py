@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+from tests import modelkit as m
 from tests.web.conftest import BPMN, bearer, start_review, token_for
 from tests.web.test_incident_admin import incident_case
 
@@ -105,6 +106,16 @@ def test_deploy_a_model_and_refuse_a_malformed_one_precisely(app, client, web_en
         content_type="multipart/form-data",
     )
     assert "notes.txt" in _problem(not_a_model, 422, "VALIDATION_FAILED")["errors"]["files"][0]
+
+    two = client.post(
+        "/api/v1/deployments",
+        data={"files": [(io.BytesIO(m.two_faults()), "two.bpmn")]},
+        headers=anna,
+        content_type="multipart/form-data",
+    )
+    files = _problem(two, 422, "DEPLOY_FAILED")["errors"]["files"]
+    assert len(files) == 2 and "'oops'" in files[0] and "'wait'" in files[1]
+    assert client.get("/api/v1/deployments", headers=anna).json == before
 
     model = (BPMN / "loop.bpmn").read_bytes()
     deployed = client.post(

@@ -119,6 +119,6 @@ class Deployments(MethodView):
                 422,
                 "DEPLOY_FAILED",
                 error.message,
-                errors={"files": [error.message]},
+                errors={"files": [problem.message for problem in error.problems]},
             ) from error
         return [asdict(item) for item in result]
