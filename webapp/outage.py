@@ -20,11 +20,11 @@ from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.wrappers import Response
 
+from engine.scheduling import health_probe
 from webapp.errors import problem
 
 log = logging.getLogger(__name__)
@@ -82,23 +82,14 @@ def handle_unavailable(error: Exception) -> Response:
     return Response(body, status=503, mimetype="text/html", headers=headers)
 
 
+def _quiet_failure(error: Exception) -> None:
+    QUIET.failure(*_kind(error))
+
+
 def readiness(app: Flask) -> tuple[dict[str, Any], int]:
     """What /readyz answers: each check's state, and 200 or 503."""
-    checks: dict[str, Any] = {}
     engine = app.extensions["stuurboord"].engine
-    try:
-        with engine.db.snapshot() as connection:
-            connection.execute(text("SELECT 1"))
-        checks["database"] = "ok"
-    except Exception as error:
-        kind, message = _kind(error)
-        QUIET.failure(kind, message)
-        checks["database"] = "unavailable"
-    scheduler = app.extensions.get(SCHEDULER_KEY)
-    if scheduler is not None:
-        checks["scheduler"] = scheduler.health()
-    ready = checks["database"] == "ok" and checks.get("scheduler", {}).get("ok", True)
-    return {"status": "ready" if ready else "unavailable", "checks": checks}, 200 if ready else 503
+    return health_probe.readiness(engine.db, app.extensions.get(SCHEDULER_KEY), _quiet_failure)
 
 
 def init_app(app: Flask) -> None:

@@ -11,27 +11,40 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from sqlalchemy import text
 
 from engine.scheduling.scheduler import Scheduler
+from engine.storage.db import Database
 
 log = logging.getLogger(__name__)
 
 
-def readiness(scheduler: Scheduler) -> tuple[dict[str, Any], int]:
+def _log_failure(error: Exception) -> None:
+    log.warning("readiness: database unavailable: %s", type(error).__name__)
+
+
+def readiness(
+    db: Database,
+    scheduler: Scheduler | None,
+    on_failure: Callable[[Exception], None] = _log_failure,
+) -> tuple[dict[str, Any], int]:
+    """The readiness checks (the database answers; the scheduler, if this process runs one, has
+    its lease in hand) and 200 or 503. The web app's /readyz answers the same."""
     checks: dict[str, Any] = {}
     try:
-        with scheduler.engine.db.snapshot() as connection:
+        with db.snapshot() as connection:
             connection.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as error:
-        log.warning("readiness: database unavailable: %s", type(error).__name__)
+        on_failure(error)
         checks["database"] = "unavailable"
-    checks["scheduler"] = scheduler.health()
-    ready = checks["database"] == "ok" and bool(checks["scheduler"]["ok"])
+    if scheduler is not None:
+        checks["scheduler"] = scheduler.health()
+    ready = checks["database"] == "ok" and bool(checks.get("scheduler", {}).get("ok", True))
     return {"status": "ready" if ready else "unavailable", "checks": checks}, 200 if ready else 503
 
 
@@ -43,7 +56,7 @@ def serve_probe(scheduler: Scheduler, port: int, host: str = "127.0.0.1") -> Thr
             if self.path == "/healthz":
                 body, status = {"status": "ok"}, 200
             elif self.path == "/readyz":
-                body, status = readiness(scheduler)
+                body, status = readiness(scheduler.engine.db, scheduler)
             else:
                 body, status = {"status": "not found"}, 404
             data = json.dumps(body).encode()
