@@ -400,6 +400,7 @@ class Walk:
         for day, clock_time, key, element_id, values, user in AFTER_THE_PAST_MEETING:
             self.task(t.m1(day, clock_time), key, element_id, values, user)
         self.admitted(t.m1(4, "11:00"), "handtekening", "next", "discussion")
+        self.minutes_of_the_past_meeting()
         self.obligations()
         self.recent_topics()
 
@@ -557,6 +558,7 @@ class Walk:
                 "deadline": t.obligation_deadline.isoformat(),
                 "bound_entities": list(data.BOUND_ENTITIES),
                 "focus_domain": "common_counter_functions",
+                "vote_held": True,
                 "votes_for": 18,
                 "votes_against": 1,
                 "votes_abstain": 2,
@@ -579,6 +581,7 @@ class Walk:
                 "agenda_item_id": self.item("cloud"),
                 "outcome": "decided",
                 "decision_text": data.CLOUD_DECISION,
+                "vote_held": True,
                 "votes_for": 20,
                 "votes_abstain": 1,
             },
@@ -615,6 +618,14 @@ class Walk:
         )
         for org in data.BOUND_ENTITIES:
             self.adopt(f"obligation:{org}", "obligation", entity_id=org, parent_case_id=followup)
+
+    def minutes_of_the_past_meeting(self) -> None:
+        """The past meeting's minutes approved by written procedure a week after it (the next
+        meeting is still ahead): from then on its decisions are published as open data
+        (processes.records.oslo)."""
+        t = self.timeline
+        values = {**data.MINUTES_APPROVAL, "minutes_approved_on": _iso(t.anchor + _days(7))}
+        self.task(t.m1(7, "16:00"), "meeting:past", "approve_minutes", values, "secretariaat")
 
     # -- topics ----------------------------------------------------------------------------
 

@@ -479,6 +479,12 @@ DEFERRED = {
     "chair_decision": "defer",
     "chair_reason": "Eerst het advies van de werkgroep Data over gegevensgebruik afwachten.",
 }
+MINUTES_APPROVAL = {
+    "minutes_reference": "Notulen goedgekeurd via schriftelijke procedure; geen opmerkingen "
+    "binnen de termijn van vijf werkdagen.",
+    "minutes_corrections": "Bij het punt over het afsprakenkader voor cloudgebruik: de "
+    "werkgroep Cybersecurity houdt het kader actueel, niet de werkgroep Data.",
+}
 NOT_ADMISSIBLE_NOTE = (
     "Dit raakt alleen uw agentschap en geen prioriteit van het strategisch plan. Vul de "
     "transversale impact aan of trek het onderwerp in."

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from pyshacl import validate
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 from sqlalchemy import select
 
 import processes
@@ -26,10 +29,19 @@ from processes import demo
 from processes import demo_data as data
 from processes.records import dates, queries
 from processes.records.followup import EscalationDossier, Mandate, Obligation
-from processes.records.models import CommitteeSeat, Organisation, Person, WorkingGroupMember
+from processes.records.models import (
+    CommitteeSeat,
+    Decision,
+    Organisation,
+    Person,
+    WorkingGroupMember,
+)
+from processes.records.oslo import BESLUIT
 from tests.conftest import _empty_postgres
 from tests.helpers import snapshot
 from tests.processes_fixtures import BPMN_DIR
+from tests.test_oslo import SHAPES
+from webapp.app import create_app
 
 SEATS = {
     "chair": 1,
@@ -46,7 +58,7 @@ SEATS = {
 STATUSES = {
     "topic": {"running", "completed"},
     "college_question": {"completed"},
-    "meeting": {"running"},
+    "meeting": {"running", "completed"},
     "working_group_assignment": {"running"},
     "government_escalation": {"running"},
     "comply_or_explain": {"completed"},
@@ -166,8 +178,9 @@ def test_a_held_meeting_with_decisions_and_an_upcoming_one_with_an_agenda(loaded
         decisions = queries.decision_list(session, meeting_id=past.meeting_id)
         scheduled = queries.agenda(session, upcoming.meeting_id)
         open_for_topics = queries.open_meetings(session, today)
-    assert past.meeting_date < today - timedelta(days=28) and past.status == "held"
+    assert past.meeting_date < today - timedelta(days=28) and past.status == "minutes_approved"
     assert past.published_at is not None and past.reported_at is not None
+    assert past.meeting_date < past.minutes_approved_on < today
     assert {e.outcome for e in treated} == {"decided", "working_group", "escalated", "deferred",
                                             "noted"}  # fmt: skip
     binding = [d for d in decisions if d.binding]
@@ -184,8 +197,46 @@ def test_a_held_meeting_with_decisions_and_an_upcoming_one_with_an_agenda(loaded
     assert {e.topic_kind for e in scheduled} == {"topic", "escalation"}
 
     past_case, next_case = sorted(loaded.cases("meeting"), key=lambda c: c.id)
-    assert [t.element_id for t in loaded.ready(past_case.id)] == ["approve_minutes"]
+    assert past_case.status == "completed" and loaded.ready(past_case.id) == []
     assert loaded.ready(next_case.id) == []  # waiting for its agenda deadline
+
+
+# -- open data -----------------------------------------------------------------------------------
+
+
+def test_the_past_meeting_is_published_as_open_data(loaded: Loaded) -> None:
+    """Its minutes approved, the past meeting's decisions are on the public list (without
+    signing in) and in the dump, as a graph that parses and follows the profile's shapes."""
+    client = create_app(loaded.engine, {"TESTING": True}).test_client()
+    with loaded.engine.db.read() as session:
+        [past, _upcoming] = queries.meetings(session)
+        decisions = queries.decision_list(session, meeting_id=past.meeting_id)
+        uuids = session.execute(select(Decision.uuid, Decision.id)).all()
+    decision_uuid = {ident: uuid for uuid, ident in uuids}
+    listed = client.get("/besluiten")
+    assert listed.status_code == 200
+    assert "2 besluiten" in listed.text
+    for decision in decisions:
+        assert f'href="/id/besluiten/{decision_uuid[decision.decision_id]}"' in listed.text
+    assert data.TOPICS["burgerprofiel"]["title"] in listed.text
+    assert data.TOPICS["cloud"]["title"] in listed.text
+
+    dump = client.get("/id/dump.ttl")
+    assert dump.status_code == 200 and dump.mimetype == "text/turtle"
+    graph = Graph().parse(data=dump.text, format="turtle")
+    [zitting] = graph.subjects(RDF.type, BESLUIT.Zitting)
+    assert graph.value(zitting, DCTERMS.title) == Literal(past.title, lang="nl")
+    besluiten = set(graph.subjects(RDF.type, BESLUIT.Besluit))
+    assert besluiten == {
+        URIRef(f"http://localhost/id/besluiten/{decision_uuid[d.decision_id]}") for d in decisions
+    }
+    stemmingen = set(graph.subjects(RDF.type, BESLUIT.Stemming))
+    assert len(stemmingen) == 2
+    assert {graph.value(s, BESLUIT.aantalVoorstanders).toPython() for s in stemmingen} == {18, 20}
+    present = set(graph.objects(zitting, BESLUIT.heeftAanwezigeBijStart))
+    assert len(present) == len(data.ATTENDANCE)
+    ok, _report, text = validate(graph, shacl_graph=str(SHAPES), inference="none")
+    assert ok, text
 
 
 # -- cases in every state --------------------------------------------------------------------------
@@ -265,7 +316,6 @@ def test_follow_up_cases_wait_on_the_right_people(loaded: Loaded) -> None:
     assert loaded.inbox("contact.omgeving") == []
     # the secretariat's inbox, the chair's and a submitter's
     assert loaded.inbox("secretariaat") == [
-        ("meeting", "approve_minutes"),
         ("obligation", "assess_explanation"),
         ("topic", "confirm_screening"),
         ("topic", "confirm_screening"),

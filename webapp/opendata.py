@@ -24,10 +24,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from processes.records import oslo
+from processes.records import dates, oslo
+from processes.records.brief import in_sentence
 from processes.records.followup import STATUS_LABELS, Obligation
 from processes.records.models import Decision, DecisionEntity, Organisation
-from processes.records.reference import AGENDA_KINDS, FOCUS_DOMAINS
+from processes.records.reference import AGENDA_KINDS, FOCUS_DOMAINS, OUTCOMES, Label
 from webapp.i18n import day, localized
 from webapp.identity import engine
 
@@ -38,6 +39,14 @@ JSONLD = "application/ld+json"
 HTML = "text/html"
 SUFFIXES = {"ttl": TURTLE, "jsonld": JSONLD}
 FORMATS = {TURTLE: "turtle", JSONLD: "json-ld"}
+
+PUBLIC_STATUS_LABELS: dict[str, Label] = {
+    **STATUS_LABELS,
+    "open": {"nl": "Nog geen antwoord", "en": "No answer yet"},
+    "explained": {"nl": "Uitgelegd, wordt beoordeeld", "en": "Explained, being assessed"},
+}
+"""A bound entity's comply-or-explain status as the public reads it (the register's labels,
+with the two that only make sense to the secretariat said in full)."""
 
 
 def _base() -> str:
@@ -103,6 +112,11 @@ def resource(kind: str, ident: str) -> Response:
             return _vary(redirect(f"{target}#{anchor}" if anchor else target, code=303))
         decisions = [d for d in oslo.published_decisions(session) if d.meeting_uuid == meeting.uuid]
         items = oslo.public_items(session, meeting)
+        outcomes = {}
+        for item in items:
+            treatment = oslo.treatment_of(session, item)
+            if treatment is not None and treatment.outcome in OUTCOMES:
+                outcomes[item.uuid] = localized(OUTCOMES[treatment.outcome])
         return _vary(
             Response(
                 render_template(
@@ -110,7 +124,8 @@ def resource(kind: str, ident: str) -> Response:
                     meeting=meeting,
                     items=items,
                     decisions={d.item_uuid: d for d in decisions},
-                    kinds={k: localized(v) for k, v in AGENDA_KINDS.items()},
+                    outcomes=outcomes,
+                    kinds={k: in_sentence(localized(v) or "") for k, v in AGENDA_KINDS.items()},
                     prefixes=_prefixes(),
                     base=_base(),
                     day=day,
@@ -151,8 +166,8 @@ def _entities(session: Session, decision_uuid: str) -> list[EntityStatus]:
     for org_id, name in rows:
         status = latest.get(org_id, "none")
         label = (
-            localized(STATUS_LABELS[status])
-            if status in STATUS_LABELS
+            localized(PUBLIC_STATUS_LABELS[status])
+            if status in PUBLIC_STATUS_LABELS
             else _("Nog geen opvolging gestart")
         )
         found.append(EntityStatus(name, status, label or status))
@@ -165,7 +180,8 @@ def _decision_page(session: Session, decision: oslo.PublishedDecision) -> str:
         decision=decision,
         entities=_entities(session, decision.uuid),
         focus=localized(FOCUS_DOMAINS.get(decision.focus_domain or "")),
-        kind=localized(AGENDA_KINDS.get(decision.item_kind)),
+        kind=in_sentence(localized(AGENDA_KINDS.get(decision.item_kind)) or ""),
+        meeting_named=dates.format_nl(decision.meeting_date) in decision.meeting_title,
         prefixes=_prefixes(),
         base=_base(),
         day=day,

@@ -67,6 +67,7 @@ __all__ = [
     "published_decisions",
     "published_meetings",
     "resolve",
+    "treatment_of",
     "uri",
 ]
 
@@ -227,6 +228,11 @@ def _meeting_of_vote(session: Session, key: str) -> Meeting | None:
             if treatment is not None and has_vote(treatment) and vote_uuid(treatment) == key:
                 return meeting
     return None
+
+
+def treatment_of(session: Session, item: AgendaItem) -> Treatment | None:
+    """The treatment of a published agenda item (None before it is recorded)."""
+    return _treatment(session, item)
 
 
 def _treatment(session: Session, item: AgendaItem) -> Treatment | None:

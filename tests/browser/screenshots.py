@@ -6,7 +6,8 @@ Builds the demo (as `stuurboord run` does on a new database: every model in bpmn
 committee and its cases walked up to now, the demo password) in a temporary folder, serves it on
 127.0.0.1 and a free port, and saves 1280x800 PNGs of: *Mijn taken*, *Nieuw onderwerp*, a
 *Dossier* with its diagram (bpmn-js), a meeting's agenda, the comply-or-explain register,
-*Beheer*, the modeller, four task pages with their brief (screening, the chair's agenda
+*Beheer*, the modeller, the public decision list and a decision's page (not signed in), four
+task pages with their brief (screening, the chair's agenda
 decision, comply-or-explain, the government liaison's answer with the select of the committee's
 decisions), and moving running cases: a changed topic process taken into use as version 2, the
 dry run on *Dossiers verplaatsen*, and a moved case (its *Versies* line, version 2's diagram).
@@ -28,12 +29,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 import processes  # noqa: E402
 import webapp  # noqa: E402
 from engine import Database, Engine  # noqa: E402
 from engine.storage.migrate import upgrade  # noqa: E402
 from engine.timing.policy import load_policy  # noqa: E402
+from processes.records import oslo  # noqa: E402
+from processes.records.models import Decision  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ServerThread  # noqa: E402
 from webapp.app import create_app  # noqa: E402
 from webapp.demo import DEMO_PASSWORD, give_demo_passwords, load_demo_data  # noqa: E402
@@ -47,10 +51,11 @@ MAX_BYTES = 300 * 1024
 
 @dataclass(frozen=True)
 class Shot:
-    """One screenshot: the file, who looks, and how to get the page ready."""
+    """One screenshot: the file, who looks (None: not signed in), and how to get the page
+    ready."""
 
     name: str
-    user: str
+    user: str | None
     prepare: Callable[[Page, str], None]
 
 
@@ -159,6 +164,19 @@ def _upcoming_meeting(page: Page, url: str) -> None:
     page.get_by_role("heading", name="Agenda", exact=True).scroll_into_view_if_needed()
 
 
+def _public_decision(engine: Engine) -> Callable[[Page, str], None]:
+    """The public page of the demo's binding decision (the one with comply-or-explain)."""
+    with engine.db.read() as session:
+        binding = session.execute(select(Decision.uuid).where(Decision.binding.is_(True)))
+        wanted = set(binding.scalars())
+        found = [d.uuid for d in oslo.published_decisions(session) if d.uuid in wanted]
+
+    def prepare(page: Page, url: str) -> None:
+        page.goto(f"{url}/id/besluiten/{found[0]}" if found else f"{url}/besluiten")
+
+    return prepare
+
+
 RENAMED = ('name="Beslissen over agendering"', 'name="Beslissen over de agenda"')
 
 
@@ -236,6 +254,8 @@ def shots(engine: Engine) -> list[Shot]:
         Shot("taak-pas-toe.png", "contact.leuven", _task_page(engine, "obligation",
                                                               "answer_obligation")),
         Shot("taak-antwoord-regering.png", "kabinet.info", _binding_answer(engine)),
+        Shot("besluiten.png", None, _open("/besluiten")),
+        Shot("besluit.png", None, _public_decision(engine)),
         # these two add topic version 2 and move the cases: keep them last
         Shot("verplaatsen-proef.png", "beheerder", _migration_dry_run(engine)),
         Shot("dossier-verplaatst.png", "beheerder", _moved_case(engine)),
@@ -272,7 +292,8 @@ def main() -> int:
                         continue
                     context = browser.new_context(viewport=VIEWPORT, locale="nl-BE")  # type: ignore[arg-type]
                     page = context.new_page()
-                    sign_in(page, url, shot.user)
+                    if shot.user is not None:
+                        sign_in(page, url, shot.user)
                     shot.prepare(page, url)
                     path = out / shot.name
                     page.screenshot(path=str(path), type="png")

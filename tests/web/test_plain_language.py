@@ -69,8 +69,12 @@ START_PAGES = (
     "/beheer/gebruikers",
     "/beheer/processen",
     "/beheer/incidenten",
+    "/besluiten",
 )
-FOLLOW = re.compile(r"^/(dossiers/\d+|taken/[0-9a-f-]{36}|zittingen/\d+(/bundel)?|beheer/\w+)$")
+FOLLOW = re.compile(
+    r"^/(dossiers/\d+|taken/[0-9a-f-]{36}|zittingen/\d+(/bundel)?|beheer/\w+"
+    r"|id/(zittingen|besluiten)/[0-9a-f-]{36})$"
+)
 SKIP = re.compile(r"\.(pdf|csv|ics)$|/afmelden|/documenten/")
 
 ROLE_IDS = (
