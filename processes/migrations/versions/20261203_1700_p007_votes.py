@@ -62,9 +62,7 @@ def upgrade() -> None:
         sa.Column("seat_id", sa.Integer(), nullable=True),
         sa.Column("user_id", sa.String(length=100), nullable=False),
         sa.Column("choice", sa.String(length=10), nullable=False),
-        sa.CheckConstraint(
-            "choice IN ('for', 'against', 'abstain')", name="ck_vote_cast_choice"
-        ),
+        sa.CheckConstraint("choice IN ('for', 'against', 'abstain')", name="ck_vote_cast_choice"),
         sa.ForeignKeyConstraint(["vote_id"], ["vote.id"]),
         sa.ForeignKeyConstraint(["seat_id"], ["committee_seat.id"]),
         sa.PrimaryKeyConstraint("id"),
