@@ -67,8 +67,10 @@ def _voters(choice_code: str) -> fields.List:
     return _people(
         label,
         (
-            "Alleen bij een open stemming, en alleen wie aanwezig was.",
-            "Open votes only, and only people who were present.",
+            "Alleen bij een open stemming, en alleen wie aanwezig was. Het aantal mag je dan "
+            "leeg laten.",
+            "Open votes only, and only people who were present. You may then leave the number "
+            "empty.",
         ),
     )
 
