@@ -15,7 +15,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from processes.records import oslo
-from processes.records.models import AgendaItem, Decision, Meeting, Treatment
+from processes.records.models import AgendaItem, Decision, Meeting, Treatment, Vote
 from processes.records.oslo import BESLUIT, ELI, MANDAAT
 from tests.processes_fixtures import Committee, committee_fixture  # noqa: F401
 
@@ -89,6 +89,16 @@ def held_meeting(
             note=NOTE, details={"internal": NOTE}, recorded_at=now, recorded_by="sara",
         )  # fmt: skip
         session.add_all([open_t, closed_t, noted_t])
+        session.flush()
+        session.add_all(
+            Vote(
+                treatment_id=t.id, subject=item.title, secret=False, count_for=t.votes_for,
+                count_against=t.votes_against, count_abstain=t.votes_abstain,
+                outcome="adopted" if t.votes_for > t.votes_against else "rejected",
+                recorded_at=now,
+            )
+            for t, item in ((open_t, items[0]), (closed_t, items[1]))
+        )  # fmt: skip
         session.flush()
         decisions = [
             Decision(

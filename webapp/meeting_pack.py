@@ -2,6 +2,11 @@
 secretariat's accompanying note, the agenda, and per item its dossier summary and documents, as
 a printable page and as PDF.
 
+Once the treatments are recorded, the pack and the meeting page also show the minutes
+(notulen) as the records hold them: who was present, excused or absent (by name and seat),
+whether the quorum was met, and per item its vote (counts, secret or open, outcome, and for an
+open vote by seat who voted how).
+
 The PDF is drawn with fpdf2 in the PDF core font Helvetica with WinAnsi (Windows-1252)
 encoding: every letter Dutch (and French, German) text uses renders (accented letters, curly
 quotes, dashes, the euro sign), and the text stays searchable in the file. A character outside
@@ -22,10 +27,10 @@ from fpdf.enums import XPos, YPos
 
 from engine import Actor, Engine, NotFound
 from engine.running.queries import DocumentInfo
-from processes.meetings import quorum
+from processes.meetings import quorum, votes
 from processes.records import dates
 from processes.records.queries import AgendaEntry, MeetingInfo
-from processes.records.reference import AGENDA_KINDS, FOCUS_DOMAINS, OUTCOMES
+from processes.records.reference import AGENDA_KINDS, FOCUS_DOMAINS, OUTCOMES, SEAT_KIND_LABELS
 from webapp import rights
 from webapp.i18n import day, language, localized
 
@@ -92,6 +97,40 @@ class Dossier:
 
 
 @dataclass(frozen=True)
+class VoteView:
+    """A vote in words: its counts, secret or open, its outcome, and for an open vote by seat
+    who voted how ([("Voor", "Chris Peeters (Voorzitter), ...")])."""
+
+    counts: str
+    kind: str
+    outcome: str
+    by_seat: tuple[tuple[str, str], ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.counts} ({self.kind})"
+
+
+@dataclass(frozen=True)
+class AttendanceGroup:
+    """The people with one attendance status, by name and seat."""
+
+    status: str
+    label: str
+    people: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """What the records say of a held meeting: attendance, the quorum, the votes."""
+
+    attendance: tuple[AttendanceGroup, ...]
+    quorum: str
+    quorum_met: bool
+    votes: tuple[tuple[int, str, VoteView], ...] = ()
+    """(place on the agenda, item title, vote) for each item with a vote."""
+
+
+@dataclass(frozen=True)
 class AgendaRow:
     """One agenda item with its words and (if this user may see it) its dossier."""
 
@@ -100,7 +139,7 @@ class AgendaRow:
     focus: str | None
     outcome: str | None
     dossier: Dossier | None
-    vote: str | None = None
+    vote: VoteView | None = None
     """The vote held on the item, in words (once its treatment is recorded)."""
 
     @property
@@ -117,6 +156,8 @@ class Pack:
     """The accompanying note the secretariat wrote when publishing the agenda."""
     quorum: str | None = None
     """How many members must be present to decide, in words."""
+    minutes: Minutes | None = None
+    """Attendance, quorum and votes, once the treatments are recorded."""
 
 
 def starts_at(meeting: MeetingInfo) -> datetime:
@@ -171,9 +212,9 @@ def build_pack(
     shown = [entry for entry in entries if entry.status != "deferred"]
     rows = agenda_rows(engine, actor, shown, with_dossiers=True)
     with engine.db.read() as session:
-        votes = quorum.votes_of(session, [entry.agenda_item_id for entry in shown])
+        held = votes.votes_of(session, [entry.agenda_item_id for entry in shown])
         tally = quorum.count(session, meeting.meeting_date, [])
-    rows = [replace(row, vote=vote_text(votes.get(row.entry.agenda_item_id))) for row in rows]
+    rows = [replace(row, vote=vote_view(held.get(row.entry.agenda_item_id))) for row in rows]
     needed = _("%(needed)d van de %(seats)d leden aanwezig", needed=tally.needed, seats=tally.seats)
     return Pack(
         meeting,
@@ -181,20 +222,73 @@ def build_pack(
         rows,
         note=publication_note(engine, meeting),
         quorum=needed if tally.seats else None,
+        minutes=minutes_of(engine, meeting, [row.entry for row in rows]),
     )
 
 
-def vote_text(vote: quorum.Vote | None) -> str | None:
-    """A vote in words: "2 voor, 1 tegen, 0 onthoudingen (geheime stemming)"."""
+def person_text(name: str, seat_kind: str | None) -> str:
+    """ "Chris Peeters (Voorzitter)"; a person without a seat by name only."""
+    seat = localized(SEAT_KIND_LABELS.get(seat_kind or "")) if seat_kind else None
+    return f"{name} ({seat})" if seat else name
+
+
+def vote_view(vote: votes.VoteRecord | None) -> VoteView | None:
+    """A vote in words: "2 voor, 1 tegen, 0 onthoudingen", "geheime stemming", "aangenomen"."""
     if vote is None:
         return None
     counts = _(
         "%(yes)d voor, %(no)d tegen, %(abstain)d onthoudingen",
-        yes=vote.votes_for,
-        no=vote.votes_against,
-        abstain=vote.votes_abstain,
+        yes=vote.count_for,
+        no=vote.count_against,
+        abstain=vote.count_abstain,
     )
-    return f"{counts} ({_('geheime stemming')})" if vote.secret else counts
+    choices = {"for": _("Voor"), "against": _("Tegen"), "abstain": _("Onthouding")}
+    by_seat = tuple(
+        (label, ", ".join(person_text(c.name, c.seat_kind) for c in vote.voters(code)))
+        for code, label in choices.items()
+        if vote.voters(code)
+    )
+    return VoteView(
+        counts=counts,
+        kind=_("geheime stemming") if vote.secret else _("open stemming"),
+        outcome=_("aangenomen") if vote.outcome == "adopted" else _("verworpen"),
+        by_seat=() if vote.secret else by_seat,
+    )
+
+
+def minutes_of(engine: Engine, meeting: MeetingInfo, entries: list[AgendaEntry]) -> Minutes | None:
+    """Attendance, quorum and votes of a held meeting (None before its attendance is
+    recorded, which happens with the treatments)."""
+    with engine.db.read() as session:
+        attendees = quorum.attendance_of(session, meeting.meeting_id)
+        held = votes.votes_of(session, [entry.agenda_item_id for entry in entries])
+    tally = quorum.quorum_of(attendees)
+    if tally is None:
+        return None
+    labels = {"present": _("Aanwezig"), "excused": _("Verontschuldigd"), "absent": _("Afwezig")}
+    groups = tuple(
+        AttendanceGroup(
+            status,
+            label,
+            tuple(person_text(a.name, a.seat_kind) for a in attendees if a.status == status),
+        )
+        for status, label in labels.items()
+    )
+    words = dict(present=tally.present, seats=tally.seats, needed=tally.needed)
+    said = (
+        _("Quorum bereikt: %(present)d van %(seats)d zetels aanwezig", **words)
+        if tally.met
+        else _(
+            "Quorum niet bereikt: %(present)d van %(seats)d zetels aanwezig, %(needed)d nodig",
+            **words,
+        )
+    )
+    shown = tuple(
+        (number, entry.title, view)
+        for number, entry in enumerate(entries, start=1)
+        if (view := vote_view(held.get(entry.agenda_item_id))) is not None
+    )
+    return Minutes(groups, said, tally.met, shown)
 
 
 def publication_note(engine: Engine, meeting: MeetingInfo) -> str | None:
@@ -304,6 +398,8 @@ def render_pdf(pack: Pack, *, time_text: str) -> bytes:
         pdf.ln(3)
         pdf.para(_("Begeleidende nota van het secretariaat"), style="B")
         pdf.para(pack.note)
+    if pack.minutes:
+        _pdf_minutes(pdf, pack.minutes)
     pdf.ln(4)
     pdf.para(_("Agenda"), size=14, style="B", height=8)
     if not pack.rows:
@@ -320,6 +416,8 @@ def render_pdf(pack: Pack, *, time_text: str) -> bytes:
         if row.focus:
             meta.append(row.focus)
         pdf.para(" · ".join(meta), size=9.5)
+        if row.vote:
+            _pdf_vote(pdf, row.vote)
         dossier = row.dossier
         if dossier is None:
             pdf.ln(1.5)
@@ -338,3 +436,20 @@ def render_pdf(pack: Pack, *, time_text: str) -> bytes:
         else:
             pdf.labelled(_("Documenten"), _("Geen documenten bij dit punt."))
     return bytes(pdf.output())
+
+
+def _pdf_minutes(pdf: _PackPdf, minutes: Minutes) -> None:
+    pdf.ln(4)
+    pdf.keep_room(40)
+    pdf.para(_("Aanwezigheden en quorum"), size=14, style="B", height=8)
+    pdf.para(minutes.quorum)
+    for group in minutes.attendance:
+        pdf.labelled(group.label, "\n".join(group.people) or _("niemand"))
+
+
+def _pdf_vote(pdf: _PackPdf, vote: VoteView) -> None:
+    pdf.ln(1.5)
+    pdf.para(f"{_('Stemming')}: {vote}", style="B", size=10)
+    pdf.para(f"{_('Uitslag')}: {vote.outcome}")
+    for label, people in vote.by_seat:
+        pdf.para(f"{label}: {people}", size=9.5)

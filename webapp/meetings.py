@@ -264,6 +264,9 @@ def _show(
         meeting=meeting,
         starts_at=meeting_pack.starts_at(meeting),
         rows=meeting_pack.agenda_rows(eng, actor, entries),
+        minutes=meeting_pack.minutes_of(
+            eng, meeting, [e for e in entries if e.status != "deferred"]
+        ),
         task=task,
         can_order=can_order,
         draft=draft or [],

@@ -1,8 +1,10 @@
 """Briefs of the meeting's tasks: the meeting (date, time, place, agenda deadline) and its
-agenda in order; for the minutes, the decisions taken."""
+agenda in order; for the minutes, the decisions taken and who was present, excused or absent
+with the quorum."""
 
 from __future__ import annotations
 
+from processes.meetings import quorum
 from processes.records import queries
 from processes.records.brief import (
     Brief,
@@ -19,7 +21,7 @@ from processes.records.brief import (
     section,
     text,
 )
-from processes.records.reference import AGENDA_KINDS, OUTCOMES
+from processes.records.reference import AGENDA_KINDS, OUTCOMES, SEAT_KIND_LABELS
 
 
 def meeting_section(ctx: BriefContext) -> Section:
@@ -89,12 +91,56 @@ def decisions_section(ctx: BriefContext) -> Section:
     )
 
 
+ATTENDANCE_LABELS: dict[str, tuple[str, str]] = {
+    "present": ("Aanwezig", "Present"),
+    "excused": ("Verontschuldigd", "Excused"),
+    "absent": ("Afwezig", "Absent"),
+}
+
+
+def attendance_section(ctx: BriefContext) -> Section | None:
+    """Who held a seat and was present, excused or absent, and the quorum (None before the
+    attendance is recorded)."""
+    meeting = queries.meeting_of_case(ctx.session, ctx.case_id)
+    attendees = quorum.attendance_of(ctx.session, meeting.meeting_id) if meeting else []
+    tally = quorum.quorum_of(attendees)
+    if tally is None:
+        return None
+    facts = []
+    for status, label in ATTENDANCE_LABELS.items():
+        people = [a for a in attendees if a.status == status]
+        if not people:
+            continue
+        seat = {a.user_id: SEAT_KIND_LABELS.get(a.seat_kind, {}) for a in people}
+        value = {
+            lang: ", ".join(f"{a.name} ({seat[a.user_id].get(lang, a.seat_kind)})" for a in people)
+            for lang in ("nl", "en")
+        }
+        facts.append(fact(label, value))
+    met = ("bereikt", "met") if tally.met else ("niet bereikt", "not met")
+    facts.append(
+        fact(
+            ("Quorum", "Quorum"),
+            both(
+                f"{met[0].capitalize()}: {tally.present} van {tally.seats} zetels aanwezig, "
+                f"{tally.needed} nodig",
+                f"{met[1].capitalize()}: {tally.present} of {tally.seats} seats present, "
+                f"{tally.needed} needed",
+            ),
+            verdict=tally.met,
+        )
+    )
+    return section(("Aanwezigheden", "Attendance"), facts)
+
+
 def _agenda(ctx: BriefContext) -> Brief:
     return Brief((meeting_section(ctx), agenda_section(ctx)))
 
 
 def _minutes(ctx: BriefContext) -> Brief:
-    return Brief((meeting_section(ctx), decisions_section(ctx), agenda_section(ctx)))
+    attendance = attendance_section(ctx)
+    sections = (meeting_section(ctx), attendance, decisions_section(ctx), agenda_section(ctx))
+    return Brief(tuple(s for s in sections if s is not None))
 
 
 BRIEFS: dict[str, Builder] = {

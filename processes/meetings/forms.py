@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from processes.records.formkit import (
     LONG_TEXT,
@@ -15,6 +15,7 @@ from processes.records.formkit import (
     choice,
     codes_list,
     day,
+    empty_when,
     equals,
     flag,
     integer,
@@ -42,6 +43,35 @@ def _items(schema: type[StrictForm], label: tuple[str, str], required: bool) -> 
         ),
         metadata=meta(*label),
         **options,
+    )
+
+
+VOTE_CHOICES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "for": (("Stemden voor", "Voted for"), ("stemmen voor", "votes for")),
+    "against": (("Stemden tegen", "Voted against"), ("stemmen tegen", "votes against")),
+    "abstain": (("Onthielden zich", "Abstained"), ("onthoudingen", "abstentions")),
+}
+"""Per choice in an open vote by seat: the label of the voters' field, and the count's words."""
+
+
+def _people(label: tuple[str, str], help: tuple[str, str]) -> fields.List:
+    """A list of committee members (their user ids), picked by name and seat."""
+    return picked(
+        "committee_members",
+        codes_list(label, help=help, max_items=MAX_ATTENDANCE, max_length=100),
+    )
+
+
+def _voters(choice_code: str) -> fields.List:
+    label = VOTE_CHOICES[choice_code][0]
+    return _people(
+        label,
+        (
+            "Alleen bij een open stemming, en alleen wie aanwezig was. Het aantal mag je dan "
+            "leeg laten.",
+            "Open votes only, and only people who were present. You may then leave the number "
+            "empty.",
+        ),
     )
 
 
@@ -156,6 +186,9 @@ class TreatmentEntryForm(StrictForm):
     votes_for = integer(("Stemmen voor", "Votes for"), maximum=MAX_VOTES)
     votes_against = integer(("Stemmen tegen", "Votes against"), maximum=MAX_VOTES)
     votes_abstain = integer(("Onthoudingen", "Abstentions"), maximum=MAX_VOTES)
+    voters_for = _voters("for")
+    voters_against = _voters("against")
+    voters_abstain = _voters("abstain")
     working_group_id = picked("working_groups", text(("Werkgroep", "Working group"), 50))
     wg_question = text(("Opdracht voor de werkgroep", "Question for the working group"), LONG_TEXT)
     wg_deliverable = text(("Op te leveren resultaat", "Deliverable"), 1000)
@@ -188,7 +221,24 @@ class TreatmentEntryForm(StrictForm):
         ),
         shown_with(("binding",), equals("outcome", "decided")),
         shown_with(
-            ("vote_secret", "votes_for", "votes_against", "votes_abstain"), truthy("vote_held")
+            (
+                "vote_secret",
+                "votes_for",
+                "votes_against",
+                "votes_abstain",
+                "voters_for",
+                "voters_against",
+                "voters_abstain",
+            ),
+            truthy("vote_held"),
+        ),
+        empty_when(
+            ("voters_for", "voters_against", "voters_abstain"),
+            truthy("vote_secret"),
+            (
+                "bij een geheime stemming: die heeft alleen aantallen",
+                "for a secret ballot: it has counts only",
+            ),
         ),
     )
     json_rules = (
@@ -209,17 +259,49 @@ class TreatmentEntryForm(StrictForm):
                 }
             )
 
+    @validates_schema
+    def _counts_match_the_voters(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        """An open vote by seat: each count given must equal the number of people ticked for
+        that choice (a count left empty is taken from them)."""
+        if data.get("vote_secret") or not any(data.get(f"voters_{c}") for c in VOTE_CHOICES):
+            return
+        errors: dict[str, list[str]] = {}
+        for code, ((label_nl, label_en), (words_nl, words_en)) in VOTE_CHOICES.items():
+            count, ticked = data.get(f"votes_{code}"), len(data.get(f"voters_{code}") or [])
+            if count is not None and count != ticked:
+                errors[f"votes_{code}"] = [
+                    f"Je vulde {count} {words_nl} in, maar bij „{label_nl}” staan {ticked} "
+                    "mensen. Maak beide gelijk of laat het aantal leeg. / You entered "
+                    f"{count} {words_en}, but {ticked} people are ticked under '{label_en}'. "
+                    "Make them equal or leave the number empty."
+                ]
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def _counts_from_the_voters(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        """An open vote by seat without counts: the counts are the people ticked."""
+        if data.get("vote_secret") or not any(data.get(f"voters_{c}") for c in VOTE_CHOICES):
+            return data
+        for code in VOTE_CHOICES:
+            if data.get(f"votes_{code}") is None:
+                data[f"votes_{code}"] = len(data.get(f"voters_{code}") or [])
+        return data
+
 
 class RecordTreatmentsForm(StrictForm):
     """``record_treatments``: after the meeting, the treatment of every agenda item."""
 
-    attendance = picked(
-        "committee_members",
-        codes_list(
-            ("Aanwezigen", "Present"),
-            help=("Vink aan wie aanwezig was.", "Tick who was present."),
-            max_items=MAX_ATTENDANCE,
-            max_length=100,
+    attendance = _people(
+        ("Aanwezigen", "Present"), ("Vink aan wie aanwezig was.", "Tick who was present.")
+    )
+    excused = _people(
+        ("Verontschuldigd", "Excused"),
+        (
+            "Vink aan wie zich vooraf verontschuldigde. Wie je niet aanvinkt bij de aanwezigen "
+            "of hier, staat als afwezig.",
+            "Tick who sent apologies. Anyone ticked neither as present nor here is recorded "
+            "as absent.",
         ),
     )
     treatments = _items(TreatmentEntryForm, ("Behandelingen", "Treatments"), required=True)

@@ -4,7 +4,7 @@ can be recorded.
 A setting, ``STUURBOORD_QUORUM``: ``majority`` (the default: more than half of the seats), a
 fraction ``N/M`` of the seats (rounded up, ``2/3``), or a number of seats (``12``). Seats are the
 committee's seats in force on the meeting's date; present are those whose holder is ticked in
-the treatments' attendance.
+the treatments' attendance; excused (verontschuldigd) and absent seats do not count.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from processes.records.models import CommitteeSeat, MeetingAttendance, Person, Treatment
+from engine.storage.models import UserAccount
+from processes.records.models import CommitteeSeat, MeetingAttendance, Person
 
 SETTING = "STUURBOORD_QUORUM"
 DEFAULT = "majority"
@@ -69,47 +70,23 @@ def count(session: Session, day: date, attendance: list[str]) -> Count:
     return Count(seats, sum(1 for _seat, user in rows if user in present), required(seats))
 
 
-@dataclass(frozen=True)
-class Vote:
-    """The vote recorded with an agenda item's treatment."""
-
-    votes_for: int
-    votes_against: int
-    votes_abstain: int
-    secret: bool
-
-
-def votes_of(session: Session, agenda_item_ids: list[int]) -> dict[int, Vote]:
-    """The votes held on these agenda items, by agenda item id (items without a vote left out)."""
-    if not agenda_item_ids:
-        return {}
-    rows = session.execute(
-        select(Treatment).where(Treatment.agenda_item_id.in_(agenda_item_ids))
-    ).scalars()
-    found: dict[int, Vote] = {}
-    for t in rows:
-        details = t.details or {}
-        counts = (t.votes_for, t.votes_against, t.votes_abstain)
-        if details.get("vote_held") or any(n is not None for n in counts):
-            found[t.agenda_item_id] = Vote(
-                t.votes_for or 0,
-                t.votes_against or 0,
-                t.votes_abstain or 0,
-                bool(details.get("vote_secret")),
-            )
-    return found
-
-
 def record_attendance(
-    session: Session, meeting_id: int, day: date, attendance: list[str], now: datetime
+    session: Session,
+    meeting_id: int,
+    day: date,
+    attendance: list[str],
+    now: datetime,
+    excused: list[str] | None = None,
 ) -> int:
-    """Store who held each seat in force on `day` and whether they were present (once per
-    meeting: a second call changes nothing; the unique (meeting, seat) guards a race)."""
+    """Store who held each seat in force on `day` and whether they were present, excused or
+    absent (once per meeting: a second call changes nothing; the unique (meeting, seat) guards
+    a race). Someone in both lists counts as present (the form refuses that)."""
     if session.execute(
         select(MeetingAttendance.id).where(MeetingAttendance.meeting_id == meeting_id).limit(1)
     ).first():
         return 0
     present = {str(user) for user in attendance}
+    apologised = {str(user) for user in excused or []}
     rows = session.execute(
         select(CommitteeSeat.id, Person.user_id)
         .join(Person, Person.id == CommitteeSeat.person_id)
@@ -125,7 +102,11 @@ def record_attendance(
                 meeting_id=meeting_id,
                 seat_id=seat_id,
                 user_id=user_id,
-                status="present" if user_id in present else "absent",
+                status="present"
+                if user_id in present
+                else "excused"
+                if user_id in apologised
+                else "absent",
                 recorded_at=now,
             )
         )
@@ -143,3 +124,37 @@ def present_at(session: Session, meeting_id: int) -> list[str] | None:
     if not rows:
         return None
     return sorted(user for user, status in rows if status == "present")
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """Who held a seat at a meeting and whether they were present, excused or absent."""
+
+    user_id: str
+    name: str
+    seat_kind: str
+    status: str
+
+
+def attendance_of(session: Session, meeting_id: int) -> list[Attendee]:
+    """The meeting's recorded attendance in seat order (empty when none was recorded)."""
+    rows = session.execute(
+        select(MeetingAttendance, UserAccount.display_name, CommitteeSeat.seat_kind)
+        .join(CommitteeSeat, CommitteeSeat.id == MeetingAttendance.seat_id)
+        .outerjoin(UserAccount, UserAccount.id == MeetingAttendance.user_id)
+        .where(MeetingAttendance.meeting_id == meeting_id)
+        .order_by(MeetingAttendance.seat_id)
+    ).all()
+    return [
+        Attendee(row.user_id, name or row.user_id, seat_kind, row.status)
+        for row, name, seat_kind in rows
+    ]
+
+
+def quorum_of(attendees: list[Attendee], setting: str | None = None) -> Count | None:
+    """The quorum as the recorded attendance shows it (None without attendance records)."""
+    if not attendees:
+        return None
+    seats = len(attendees)
+    present = sum(1 for a in attendees if a.status == "present")
+    return Count(seats, present, required(seats, setting))

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import FormInput, ServiceCall
-from processes.meetings import quorum
+from engine.storage.models import UserAccount
+from processes.meetings import quorum, votes
 from processes.meetings.lifecycle import MeetingStateError, change, load_meeting
 from processes.records import dates, events
 from processes.records.models import (
@@ -175,6 +176,7 @@ def check_treatments(session: Session, form: FormInput) -> dict[str, Any]:
                 "This agenda item is not (or no longer) on this agenda."
             ]
     errors.update(_quorum_errors(session, meeting, items, entries, form.data.get("attendance")))
+    errors.update(_attendance_errors(session, form.data, entries))
     given = {entry.get("agenda_item_id") for entry in entries}
     missing = [_quoted(item.title) for item in items if item.id not in given]
     if missing:
@@ -183,6 +185,69 @@ def check_treatments(session: Session, form: FormInput) -> dict[str, Any]:
             f"Geef een behandeling voor agendapunt {listed}. / "
             f"Give a treatment for agenda item {listed}."
         ]
+    return errors
+
+
+def _people(value: Any) -> list[str]:
+    return [str(u) for u in value] if isinstance(value, list) else []
+
+
+def _names(session: Session, user_ids: set[str]) -> dict[str, str]:
+    rows = session.execute(
+        select(UserAccount.id, UserAccount.display_name).where(UserAccount.id.in_(user_ids))
+    ).all()
+    return {user: name or user for user, name in rows}
+
+
+def _attendance_errors(
+    session: Session, data: dict[str, Any], entries: list[dict[str, Any]]
+) -> dict[str, list[str]]:
+    """Nobody both present and excused; in an open vote by seat, only people present vote, and
+    each of them once (the errors name the people)."""
+    present = _people(data.get("attendance"))
+    excused = _people(data.get("excused"))
+    wanted = set(present) | set(excused)
+    for entry in entries:
+        for users in votes.voters_of(entry).values():
+            wanted.update(users)
+    names = _names(session, wanted) if wanted else {}
+
+    def listed(users: list[str], last: str) -> str:
+        return _listed([names.get(u, u) for u in users], last)
+
+    errors: dict[str, list[str]] = {}
+    both = [u for u in excused if u in set(present)]
+    if both:
+        one = len(both) == 1
+        errors["excused"] = [
+            f"{listed(both, 'en')} {'staat' if one else 'staan'} zowel bij de aanwezigen als "
+            "bij verontschuldigd. Kies één van beide. / "
+            f"{listed(both, 'and')} {'is' if one else 'are'} ticked both as present and as "
+            "excused. Choose one."
+        ]
+    for index, entry in enumerate(entries):
+        cast = votes.voters_of(entry)
+        seen: set[str] = set()
+        for choice, users in cast.items():
+            field = f"treatments.{index}.voters_{choice}"
+            absent = [u for u in users if u not in set(present)]
+            twice = [u for u in users if u in seen]
+            seen.update(users)
+            found = []
+            if absent:
+                found.append(
+                    f"Alleen wie aanwezig was, kan stemmen: {listed(absent, 'en')} "
+                    "staat niet bij de aanwezigen. / Only people present can vote: "
+                    f"{listed(absent, 'and')} not ticked as present."
+                )
+            if twice:
+                found.append(
+                    f"Iedereen stemt één keer: {listed(twice, 'en')} staat al bij een andere "
+                    f"keuze. / Everyone votes once: {listed(twice, 'and')} already ticked "
+                    "under another choice."
+                )
+            if found:
+                errors[field] = found
     return errors
 
 
@@ -198,7 +263,7 @@ def _quorum_errors(
     decided = [(i, e) for i, e in enumerate(entries) if e.get("outcome") == "decided"]
     if not decided:
         return {}
-    present = [str(u) for u in attendance] if isinstance(attendance, list) else []
+    present = _people(attendance)
     tally = quorum.count(session, meeting.meeting_date, present)
     if tally.met:
         return {}
@@ -231,8 +296,8 @@ def _store_one(
         "wg_due_date": entry.get("wg_due_date"),
         "escalation_summary": _text(entry.get("escalation_summary")),
         "decision_needed": _text(entry.get("decision_needed")),
-        "vote_held": True if entry.get("vote_held") else None,
-        "vote_secret": True if entry.get("vote_held") and entry.get("vote_secret") else None,
+        "vote_held": True if votes.held(entry) else None,
+        "vote_secret": True if votes.held(entry) and entry.get("vote_secret") else None,
     }
     treatment = Treatment(
         agenda_item_id=item.id,
@@ -254,6 +319,20 @@ def _store_one(
     status_before = item.status
     item.status = "deferred" if outcome == "deferred" else "treated"
     call.session.flush()
+    vote = votes.record_vote(
+        call.session,
+        treatment,
+        item,
+        meeting.meeting_date,
+        {**entry, "vote_secret": bool(details["vote_secret"])},
+        now,
+    )
+    if vote is not None:
+        treatment.votes_for, treatment.votes_against, treatment.votes_abstain = (
+            vote.count_for,
+            vote.count_against,
+            vote.count_abstain,
+        )
     call.record(
         "treatment_recorded",
         changes={
@@ -264,6 +343,15 @@ def _store_one(
                     "agenda_item_id": item.id,
                     "outcome": outcome,
                     "attendance": len(attendance),
+                    "vote": {
+                        "for": vote.count_for,
+                        "against": vote.count_against,
+                        "abstain": vote.count_abstain,
+                        "secret": vote.secret,
+                        "by_seat": any(votes.voters_of(entry).values()),
+                    }
+                    if vote is not None
+                    else None,
                 },
             ),
             "agenda_item_status": change(status_before, item.status),
@@ -403,8 +491,9 @@ def store_treatments(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any
     by_item = {entry["agenda_item_id"]: entry for entry in entries}
     attendance = [str(user) for user in params.get("attendance") or []]
     stored = [_store_one(call, meeting, item, by_item[item.id], attendance) for item in items]
+    excused = [str(user) for user in params.get("excused") or [] if user not in attendance]
     quorum.record_attendance(
-        call.session, meeting.id, meeting.meeting_date, attendance, call.clock.now()
+        call.session, meeting.id, meeting.meeting_date, attendance, call.clock.now(), excused
     )
     return {"stored": True, "problems": [], "treatments": stored}
 

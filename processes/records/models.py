@@ -10,6 +10,9 @@ Tables (names are a contract with the other process packages and the web app):
   and ``working_group_member``.
 * ``meeting`` (zitting), ``agenda_item`` (agendapunt), ``treatment`` (behandeling) and
   ``decision`` (besluit) with ``decision_entity`` (the entities a decision binds).
+* ``meeting_attendance``: who held each seat at a meeting and whether they were present,
+  excused or absent; ``vote`` (stemming) held in a treatment with its counts, and for an open
+  vote recorded by seat, ``vote_cast``: who voted for, against or abstained.
 
 Datetimes are UTC (``engine.storage.models.UTCDateTime``); calendar dates (a meeting's date, a
 deadline) are plain dates in the committee's local calendar (Europe/Brussels).
@@ -49,6 +52,8 @@ __all__ = [
     "Organisation",
     "Person",
     "Treatment",
+    "Vote",
+    "VoteCast",
     "WorkingGroup",
     "WorkingGroupMember",
 ]
@@ -250,3 +255,42 @@ class MeetingAttendance(Base):
     user_id: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(10))
     recorded_at: Mapped[datetime]
+
+
+VOTE_OUTCOMES: tuple[str, ...] = ("adopted", "rejected")
+VOTE_CHOICES: tuple[str, ...] = ("for", "against", "abstain")
+
+
+class Vote(Base):
+    """A vote (stemming) held in a treatment: its subject, whether it was secret, the counts
+    and the outcome. The treatment's own vote columns keep a copy for older readers."""
+
+    __tablename__ = "vote"
+    __table_args__ = (_one_of("vote", "outcome", VOTE_OUTCOMES),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = _uuid_column()
+    treatment_id: Mapped[int] = mapped_column(ForeignKey("treatment.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[bool] = mapped_column(Boolean, default=False)
+    count_for: Mapped[int] = mapped_column(Integer, default=0)
+    count_against: Mapped[int] = mapped_column(Integer, default=0)
+    count_abstain: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str] = mapped_column(String(10))
+    recorded_at: Mapped[datetime]
+
+
+class VoteCast(Base):
+    """How one member voted in an open vote recorded by seat (never for a secret vote)."""
+
+    __tablename__ = "vote_cast"
+    __table_args__ = (
+        UniqueConstraint("vote_id", "user_id", name="uq_vote_cast_voter"),
+        _one_of("vote_cast", "choice", VOTE_CHOICES),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), index=True)
+    seat_id: Mapped[int | None] = mapped_column(ForeignKey("committee_seat.id"))
+    user_id: Mapped[str] = mapped_column(String(100))
+    choice: Mapped[str] = mapped_column(String(10))

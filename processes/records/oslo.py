@@ -4,15 +4,20 @@ This module owns every RDF term the application publishes: the vocabularies, the
 mapping of the records (processes.records.models) onto the profile:
 
 * a meeting is a ``besluit:Zitting`` held by the committee (a ``besluit:Bestuursorgaan``), with
-  its planned start, start and end, who was present (``mandaat:Mandataris`` of their seat) and
-  the agenda items it treated (``besluit:behandelt``);
+  its planned start, start and end, who was present (``besluit:heeftAanwezigeBijStart``) and
+  who was not, excused or absent (``besluit:heeftAfwezigeBijStart``; the profile does not tell
+  the two apart), each a ``mandaat:Mandataris`` of their seat, and the agenda items it treated
+  (``besluit:behandelt``);
 * an agenda item is a ``besluit:Agendapunt`` with its title, its type (a ``skos:Concept`` of the
   scheme below) and the item before it (``besluit:aangebrachtNa``);
 * a treatment is a ``besluit:BehandelingVanAgendapunt`` about its item (``dct:subject``) that
   generated its decision (``prov:generated``), with who was present and its vote;
 * a decision is a ``besluit:Besluit`` with title, description, motivation, language,
   publication date and its operative text as numbered ``besluit:Artikel``;
-* a vote is a ``besluit:Stemming`` (counts, secret or not, outcome, subject).
+* a vote (a ``vote`` record) is a ``besluit:Stemming`` (counts, secret or not, outcome,
+  subject); an open vote recorded by seat also names who voted (``besluit:heeftStemmer``) and
+  how (``besluit:heeftVoorstander``, ``heeftTegenstander``, ``heeftOnthouder``). Who voted in a
+  secret vote is never recorded, so never published.
 
 What is published: only meetings whose minutes are approved (status ``minutes_approved``), and
 of those only the public agenda items (``agenda_item.public``): a closed item, its treatment and
@@ -47,6 +52,8 @@ from processes.records.models import (
     MeetingAttendance,
     Person,
     Treatment,
+    Vote,
+    VoteCast,
 )
 from processes.records.reference import AGENDA_KINDS, SEAT_KIND_LABELS
 
@@ -100,7 +107,7 @@ KINDS: dict[str, type] = {
     "agendapunten": AgendaItem,
     "behandelingen": Treatment,
     "besluiten": Decision,
-    "stemmingen": Treatment,  # a vote belongs to its treatment (see _vote_uuid)
+    "stemmingen": Vote,
 }
 """The URI path segment of each published kind and the record behind it."""
 
@@ -108,7 +115,7 @@ BODY_PATH = "bestuursorganen/stuurorgaan"
 BODY_NAME = "Stuurorgaan Vlaams Informatie- en ICT-beleid"
 SCHEME_PATH = "concepten/agendapunttypes"
 _DERIVED = uuidlib.UUID("5d0a3e8e-6c0b-4f43-9d6e-0b7a1f6f2c11")
-"""Namespace of the uuids derived for people, seats, mandates and votes."""
+"""Namespace of the uuids derived for people, seats and mandates."""
 
 
 def new_graph() -> Graph:
@@ -126,17 +133,25 @@ def _derived(label: str) -> str:
     return str(uuidlib.uuid5(_DERIVED, label))
 
 
-def vote_uuid(treatment: Treatment) -> str:
-    return str(uuidlib.uuid5(uuidlib.UUID(treatment.uuid), "stemming"))
+VOTE_OUTCOMES = {"adopted": "Aangenomen", "rejected": "Verworpen"}
+"""``besluit:gevolg`` of a vote, in Dutch."""
+VOTE_CHOICES = {
+    "for": BESLUIT.heeftVoorstander,
+    "against": BESLUIT.heeftTegenstander,
+    "abstain": BESLUIT.heeftOnthouder,
+}
 
 
-def has_vote(treatment: Treatment) -> bool:
-    """A vote was held (ticked on the treatment form) or its counts were recorded."""
-    if (treatment.details or {}).get("vote_held"):
-        return True
-    return any(
-        n is not None
-        for n in (treatment.votes_for, treatment.votes_against, treatment.votes_abstain)
+def member_uri(base: str, seat_id: int) -> URIRef:
+    """The mandataris of a seat (see _Builder.members)."""
+    return uri(base, "mandatarissen", _derived(f"seat:{seat_id}"))
+
+
+def votes_of(session: Session, treatment: Treatment) -> list[Vote]:
+    return list(
+        session.execute(
+            select(Vote).where(Vote.treatment_id == treatment.id).order_by(Vote.id)
+        ).scalars()
     )
 
 
@@ -179,8 +194,6 @@ def resolve(session: Session, kind: str, ident: str) -> Meeting | None:
         key = str(uuidlib.UUID(ident))
     except ValueError:
         return None
-    if kind == "stemmingen":
-        return _meeting_of_vote(session, key)
     row = session.execute(select(model).where(model.uuid == key)).scalar_one_or_none()
     if row is None:
         return None
@@ -188,8 +201,9 @@ def resolve(session: Session, kind: str, ident: str) -> Meeting | None:
         meeting, item = row, None
     elif isinstance(row, AgendaItem):
         meeting, item = session.get(Meeting, row.meeting_id), row
-    elif isinstance(row, Treatment):
-        item = session.get(AgendaItem, row.agenda_item_id)
+    elif isinstance(row, Treatment | Vote):
+        treatment = row if isinstance(row, Treatment) else session.get(Treatment, row.treatment_id)
+        item = session.get(AgendaItem, treatment.agenda_item_id) if treatment else None
         meeting = session.get(Meeting, item.meeting_id) if item else None
     else:
         treatment = session.get(Treatment, row.treatment_id)
@@ -213,21 +227,9 @@ def position_of(session: Session, kind: str, ident: str) -> int | None:
     if kind == "behandelingen":
         treatment = session.execute(select(Treatment).where(Treatment.uuid == key)).scalar_one()
         return session.get(AgendaItem, treatment.agenda_item_id).position  # type: ignore[union-attr]
-    meeting = _meeting_of_vote(session, key)
-    for item in public_items(session, meeting) if meeting else []:
-        treatment = _treatment(session, item)
-        if treatment is not None and has_vote(treatment) and vote_uuid(treatment) == key:
-            return item.position
-    return None
-
-
-def _meeting_of_vote(session: Session, key: str) -> Meeting | None:
-    for meeting in published_meetings(session):
-        for item in public_items(session, meeting):
-            treatment = _treatment(session, item)
-            if treatment is not None and has_vote(treatment) and vote_uuid(treatment) == key:
-                return meeting
-    return None
+    vote = session.execute(select(Vote).where(Vote.uuid == key)).scalar_one()
+    treatment = session.get(Treatment, vote.treatment_id)
+    return session.get(AgendaItem, treatment.agenda_item_id).position  # type: ignore[union-attr]
 
 
 def treatment_of(session: Session, item: AgendaItem) -> Treatment | None:
@@ -334,14 +336,22 @@ class _Builder:
                 present.update(treatment.attendance or [])
                 self.treatment(meeting, item, treatment, punt)
         recorded = self.session.execute(
-            select(MeetingAttendance.user_id, MeetingAttendance.status).where(
-                MeetingAttendance.meeting_id == meeting.id
-            )
+            select(MeetingAttendance.seat_id, MeetingAttendance.user_id, MeetingAttendance.status)
+            .where(MeetingAttendance.meeting_id == meeting.id)
+            .order_by(MeetingAttendance.seat_id)
         ).all()
-        if recorded:  # the attendance records, where the meeting has them
-            present = {user for user, status in recorded if status == "present"}
-        for member in self.members(present):
-            g(zitting, BESLUIT.heeftAanwezigeBijStart, member)
+        if not recorded:  # older meetings: who the treatments name as present
+            for member in self.members(present):
+                g(zitting, BESLUIT.heeftAanwezigeBijStart, member)
+            return zitting
+        self.members(user for _seat, user, _status in recorded)
+        for seat_id, _user, status in recorded:
+            at_start = (
+                BESLUIT.heeftAanwezigeBijStart
+                if status == "present"
+                else BESLUIT.heeftAfwezigeBijStart
+            )
+            g(zitting, at_start, member_uri(self.base, seat_id))
         return zitting
 
     def item(self, item: AgendaItem, previous: URIRef | None) -> URIRef:
@@ -363,30 +373,36 @@ class _Builder:
         g(behandeling, BESLUIT.openbaar, Literal(True))
         for member in self.members(treatment.attendance or []):
             g(behandeling, BESLUIT.heeftAanwezige, member)
-        if has_vote(treatment):
-            g(behandeling, BESLUIT.heeftStemming, self.vote(item, treatment))
+        for vote in votes_of(self.session, treatment):
+            g(behandeling, BESLUIT.heeftStemming, self.vote(vote))
         decision = _decision(self.session, treatment)
         if decision is not None:
             g(behandeling, PROV.generated, self.decision(meeting, item, decision))
         return behandeling
 
-    def vote(self, item: AgendaItem, treatment: Treatment) -> URIRef:
-        stemming = self.ref("stemmingen", vote_uuid(treatment))
+    def vote(self, vote: Vote) -> URIRef:
+        stemming = self.ref("stemmingen", vote.uuid)
         g = self.add
-        counts = (
-            treatment.votes_for or 0,
-            treatment.votes_against or 0,
-            treatment.votes_abstain or 0,
-        )
         g(stemming, RDF.type, BESLUIT.Stemming)
-        g(stemming, BESLUIT.aantalVoorstanders, Literal(counts[0], datatype=XSD.integer))
-        g(stemming, BESLUIT.aantalTegenstanders, Literal(counts[1], datatype=XSD.integer))
-        g(stemming, BESLUIT.aantalOnthouders, Literal(counts[2], datatype=XSD.integer))
-        secret = bool((treatment.details or {}).get("vote_secret", False))
-        g(stemming, BESLUIT.geheim, Literal(secret))
-        outcome = "Aangenomen" if counts[0] > counts[1] else "Verworpen"
+        g(stemming, BESLUIT.aantalVoorstanders, Literal(vote.count_for, datatype=XSD.integer))
+        g(stemming, BESLUIT.aantalTegenstanders, Literal(vote.count_against, datatype=XSD.integer))
+        g(stemming, BESLUIT.aantalOnthouders, Literal(vote.count_abstain, datatype=XSD.integer))
+        g(stemming, BESLUIT.geheim, Literal(bool(vote.secret)))
+        outcome = VOTE_OUTCOMES.get(vote.outcome, VOTE_OUTCOMES["rejected"])
         g(stemming, BESLUIT.gevolg, Literal(outcome, lang="nl"))
-        g(stemming, BESLUIT.onderwerp, Literal(item.title, lang="nl"))
+        g(stemming, BESLUIT.onderwerp, Literal(vote.subject, lang="nl"))
+        if vote.secret:  # who voted how is never recorded for a secret vote; never published
+            return stemming
+        casts = self.session.execute(
+            select(VoteCast.seat_id, VoteCast.user_id, VoteCast.choice)
+            .where(VoteCast.vote_id == vote.id, VoteCast.seat_id.is_not(None))
+            .order_by(VoteCast.seat_id)
+        ).all()
+        self.members(user for _seat, user, _choice in casts)
+        for seat_id, _user, choice in casts:
+            member = member_uri(self.base, seat_id)
+            g(stemming, BESLUIT.heeftStemmer, member)
+            g(stemming, VOTE_CHOICES[choice], member)
         return stemming
 
     def decision(self, meeting: Meeting, item: AgendaItem, decision: Decision) -> URIRef:
@@ -495,6 +511,7 @@ class PublishedDecision:
     meeting_date: date
     treatment_uuid: str
     vote: tuple[int, int, int] | None
+    vote_secret: bool = False
 
 
 def _published_rows(session: Session) -> list[tuple[Decision, Treatment, AgendaItem, Meeting]]:
@@ -510,15 +527,11 @@ def _published_rows(session: Session) -> list[tuple[Decision, Treatment, AgendaI
 
 
 def _published(
-    decision: Decision, treatment: Treatment, item: AgendaItem, meeting: Meeting
+    session: Session, decision: Decision, treatment: Treatment, item: AgendaItem, meeting: Meeting
 ) -> PublishedDecision:
-    vote = None
-    if has_vote(treatment):
-        vote = (
-            treatment.votes_for or 0,
-            treatment.votes_against or 0,
-            treatment.votes_abstain or 0,
-        )
+    held = votes_of(session, treatment)
+    last = held[-1] if held else None
+    vote = (last.count_for, last.count_against, last.count_abstain) if last else None
     return PublishedDecision(
         uuid=decision.uuid,
         title=item.title,
@@ -536,6 +549,7 @@ def _published(
         meeting_date=meeting.meeting_date,
         treatment_uuid=treatment.uuid,
         vote=vote,
+        vote_secret=bool(last and last.secret),
     )
 
 
@@ -544,7 +558,7 @@ def published_decisions(
 ) -> list[PublishedDecision]:
     """Published decisions, newest meeting first, optionally of one year (the meeting's) and
     one focus domain."""
-    found = [_published(*row) for row in _published_rows(session)]
+    found = [_published(session, *row) for row in _published_rows(session)]
     return [
         d
         for d in found
@@ -564,5 +578,5 @@ def published_decision(session: Session, ident: str) -> PublishedDecision | None
         return None
     for row in _published_rows(session):
         if row[0].uuid == key:
-            return _published(*row)
+            return _published(session, *row)
     return None

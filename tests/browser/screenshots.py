@@ -177,6 +177,17 @@ def _public_decision(engine: Engine) -> Callable[[Page, str], None]:
     return prepare
 
 
+def _held_meeting(page: Page, url: str) -> None:
+    """The last held meeting, scrolled to its minutes: attendance, quorum and votes."""
+    page.goto(url + "/zittingen")
+    page.locator("section[aria-labelledby=voorbij] tbody a").first.click()
+    page.locator("#notulen").scroll_into_view_if_needed()
+    page.evaluate(
+        "() => window.scrollTo(0, document.querySelector('#notulen').getBoundingClientRect().top"
+        " + window.scrollY - 8)"
+    )
+
+
 RENAMED = ('name="Beslissen over agendering"', 'name="Beslissen over de agenda"')
 
 
@@ -246,6 +257,7 @@ def shots(engine: Engine) -> list[Shot]:
         Shot("nieuw-onderwerp.png", "indiener", _open("/onderwerpen/nieuw")),
         Shot("dossier-diagram.png", "voorzitter", _case_with_diagram(engine)),
         Shot("zitting-agenda.png", "secretariaat", _upcoming_meeting),
+        Shot("zitting-notulen.png", "secretariaat", _held_meeting),
         Shot("pas-toe-of-leg-uit.png", "secretariaat", _open("/pas-toe-of-leg-uit")),
         Shot("beheer.png", "beheerder", _open("/beheer/")),
         Shot("modeller.png", "beheerder", _modeller),

@@ -47,5 +47,5 @@ def test_the_pack_shows_the_quorum_and_the_votes(committee: Committee) -> None:
     )
     pack = s.client("mia").get(f"/zittingen/{s.meeting_id}/bundel").text
     assert "2 voor, 0 tegen, 0 onthoudingen (geheime stemming)" in pack
-    assert "1 voor, 1 tegen, 0 onthoudingen</p>" in pack
+    assert "1 voor, 1 tegen, 0 onthoudingen (open stemming)</p>" in pack
     assert pack.count("Stemming:") == 2
