@@ -118,7 +118,7 @@ def _step(found: chain.Lineage, node: chain.Node) -> Step:
         reference=f"#{node.id}" if node.kind == "topic" else None,
         href=page_of(node),
         status=localized(node.status_label),
-        when=day(node.day) if node.day else "",  # type: ignore[arg-type]
+        when=_when(node),
         detail=_detail(node),
         lineage=own,
         extra=tuple(_extra(node)),
@@ -129,13 +129,29 @@ def _step(found: chain.Lineage, node: chain.Node) -> Step:
 
 
 def _title(node: chain.Node) -> str:
-    if node.kind == "agenda_item":
-        return _("Op de agenda: %(meeting)s", meeting=node.title)
-    if node.kind == "mandate":
-        return _("Opdracht aan %(group)s", group=node.title)
-    if node.kind == "obligation":
-        return _("Pas toe of leg uit voor %(entity)s", entity=node.title)
     return node.title
+
+
+def _when(node: chain.Node) -> str:
+    """The node's date, saying what it is."""
+    if node.day is None:
+        return ""
+    when = day(node.day)  # type: ignore[arg-type]
+    if node.kind == "project":
+        return _("gestart op %(when)s", when=when)
+    if node.kind == "topic":
+        return _("ingediend op %(when)s", when=when)
+    if node.kind in ("agenda_item", "treatment", "decision"):
+        return _("zitting van %(when)s", when=when)
+    if node.kind in ("mandate", "obligation"):
+        return _("uiterste datum %(when)s", when=when)
+    if node.kind == "action":
+        if node.status == "done":
+            return _("uitgevoerd op %(when)s", when=when)
+        return _("te doen tegen %(when)s", when=when)
+    if node.status == "unmeasured":
+        return _("doel tegen %(when)s", when=when)
+    return _("gemeten op %(when)s", when=when)
 
 
 def _near(node: chain.Node) -> Link:

@@ -131,7 +131,7 @@ def test_a_member_follows_a_topic_to_its_kpi(site: Demo) -> None:
         data.TOPICS["burgerprofiel"]["title"],
         "Besluit",
         "Bindend",
-        "Pas toe of leg uit voor Stad Gent",
+        "Stad Gent",
         "Opleiding dossierstatus in Mijn Burgerprofiel voor lokale besturen",
         KPIS[0].name,
         "Doel nog niet gehaald",
