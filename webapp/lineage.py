@@ -134,14 +134,14 @@ def _title(node: chain.Node) -> str:
 
 def _when(node: chain.Node) -> str:
     """The node's date, saying what it is."""
-    if node.day is None:
-        return ""
+    if node.day is None or node.kind == "agenda_item":
+        return ""  # an agenda item's title is its meeting, with the date
     when = day(node.day)  # type: ignore[arg-type]
     if node.kind == "project":
         return _("gestart op %(when)s", when=when)
     if node.kind == "topic":
         return _("ingediend op %(when)s", when=when)
-    if node.kind in ("agenda_item", "treatment", "decision"):
+    if node.kind in ("treatment", "decision"):
         return _("zitting van %(when)s", when=when)
     if node.kind in ("mandate", "obligation"):
         return _("uiterste datum %(when)s", when=when)
