@@ -26,7 +26,7 @@ edges. An unknown kind raises :class:`UnknownKind`; an unknown id ``engine.NotFo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -212,7 +212,7 @@ def lineage(session: Session, kind: str, record_id: int) -> Lineage:
 def _walk(
     session: Session,
     seeds: set[Key],
-    step: Any,
+    step: Callable[[Session, set[Key]], list[tuple[Key, Key]]],
     edges: set[tuple[Key, Key]],
     *,
     upward: bool,
