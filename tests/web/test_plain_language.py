@@ -70,7 +70,7 @@ START_PAGES = (
     "/beheer/processen",
     "/beheer/incidenten",
 )
-FOLLOW = re.compile(r"^/(dossiers/\d+|taken/[0-9a-f-]{36}|zittingen/\d+(/bundel)?|beheer/\w+)$")
+FOLLOW = re.compile(r"^/(dossiers/\d+|herkomst/\w+/\d+|taken/[0-9a-f-]{36}|zittingen/\d+(/bundel)?|beheer/\w+)$")
 SKIP = re.compile(r"\.(pdf|csv|ics)$|/afmelden|/documenten/")
 
 ROLE_IDS = (
