@@ -42,6 +42,7 @@ from engine.scheduling.scheduler import Scheduler
 from engine.timing.calendar import WorkCalendar
 from engine.timing.clock import Clock
 from processes import demo_data as data
+from processes import demo_steering
 from processes.records import dates, directory
 from processes.records.models import (
     CommitteeSeat,
@@ -190,6 +191,7 @@ def load(engine: Engine) -> DemoSummary:
     walk.plan()
     with _forms_follow(walk.clock):
         walk.run(until=engine.clock)
+        demo_steering.load(walk.engine, walk.timeline.today, walk.case_ids)
     return summarize(engine, loaded=True, seconds=timer.perf_counter() - started)
 
 

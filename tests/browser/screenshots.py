@@ -9,8 +9,8 @@ committee and its cases walked up to now, the demo password) in a temporary fold
 *Beheer*, the modeller, the public decision list and a decision's page (not signed in), four
 task pages with their brief (screening, the chair's agenda
 decision, comply-or-explain, the government liaison's answer with the select of the committee's
-decisions), and moving running cases: a changed topic process taken into use as version 2, the
-dry run on *Dossiers verplaatsen*, and a moved case (its *Versies* line, version 2's diagram).
+decisions), the lineage of a topic from its project to its KPI (*Herkomst*), and moving
+running cases: a changed topic process taken into use as version 2, the dry run on *Dossiers verplaatsen*, and a moved case (its *Versies* line, version 2's diagram).
 The last two change the demo (a new topic version), so they come last.
 Uses Debian's chromium (/usr/bin/chromium); downloads nothing. Not a test (no `test_` name).
 """
@@ -36,6 +36,7 @@ import webapp  # noqa: E402
 from engine import Database, Engine  # noqa: E402
 from engine.storage.migrate import upgrade  # noqa: E402
 from engine.timing.policy import load_policy  # noqa: E402
+from processes import demo_data  # noqa: E402
 from processes.records import oslo  # noqa: E402
 from processes.records.models import Decision  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ServerThread  # noqa: E402
@@ -188,6 +189,14 @@ def _held_meeting(page: Page, url: str) -> None:
     )
 
 
+def _lineage(engine: Engine) -> Callable[[Page, str], None]:
+    """The lineage of the demo topic about Mijn Burgerprofiel: from its project to its KPI."""
+    title = demo_data.TOPICS["burgerprofiel"]["title"]
+    case_id = next(c.id for c in engine.list_cases(process_id="topic", limit=500)
+                   if c.title == title)  # fmt: skip
+    return _open(f"/herkomst/topic/{case_id}")
+
+
 RENAMED = ('name="Beslissen over agendering"', 'name="Beslissen over de agenda"')
 
 
@@ -268,6 +277,7 @@ def shots(engine: Engine) -> list[Shot]:
         Shot("taak-antwoord-regering.png", "kabinet.info", _binding_answer(engine)),
         Shot("besluiten.png", None, _open("/besluiten")),
         Shot("besluit.png", None, _public_decision(engine)),
+        Shot("herkomst.png", "lid.omgeving", _lineage(engine)),
         # these two add topic version 2 and move the cases: keep them last
         Shot("verplaatsen-proef.png", "beheerder", _migration_dry_run(engine)),
         Shot("dossier-verplaatst.png", "beheerder", _moved_case(engine)),

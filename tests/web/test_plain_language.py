@@ -72,7 +72,7 @@ START_PAGES = (
     "/besluiten",
 )
 FOLLOW = re.compile(
-    r"^/(dossiers/\d+|taken/[0-9a-f-]{36}|zittingen/\d+(/bundel)?|beheer/\w+"
+    r"^/(dossiers/\d+|herkomst/\w+/\d+|taken/[0-9a-f-]{36}|zittingen/\d+(/bundel)?|beheer/\w+"
     r"|id/(zittingen|besluiten)/[0-9a-f-]{36})$"
 )
 SKIP = re.compile(r"\.(pdf|csv|ics)$|/afmelden|/documenten/")

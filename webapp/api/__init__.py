@@ -133,6 +133,7 @@ def init_api(app: Flask) -> StuurboordApi:
         examples,
         followup,
         interventions,
+        lineage,
         meetings,
         notifications,
         register,
@@ -175,6 +176,7 @@ def init_api(app: Flask) -> StuurboordApi:
         agenda.blp,
         register.blp,
         migrations_api.blp,
+        lineage.blp,
     ):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

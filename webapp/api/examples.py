@@ -147,6 +147,52 @@ MIGRATION_PLAN = {
     ],
 }
 
+LINEAGE = {
+    "start": {"kind": "topic", "id": 12},
+    "nodes": [
+        {
+            "kind": "topic",
+            "id": 12,
+            "kind_label": "Onderwerp",
+            "title": "Mijn Burgerprofiel als standaard voor de status van dossiers",
+            "status": "completed",
+            "status_label": "Afgerond",
+            "date": "2026-10-01",
+            "case_id": 12,
+            "page": "/dossiers/12",
+            "lineage": "/api/v1/lineage/topic/12",
+        },
+        {
+            "kind": "decision",
+            "id": 3,
+            "kind_label": "Besluit",
+            "title": "Mijn Burgerprofiel als standaard voor de status van dossiers",
+            "status": "binding",
+            "status_label": "Bindend",
+            "date": "2026-10-29",
+            "case_id": 12,
+            "page": "/dossiers/12",
+            "lineage": "/api/v1/lineage/decision/3",
+        },
+        {
+            "kind": "kpi",
+            "id": 1,
+            "kind_label": "KPI",
+            "title": "Lokale besturen die de dossierstatus tonen in Mijn Burgerprofiel",
+            "status": "not_reached",
+            "status_label": "Doel nog niet gehaald",
+            "date": "2026-09-30",
+            "case_id": None,
+            "page": "/sturingskader/kpis/1",
+            "lineage": "/api/v1/lineage/kpi/1",
+        },
+    ],
+    "edges": [
+        {"source": {"kind": "topic", "id": 12}, "target": {"kind": "agenda_item", "id": 7}},
+        {"source": {"kind": "decision", "id": 3}, "target": {"kind": "kpi", "id": 1}},
+    ],
+}
+
 EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/api/v1/cases"): {"response": [CASE]},
     ("post", "/api/v1/cases"): {
@@ -186,6 +232,10 @@ EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
         "response": {**DECISION, "obligations": [OBLIGATION]}
     },
     ("get", "/api/v1/obligations"): {"response": [OBLIGATION]},
+    ("get", "/api/v1/lineage/{kind}/{record_id}"): {
+        "parameters": {"kind": "topic", "record_id": 12},
+        "response": LINEAGE,
+    },
     ("get", "/api/v1/obligations/{obligation_id}"): {"response": OBLIGATION},
     ("post", "/api/v1/signals"): {
         "request": {"name": "voorbeeld_signaal", "data": {"reden": "voorbeeld"}},
