@@ -302,7 +302,7 @@ def test_a_late_advice_is_reminded_and_escalated_to_the_chair_and_the_secretaria
     assert review(committee, case_id).status == "drafted"
     shown = brief_of(committee, case_id, "approve_advice")
     assert shown["De vraag en de termijn"]["Advies klaar tegen"] == (
-        "niet voldaan: 17 april 2026 (4 dagen te laat)"
+        "17 april 2026 (4 dagen te laat)"
     )
     with committee.engine.db.read() as session:
         [listed] = reviews_of(session, projects["review"], committee.today())

@@ -139,7 +139,6 @@ def timing_section(ctx: BriefContext) -> Section:
                 }
                 if due
                 else advice_due,
-                verdict=None if due is None or due >= ctx.today else False,
             ),
             fact(("Stand van de toetsing", "Review status"), choice(review.status, REVIEW_STATUSES))
             if review
