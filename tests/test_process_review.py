@@ -7,6 +7,7 @@ late; the picker of projects. Runs on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -348,3 +349,19 @@ def test_the_picker_offers_projects_outside_vrd2_and_refuses_unknown_ones(
     with committee.engine.db.read() as session:
         assert session.execute(select(ProjectReview.id)).all() == []
     assert committee.cases(PROCESS) == []
+
+
+def test_the_advice_due_date_is_the_policys_setting(committee: Committee) -> None:
+    """N working days before the government's meeting, N from the policy: changing the policy
+    entry of the chair's approval moves the advice due date and the tasks counted from it."""
+    projects = register(committee)
+    key = f"{PROCESS}/approve_advice"
+    policy = committee.engine.policy
+    assert policy.tasks[key].due == "5 working days before review.government_meeting_on"
+    policy.tasks[key] = replace(
+        policy.tasks[key], due="10 working days before review.government_meeting_on"
+    )
+    case = committee.start(PROCESS, start_data(projects["review"]), "sara")
+    assert review(committee, case.id).advice_due_on == date(2026, 4, 10)
+    intake = committee.task(case.id, "intake_review")
+    assert intake.due_at == at("2026-03-26T22:59:00")  # 10 working days back, Easter Monday skipped
