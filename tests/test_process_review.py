@@ -169,6 +169,7 @@ def test_a_review_is_sent_back_and_approved_as_advice_before_the_governments_mee
     )  # fmt: skip
     assert row.advice_due_on == date(2026, 4, 17)  # 5 working days before, from the policy
     assert case.data["review"]["advice_due_on"] == "2026-04-17"
+    assert committee.case(case.id).title == "Toetsing: Digitaal omgevingsloket"
 
     intake = committee.task(case.id, "intake_review")
     assert intake.role == "secretariat"
@@ -300,6 +301,15 @@ def test_a_late_advice_is_reminded_and_escalated_to_the_chair_and_the_secretaria
     assert "escalation_raised" in actions(committee, case_id, "approve_advice")
     assert notifications(committee, "chris", "escalation") == 1
     assert notifications(committee, "sara", "escalation") == 1
+    with committee.engine.db.read() as session:
+        [notice] = session.execute(
+            select(Notification).where(
+                Notification.user_id == "chris",
+                Notification.template == "escalation",
+                Notification.channel == "inapp",
+            )
+        ).scalars()
+    assert notice.params["case_title"] == "Toetsing: Digitaal omgevingsloket"
     assert review(committee, case_id).status == "drafted"
     shown = brief_of(committee, case_id, "approve_advice")
     assert shown["De vraag en de termijn"]["Advies klaar tegen"] == (

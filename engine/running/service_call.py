@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.audit.trail import AuditRecorder
+from engine.storage.models import Case
 from engine.timing import jobs
 from engine.timing.clock import Clock
 from engine.timing.duerules import parse_due
@@ -47,6 +49,19 @@ class ServiceCall:
             return None
         source = self.data if data is None else data
         return parse_due(rule).compute(self.clock.now(), source, self.policy.calendar)
+
+    def set_title(self, title: str) -> None:
+        """Give this case a title of its own (what lists, reminders and notifications call it),
+        audited; one line, at most 500 characters."""
+        shown = " ".join(str(title).split())[:500]
+        if not shown:
+            return
+        query = select(Case.title).where(Case.id == self.case_id)
+        before = self.session.execute(query).scalar_one_or_none()
+        if before == shown:
+            return
+        self.session.execute(update(Case).where(Case.id == self.case_id).values(title=shown))
+        self.record("case_retitled", changes={"title": {"before": before, "after": shown}})
 
     def send_message(self, case_id: int, name: str, payload: Any = None) -> None:
         """Deliver a BPMN message to another case once this step has committed."""

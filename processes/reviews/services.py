@@ -15,7 +15,7 @@ from typing import Any
 from engine import Registry, ServiceCall
 from processes.followup import recording
 from processes.followup.recording import RecordError
-from processes.records import dates, notify
+from processes.records import dates, notify, titles
 from processes.records.steering import ADVICE_VERDICTS, Project, ProjectReview
 from processes.reviews.forms import (
     PROCESS,
@@ -74,6 +74,7 @@ def open_review(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
         updated_at=now,
     )
     recording.create(call, review, "project_review_opened", reason=project.title)
+    call.set_title(f"Toetsing: {titles.short(project.title)}")
     return review_view(review, project)
 
 
