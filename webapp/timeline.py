@@ -30,6 +30,7 @@ HIDDEN = frozenset(
         "escalation_dossier_linked",
         "agenda_item_changed",
         "preferences_changed",
+        "case_retitled",
     }
 )
 """Bookkeeping that says nothing a reader of the case needs."""
@@ -48,6 +49,8 @@ HUMAN_REASONS = frozenset(
         "mandate_extended",
         "obligation_explanation_accepted",
         "obligation_explanation_rejected",
+        "project_review_declined",
+        "project_review_advice_sent_back",
     }
 )
 """Actions whose reason a person wrote (the others carry technical notes)."""
@@ -155,6 +158,13 @@ def sentence(entry: AuditInfo, task: TaskInfo | None, name: Callable[[str | None
         "obligation_explanation_rejected": _("Het secretariaat aanvaardde de uitleg niet."),
         "obligation_overdue": _("Het antwoord van de overheidsinstantie is te laat."),
         "obligation_escalated": _("De laattijdige overheidsinstantie is geëscaleerd."),
+        "project_review_opened": _("De toetsing van het project is geopend."),
+        "project_review_taken_up": _("Het secretariaat nam de toetsing in behandeling."),
+        "project_review_declined": _("Het secretariaat nam de toetsing niet in behandeling."),
+        "project_review_checked": _("Het secretariaat legde zijn bevindingen vast."),
+        "project_review_advice_drafted": _("Het secretariaat stelde het advies op."),
+        "project_review_advice_sent_back": _("De voorzitter stuurde het advies terug."),
+        "project_review_advice_approved": _("De voorzitter keurde het advies goed."),
         "task_created": _("De taak %(what)s staat klaar (%(whom)s)."),
         "task_completed": _("%(who)s rondde de taak %(what)s af."),
         "task_claimed": _("%(who)s nam de taak %(what)s op."),

@@ -552,6 +552,7 @@ class CaseService(Interventions, Firing):
             actor.user_id,
             current.deferred,
             current.visited,
+            self.policy,
         )
         with active(_active_clock(self.clock)), step(context), self.scripts.bounded():
             try:

@@ -118,6 +118,7 @@ class EngineScripts(PythonScriptEngine):
                 actor=step.actor,
                 data=dict(task.data),
                 deferred=step.deferred,
+                policy=step.policy,
             )
             return json.dumps(handler(call, params))
         except Exception as error:

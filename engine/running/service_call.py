@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.audit.trail import AuditRecorder
+from engine.storage.models import Case
 from engine.timing import jobs
 from engine.timing.clock import Clock
+from engine.timing.duerules import parse_due
+from engine.timing.policy import Policy
 
 
 @dataclass
@@ -30,6 +35,33 @@ class ServiceCall:
     actor: str
     data: dict[str, Any]
     deferred: list[str]
+    policy: Policy | None = None
+
+    def policy_due(self, element_id: str, data: Mapping[str, Any] | None = None) -> datetime | None:
+        """When the policy's ``due`` rule would make task `element_id` of this process due,
+        counted now over `data` (default: the case data). None when the policy gives that task
+        no due rule. Lets a handler store a date the policy sets (a deadline tied to a date in
+        the case) that the model's tasks then count from."""
+        if self.policy is None:
+            return None
+        rule = self.policy.for_task(self.process_id, element_id).due
+        if not rule:
+            return None
+        source = self.data if data is None else data
+        return parse_due(rule).compute(self.clock.now(), source, self.policy.calendar)
+
+    def set_title(self, title: str) -> None:
+        """Give this case a title of its own (what lists, reminders and notifications call it),
+        audited; one line, at most 500 characters."""
+        shown = " ".join(str(title).split())[:500]
+        if not shown:
+            return
+        query = select(Case.title).where(Case.id == self.case_id)
+        before = self.session.execute(query).scalar_one_or_none()
+        if before == shown:
+            return
+        self.session.execute(update(Case).where(Case.id == self.case_id).values(title=shown))
+        self.record("case_retitled", changes={"title": {"before": before, "after": shown}})
 
     def send_message(self, case_id: int, name: str, payload: Any = None) -> None:
         """Deliver a BPMN message to another case once this step has committed."""
@@ -115,6 +147,7 @@ class StepContext:
     actor: str
     deferred: list[str]
     visited: set[str]
+    policy: Policy | None = None
 
 
 _current: ContextVar[StepContext | None] = ContextVar("stuurboord_step", default=None)

@@ -37,6 +37,7 @@ from processes.records.reference import (
     ORGANISATION_KINDS,
     SEAT_KIND_LABELS,
 )
+from processes.records.steering import Project
 
 _MONTHS_EN = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -304,6 +305,36 @@ def _related_topics(session: Session, context: CaseContext) -> list[str]:
     return [str(i) for i in context.ints("topic_case_id")]
 
 
+# -- projects -----------------------------------------------------------------------------------
+
+REVIEWABLE_STATUSES = ("planned", "running")
+"""Projects the committee may review for the Flemish Government: outside VRD2, not yet ended."""
+
+
+def _reviewable_projects() -> Any:
+    return (
+        select(Project.id, Project.title, Organisation.name.label("owner"))
+        .outerjoin(Organisation, Organisation.id == Project.owner_organisation_id)
+        .where(Project.vrd2.is_(False), Project.status.in_(REVIEWABLE_STATUSES))
+    )
+
+
+def project_label(title: str, owner: str | None) -> str:
+    """``Digitaal bouwdossier (Departement Omgeving)``."""
+    return f"{title} ({owner})" if owner else title
+
+
+def _project_options(session: Session, language: str) -> list[Option]:
+    rows = session.execute(_reviewable_projects()).all()
+    rows = sorted(rows, key=lambda r: (r.title.casefold(), r.id))
+    return [Option(str(r.id), project_label(r.title, r.owner)) for r in rows]
+
+
+def _known_projects(session: Session, values: list[Any]) -> set[str]:
+    query = _reviewable_projects().where(Project.id.in_(_as_ints(values)))
+    return {str(r.id) for r in session.execute(query)}
+
+
 SOURCES: dict[str, Source] = {
     "organisations": Source(
         _organisation_options,
@@ -383,6 +414,16 @@ SOURCES: dict[str, Source] = {
         headings=(
             ("Bij dit dossier", "Related to this case"),
             ("Andere onderwerpen", "Other topics"),
+        ),
+    ),
+    "projects": Source(
+        _project_options,
+        _known_projects,
+        (
+            "Onbekend project: {values}. Kies een lopend of gepland project buiten VRD2 uit de "
+            "lijst.",
+            "Unknown project: {values}. Choose a running or planned project outside VRD2 from "
+            "the list.",
         ),
     ),
 }

@@ -191,6 +191,27 @@ ENGLISH: dict[str, str] = {
     "teruggestuurd": "sent back",
     "verlengen": "extend",
     "weigering of amendement": "refusal or amendment",
+    # project_review (reviews for the Flemish Government)
+    "Stuurorgaan: toetsing voor de Vlaamse Regering": (
+        "Steering committee: review for the Flemish Government"
+    ),
+    "Toetsing voor de Vlaamse Regering": "Review for the Flemish Government",
+    "Advies gevraagd": "Advice requested",
+    "Toetsing openen": "Open the review",
+    "Intake": "Intake",
+    "Intake vastleggen": "Record the intake",
+    "In behandeling?": "Taken up?",
+    "Niet in behandeling": "Not taken up",
+    "Project toetsen": "Review the project",
+    "Bevindingen vastleggen": "Record the findings",
+    "Advies opstellen": "Draft the advice",
+    "Ontwerp bewaren": "Save the draft",
+    "Terugsturen vastleggen": "Record the sending back",
+    "Advies goedkeuren": "Approve the advice",
+    "Advies vastleggen": "Record the advice",
+    "Advies gegeven": "Advice given",
+    "in behandeling": "taken up",
+    "niet in behandeling": "not taken up",
 }
 """English for every Dutch name in the committee's models."""
 

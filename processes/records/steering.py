@@ -69,6 +69,7 @@ REVIEW_STATUSES: dict[str, Label] = {
     "checking": {"nl": "Toetsing", "en": "Checking"},
     "drafted": {"nl": "Advies in ontwerp", "en": "Advice drafted"},
     "approved": {"nl": "Advies goedgekeurd", "en": "Advice approved"},
+    "declined": {"nl": "Niet in behandeling genomen", "en": "Not taken up"},
     "withdrawn": {"nl": "Ingetrokken", "en": "Withdrawn"},
 }
 ADVICE_VERDICTS: dict[str, Label] = {
@@ -213,6 +214,10 @@ class ProjectReview(Base):
     overlap_findings: Mapped[str | None] = mapped_column(Text)
     reuse_findings: Mapped[str | None] = mapped_column(Text)
     partner_suggestions: Mapped[str | None] = mapped_column(Text)
+    intake_note: Mapped[str | None] = mapped_column(Text)
+    """Why the secretariat took the review up or declined it (p009)."""
+    chair_remark: Mapped[str | None] = mapped_column(Text)
+    """The chair's remark when the advice was last sent back (p009)."""
     verdict: Mapped[str | None] = mapped_column(String(20))
     advice_text: Mapped[str | None] = mapped_column(Text)
     drafted_by: Mapped[str | None] = mapped_column(String(100))

@@ -159,6 +159,66 @@ def _binding_answer(engine: Engine) -> Callable[[Page, str], None]:
     return prepare
 
 
+def _review_checks(engine: Engine) -> Callable[[Page, str], None]:
+    """The secretariat's task *Project toetsen* of a review for the Flemish Government: a few
+    projects in the register (added here while the demo has none), a review started and taken
+    up, the page with what the register says about overlap, reuse and partners."""
+    from datetime import timedelta
+
+    from processes.records import dates
+    from processes.records.steering import (
+        Project,
+        ProjectBuildingBlock,
+        ProjectFocusDomain,
+        ProjectPartner,
+    )
+
+    register = (
+        ("Digitaal omgevingsloket", "dep-omg", "lid.omgeving", False,
+         ("data", "common_counter_functions"), ("magda",), ("notificatieplatform",), ()),
+        ("Meldingen in de stad", "gem-gent", None, False, ("common_counter_functions",),
+         ("magda",), ("betaalplatform",), ("gem-leuven",)),
+        ("Ondernemersloket 2.0", "ag-vlaio", None, True,
+         ("common_counter_functions", "service_strategy"), ("acm_idm", "magda"), ("e_loket",),
+         ("dep-ewi",)),
+        ("Open data van de provincie", "prov-antw", None, False, ("data",), ("basisregisters",),
+         (), ("gem-kortrijk",)),
+    )  # fmt: skip
+
+    def prepare(page: Page, url: str) -> None:
+        now = engine.clock.now()
+        ids = []
+        with engine.db.write() as session:
+            for title, owner, user, vrd2, domains, uses, delivers, partners in register:
+                row = Project(title=title, description=f"{title}.", owner_organisation_id=owner,
+                              owner_user_id=user, vrd2=vrd2, status="running",
+                              budget_planned=400_000, created_at=now, updated_at=now)  # fmt: skip
+                session.add(row)
+                session.flush()
+                ids.append(row.id)
+                session.add_all(ProjectFocusDomain(project_id=row.id, focus_domain=c)
+                                for c in domains)  # fmt: skip
+                session.add_all(ProjectBuildingBlock(project_id=row.id, building_block=c,
+                                                     role="uses") for c in uses)  # fmt: skip
+                session.add_all(ProjectBuildingBlock(project_id=row.id, building_block=c,
+                                                     role="delivers") for c in delivers)  # fmt: skip
+                session.add_all(ProjectPartner(project_id=row.id, organisation_id=o,
+                                               role="partner") for o in partners)  # fmt: skip
+        meeting = dates.local_date(now) + timedelta(days=42)
+        secretariat = engine.actor("secretariaat")
+        case = engine.start_case("project_review", {
+            "project_id": ids[0], "government_meeting_on": meeting.isoformat(),
+            "question": "Is het omgevingsloket afgestemd op wat steden en provincies al bouwen?",
+        }, secretariat)  # fmt: skip
+        [intake] = [t for t in engine.case_tasks(case.id) if t.state == "ready"]
+        engine.complete_task(intake.id, {"intake_decision": "accept"}, secretariat)
+        [checks] = [t for t in engine.case_tasks(case.id) if t.state == "ready"]
+        page.goto(f"{url}/taken/{checks.id}")
+        page.get_by_role("heading", name="Afstemming: projecten die overlappen").scroll_into_view_if_needed()
+
+    return prepare
+
+
 def _upcoming_meeting(page: Page, url: str) -> None:
     page.goto(url + "/zittingen")
     page.locator("section[aria-labelledby=komend] tbody a").first.click()
@@ -278,6 +338,7 @@ def shots(engine: Engine) -> list[Shot]:
         Shot("besluiten.png", None, _open("/besluiten")),
         Shot("besluit.png", None, _public_decision(engine)),
         Shot("herkomst.png", "lid.omgeving", _lineage(engine)),
+        Shot("taak-toetsing.png", "secretariaat", _review_checks(engine)),
         # these two add topic version 2 and move the cases: keep them last
         Shot("verplaatsen-proef.png", "beheerder", _migration_dry_run(engine)),
         Shot("dossier-verplaatst.png", "beheerder", _moved_case(engine)),
