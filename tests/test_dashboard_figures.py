@@ -201,13 +201,18 @@ def _kpis(session: Session) -> None:
             )
 
 
+def seed_figures(session: Session) -> None:
+    """The data set above (also used by the web and browser tests of the dashboard)."""
+    _obligations(session)
+    _projects(session)
+    _actions(session)
+    _kpis(session)
+
+
 @pytest.fixture
 def data(db: Database) -> Database:
     with db.write() as session:
-        _obligations(session)
-        _projects(session)
-        _actions(session)
-        _kpis(session)
+        seed_figures(session)
     return db
 
 
