@@ -145,7 +145,11 @@ def bars(
     top = legend_height + 6
     height = top + ROW * max(len(rows), 1) + 8
     biggest = max((count for _l, count, _m in rows), default=0) or 1
-    plot = width - label_width - 110
+    ends = [
+        f"{count} ({of_which} {marked.label})" if marked and of_which else str(count)
+        for _l, count, of_which in rows
+    ]
+    plot = width - label_width - 12 - int(max((len(e) for e in ends), default=1) * FONT * 0.6)
     parts = []
     if marked is not None:
         parts += [
@@ -175,8 +179,9 @@ def bars(
                 f'<rect x="{label_width}" y="{y + 4}" width="{part:.1f}" height="{ROW - 8}" '
                 f'fill="{_fill(chart_id, marked)}" stroke="{INK}" stroke-width="0.75"/>'
             )
-        text = str(count) if not (marked and of_which) else f"{count} ({of_which} {marked.label})"
-        parts.append(f'<text x="{label_width + length + 6:.1f}" y="{y + 17}">{escape(text)}</text>')
+        parts.append(
+            f'<text x="{label_width + length + 6:.1f}" y="{y + 17}">{escape(ends[index])}</text>'
+        )
     return _frame(chart_id, title, desc, width, height, "".join(parts))
 
 

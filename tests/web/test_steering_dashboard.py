@@ -47,7 +47,7 @@ def _as(site: Flask, user_id: str) -> FlaskClient:
 
 def _section(html: str, anchor: str) -> str:
     start = html.index(f'id="{anchor}"')
-    end = html.find('<section', start)
+    end = html.find("<section", start)
     return html[start : end if end > 0 else len(html)]
 
 
