@@ -381,6 +381,18 @@ def test_domain_summaries_put_every_figure_per_domain(data: Database) -> None:
     assert (empty.obligations.total, empty.projects, empty.actions) == (0, 0, 0)
 
 
+def test_the_overview_totals_are_the_sums_of_the_domains(data: Database) -> None:
+    with data.read() as session:
+        found = figures.overview(session, TODAY, ["data", "privacy"])
+        direct_total = figures.adoption_total(session)
+        direct_kpis = figures.kpi_counts(session)
+    # obligations without a domain (decision 4) count in the total, not in a line
+    assert found.adoption_total == direct_total
+    assert found.adoption_total.total == 11
+    assert found.kpi_counts == direct_kpis == {"reached": 2, "behind": 1, "unmeasured": 1}
+    assert [line.obligations.total for line in found.lines] == [6, 4]
+
+
 def test_empty_database_gives_empty_figures(db: Database) -> None:
     with db.read() as session:
         assert figures.adoption_by_entity(session) == []

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import format_date, format_decimal
@@ -68,21 +70,29 @@ SERIES_STYLE = {
 }
 
 
-def group_label(group: str) -> str:
+def group_labels() -> dict[str, str]:
     return {
         "complied": _("Toegepast"),
         "explained": _("Uitgelegd"),
         "overdue": _("Laattijdig"),
         "open": _("Nog open"),
-    }[group]
+    }
 
 
-def standing_label(standing: str) -> str:
+def group_label(group: str) -> str:
+    return group_labels()[group]
+
+
+def standing_labels() -> dict[str, str]:
     return {
         "reached": _("Doel gehaald"),
         "behind": _("Doel nog niet gehaald"),
         "unmeasured": _("Nog niet gemeten"),
-    }[standing]
+    }
+
+
+def standing_label(standing: str) -> str:
+    return standing_labels()[standing]
 
 
 def status_label(status: str) -> str:
@@ -109,8 +119,17 @@ def number(value: float | None) -> str:
     return "" if value is None else format_decimal(value, format="#,##0.##")
 
 
-def short_date(day: date) -> str:
-    return format_date(day, "MMM y")
+def numbers() -> Callable[[float | None], str]:
+    """`number` for a whole page: the locale's symbols looked up once, the same result."""
+    point, group = format_decimal(1.5)[1], format_decimal(1000)[1]
+
+    def formatted(value: float | None) -> str:
+        if value is None:
+            return ""
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+        return text.replace(",", "\0").replace(".", point).replace("\0", group)
+
+    return formatted
 
 
 def _may_see() -> bool:
@@ -155,13 +174,21 @@ class Dashboard:
 def collect(focus_domain: str | None, today: date) -> Dashboard:
     """Every figure of the page, in one read transaction."""
     with engine().db.read() as session:
+        if focus_domain is None:
+            summary = figures.overview(session, today, FOCUS_DOMAINS)
+            kpis: list[KpiStanding] = []
+            lines, total, kpi_counts = summary.lines, summary.adoption_total, summary.kpi_counts
+        else:
+            kpis = figures.kpi_standings(session, focus_domain)
+            lines = []
+            total = figures.adoption_total(session, focus_domain)
+            kpi_counts = figures.kpi_counts(session, focus_domain)
         overall = focus_domain is None
-        kpis = [] if overall else figures.kpi_standings(session, focus_domain)
         return Dashboard(
             focus_domain=focus_domain,
             today=today,
             adoption=figures.adoption_by_entity(session, focus_domain),
-            adoption_total=figures.adoption_total(session, focus_domain),
+            adoption_total=total,
             projects=figures.projects_by_status(session, today, focus_domain),
             attention=figures.projects_needing_attention(
                 session, today, focus_domain, limit=ATTENTION_LIMIT
@@ -174,10 +201,10 @@ def collect(focus_domain: str | None, today: date) -> Dashboard:
                 overdue_only=overall,
                 limit=OVERDUE_LIMIT if overall else None,
             ),
-            kpi_counts=figures.kpi_counts(session, focus_domain),
+            kpi_counts=kpi_counts,
             kpis=kpis,
             series=figures.kpi_series(session, [k.kpi_id for k in kpis]),
-            domains=figures.domain_summaries(session, today, FOCUS_DOMAINS) if overall else [],
+            domains=lines,
         )
 
 
@@ -261,10 +288,28 @@ def kpis_chart(board: Dashboard) -> Markup:
     return charts.bars("chart-kpis", _("KPI's tegenover hun doel"), desc, rows)
 
 
-def kpi_chart(kpi: KpiStanding, points: list[tuple[date, float]]) -> Markup:
+def day_labels() -> Callable[[date], str]:
+    """Dates as the page writes them ("1 jun 2026"), each formatted once per page (a domain's
+    page writes the same quarterly dates for every KPI)."""
+    cache: dict[date, str] = {}
+
+    def label(day: date) -> str:
+        if day not in cache:
+            cache[day] = format_date(day, "d MMM y")
+        return cache[day]
+
+    return label
+
+
+def kpi_chart(
+    kpi: KpiStanding,
+    points: list[tuple[date, float]],
+    day_of: Callable[[date], str],
+    number: Callable[[float | None], str] = number,
+) -> Markup:
     unit = f" {kpi.unit}" if kpi.unit else ""
     target = _("doel %(value)s", value=number(kpi.target) + unit)
-    measured = ", ".join(f"{format_date(d, 'd MMM y')}: {number(v)}{unit}" for d, v in points)
+    measured = ", ".join(f"{day_of(d)}: {number(v)}{unit}" for d, v in points)
     desc = (
         (_("Gemeten waarden: %(values)s.", values=measured) if points else _("Nog geen metingen."))
         + " "
@@ -281,9 +326,77 @@ def kpi_chart(kpi: KpiStanding, points: list[tuple[date, float]]) -> Markup:
         points,
         target=kpi.target,
         target_label=target,
-        date_label=short_date,
+        date_label=lambda day: day_of(day).split(" ", 1)[1],
         number=number,
     )
+
+
+# -- the adoption table: links to the register, built once per page -----------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+    label: str | None = None
+    """The link's accessible name when the text alone (a number) says too little."""
+
+
+@dataclass(frozen=True)
+class AdoptionCell:
+    count: int
+    link: Link | None
+    """The count as a link, for a group of one status."""
+    parts: list[Link]
+    """For a group of several statuses: a link per status with obligations in it."""
+
+
+@dataclass(frozen=True)
+class AdoptionRow:
+    entity: Link
+    cells: list[AdoptionCell]
+    total: int
+
+
+def adoption_rows(board: Dashboard) -> list[AdoptionRow]:
+    """The table beside the adoption chart; every number opens the *Pas toe of leg uit*
+    register with the entity, the status and the page's domain as its filters."""
+    base = url_for("compliance.index")
+
+    def href(**filters: str | None) -> str:
+        query = urlencode(register_filters(board, **filters))
+        return f"{base}?{query}" if query else base
+
+    group_names = {group: group_label(group) for group in ADOPTION_GROUPS}
+    status_names = {
+        status: status_label(status).lower()
+        for statuses in ADOPTION_GROUPS.values()
+        for status in statuses
+    }
+    rows = []
+    for row in board.adoption:
+        cells = []
+        for group, statuses in ADOPTION_GROUPS.items():
+            count = row.counts.group(group)
+            if len(statuses) == 1:
+                label = f"{row.name}: {count} {group_names[group].lower()}"
+                link = Link(
+                    str(count), href(entiteit=row.organisation_id, status=statuses[0]), label
+                )
+                cells.append(AdoptionCell(count, link, []))
+            else:
+                parts = [
+                    Link(
+                        f"{row.counts.by_status[status]} {status_names[status]}",
+                        href(entiteit=row.organisation_id, status=status),
+                    )
+                    for status in statuses
+                    if row.counts.by_status.get(status)
+                ]
+                cells.append(AdoptionCell(count, None, parts))
+        entity = Link(row.name, href(entiteit=row.organisation_id))
+        rows.append(AdoptionRow(entity, cells, row.counts.total))
+    return rows
 
 
 # -- pages -------------------------------------------------------------------------------------
@@ -293,6 +406,8 @@ def _render(board: Dashboard) -> str:
     return render_template(
         "steering/dashboard.html",
         board=board,
+        adoption_rows=adoption_rows(board),
+        register_all=url_for("compliance.index", **register_filters(board)),
         groups=list(ADOPTION_GROUPS),
         adoption_groups=ADOPTION_GROUPS,
         standings=KPI_STANDINGS,
@@ -304,6 +419,12 @@ def _render(board: Dashboard) -> str:
             "kpis": kpis_chart(board),
         },
         kpi_chart=kpi_chart,
+        day_of=day_labels(),
+        group_names=group_labels(),
+        standing_names=standing_labels(),
+        action_status_names={code: action_status_label(code) for code in ACTION_STATUSES},
+        project_status_names={code: project_status_label(code) for code in PROJECT_STATUSES},
+        domain_names={code: domain_label(code) for code in FOCUS_DOMAINS},
         group_label=group_label,
         standing_label=standing_label,
         status_label=status_label,
@@ -311,7 +432,7 @@ def _render(board: Dashboard) -> str:
         action_status_label=action_status_label,
         domain_label=domain_label,
         euro=euro,
-        number=number,
+        number=numbers(),
         percent=percent,
         register_filters=register_filters,
     )

@@ -242,47 +242,60 @@ def _action_overdue(today: date) -> ColumnElement[bool]:
     )
 
 
-def _latest_measurements() -> Any:
-    """kpi_id, measurements, latest_on, latest: the latest value per KPI."""
-    per_kpi = (
-        select(
-            KpiMeasurement.kpi_id.label("kpi_id"),
-            func.count().label("measurements"),
-            func.max(KpiMeasurement.measured_on).label("latest_on"),
-        )
-        .group_by(KpiMeasurement.kpi_id)
-        .subquery("per_kpi")
-    )
+def _latest_on() -> Any:
+    """The date of a KPI's latest measurement (correlated: one index lookup per KPI)."""
     return (
-        select(
-            per_kpi.c.kpi_id,
-            per_kpi.c.measurements,
-            per_kpi.c.latest_on,
-            KpiMeasurement.value.label("latest"),
-        )
-        .join(
-            KpiMeasurement,
-            and_(
-                KpiMeasurement.kpi_id == per_kpi.c.kpi_id,
-                KpiMeasurement.measured_on == per_kpi.c.latest_on,
-            ),
-        )
-        .subquery("latest")
+        select(func.max(KpiMeasurement.measured_on))
+        .where(KpiMeasurement.kpi_id == Kpi.id)
+        .scalar_subquery()
     )
 
 
-def _kpi_standing_case(latest: Any) -> ColumnElement[str]:
+def _latest_value() -> Any:
+    """A KPI's latest measured value (correlated: one index lookup per KPI)."""
+    return (
+        select(KpiMeasurement.value)
+        .where(KpiMeasurement.kpi_id == Kpi.id)
+        .order_by(KpiMeasurement.measured_on.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _measurement_count() -> Any:
+    return (
+        select(func.count())
+        .select_from(KpiMeasurement)
+        .where(KpiMeasurement.kpi_id == Kpi.id)
+        .scalar_subquery()
+    )
+
+
+def _kpi_standing_case(latest: Any, target: Any, higher: Any) -> ColumnElement[str]:
+    """'reached', 'behind' or 'unmeasured' from a KPI's `latest` value."""
     return case(
-        (latest.c.latest.is_(None), literal_column("'unmeasured'")),
+        (latest.is_(None), literal_column("'unmeasured'")),
         (
             or_(
-                and_(Kpi.higher_is_better.is_(True), latest.c.latest >= Kpi.target),
-                and_(Kpi.higher_is_better.is_(False), latest.c.latest <= Kpi.target),
+                and_(higher.is_(True), latest >= target),
+                and_(higher.is_(False), latest <= target),
             ),
             literal_column("'reached'"),
         ),
         else_=literal_column("'behind'"),
     )
+
+
+def _standing_of_each_kpi() -> Any:
+    """focus_domain, standing: one row per KPI."""
+    latest = select(
+        Kpi.focus_domain, Kpi.target, Kpi.higher_is_better, _latest_value().label("latest")
+    ).subquery("latest")
+    c = latest.c
+    return select(
+        c.focus_domain.label("focus_domain"),
+        _kpi_standing_case(c.latest, c.target, c.higher_is_better).label("standing"),
+    ).subquery("standings")
 
 
 # -- adoption ----------------------------------------------------------------------------------
@@ -291,18 +304,20 @@ def _kpi_standing_case(latest: Any) -> ColumnElement[str]:
 def adoption_by_entity(session: Session, focus_domain: str | None = None) -> list[EntityAdoption]:
     """Per entity bound by a decision (of `focus_domain`, or any), its obligations by status;
     entities by name."""
-    query = (
-        select(
-            Obligation.organisation_id,
-            func.coalesce(Organisation.name, Obligation.organisation_id),
-            Obligation.status,
-            func.count(),
-        )
-        .outerjoin(Organisation, Organisation.id == Obligation.organisation_id)
-        .group_by(Obligation.organisation_id, Organisation.name, Obligation.status)
-    )
+    counted = select(
+        Obligation.organisation_id.label("organisation_id"),
+        Obligation.status.label("status"),
+        func.count().label("n"),
+    ).group_by(Obligation.organisation_id, Obligation.status)
     if focus_domain is not None:
-        query = query.where(Obligation.focus_domain == focus_domain)
+        counted = counted.where(Obligation.focus_domain == focus_domain)
+    grouped = counted.subquery("grouped")
+    query = select(
+        grouped.c.organisation_id,
+        func.coalesce(Organisation.name, grouped.c.organisation_id),
+        grouped.c.status,
+        grouped.c.n,
+    ).outerjoin(Organisation, Organisation.id == grouped.c.organisation_id)
     found: dict[str, tuple[str, dict[str, int]]] = {}
     for org, name, status, count in session.execute(query):
         found.setdefault(org, (name, {}))[1][status] = count
@@ -467,24 +482,19 @@ def actions_by_domain(session: Session, today: date) -> dict[str, tuple[int, int
 
 def kpi_standings(session: Session, focus_domain: str | None = None) -> list[KpiStanding]:
     """Each KPI (of a domain) with its latest value against its target, by domain and name."""
-    latest = _latest_measurements()
-    query = (
-        select(
-            Kpi.id,
-            Kpi.name,
-            Kpi.focus_domain,
-            Kpi.unit,
-            Kpi.baseline,
-            Kpi.target,
-            Kpi.target_on,
-            Kpi.higher_is_better,
-            latest.c.latest,
-            latest.c.latest_on,
-            func.coalesce(latest.c.measurements, 0),
-        )
-        .outerjoin(latest, latest.c.kpi_id == Kpi.id)
-        .order_by(Kpi.focus_domain, Kpi.name, Kpi.id)
-    )
+    query = select(
+        Kpi.id,
+        Kpi.name,
+        Kpi.focus_domain,
+        Kpi.unit,
+        Kpi.baseline,
+        Kpi.target,
+        Kpi.target_on,
+        Kpi.higher_is_better,
+        _latest_value(),
+        _latest_on(),
+        _measurement_count(),
+    ).order_by(Kpi.focus_domain, Kpi.name, Kpi.id)
     if focus_domain is not None:
         query = query.where(Kpi.focus_domain == focus_domain)
     return [KpiStanding(*row) for row in session.execute(query)]
@@ -492,28 +502,19 @@ def kpi_standings(session: Session, focus_domain: str | None = None) -> list[Kpi
 
 def kpi_counts(session: Session, focus_domain: str | None = None) -> dict[str, int]:
     """How many KPIs reach their target, do not yet, or have no measurement."""
-    latest = _latest_measurements()
-    standing = _kpi_standing_case(latest)
-    query = (
-        select(standing, func.count())
-        .select_from(Kpi)
-        .outerjoin(latest, latest.c.kpi_id == Kpi.id)
-        .group_by(standing)
-    )
+    standing = _standing_of_each_kpi()
+    query = select(standing.c.standing, func.count()).group_by(standing.c.standing)
     if focus_domain is not None:
-        query = query.where(Kpi.focus_domain == focus_domain)
+        query = query.where(standing.c.focus_domain == focus_domain)
     found = dict.fromkeys(KPI_STANDINGS, 0)
     found.update({name: count for name, count in session.execute(query)})
     return found
 
 
 def kpi_counts_by_domain(session: Session) -> dict[str, dict[str, int]]:
-    latest = _latest_measurements()
-    standing = _kpi_standing_case(latest)
-    query = (
-        select(Kpi.focus_domain, standing, func.count())
-        .outerjoin(latest, latest.c.kpi_id == Kpi.id)
-        .group_by(Kpi.focus_domain, standing)
+    standing = _standing_of_each_kpi()
+    query = select(standing.c.focus_domain, standing.c.standing, func.count()).group_by(
+        standing.c.focus_domain, standing.c.standing
     )
     found: dict[str, dict[str, int]] = {}
     for domain, name, count in session.execute(query):
@@ -540,13 +541,47 @@ def kpi_series(session: Session, kpi_ids: Iterable[int]) -> dict[int, list[tuple
 # -- per focus domain, for the overall page ----------------------------------------------------
 
 
-def domain_summaries(session: Session, today: date, domains: Iterable[str]) -> list[DomainSummary]:
+@dataclass(frozen=True)
+class Overview:
+    """The overall page's lines per focus domain, and the totals that follow from them: every
+    obligation, action and KPI has at most one domain, so their totals are the sums of the
+    per-domain counts (obligations without a domain included)."""
+
+    lines: list[DomainSummary]
+    adoption_total: StatusCounts
+    kpi_counts: dict[str, int]
+
+
+def overview(session: Session, today: date, domains: Iterable[str]) -> Overview:
     """A line per focus domain in `domains` (in that order), each figure grouped by domain in
-    one query."""
+    one query, and the totals of obligations and KPIs."""
     adoption = adoption_by_domain(session)
+    kpis = kpi_counts_by_domain(session)
+    statuses: dict[str, int] = {}
+    for counts in adoption.values():
+        for status, n in counts.by_status.items():
+            statuses[status] = statuses.get(status, 0) + n
+    standings = {name: sum(per[name] for per in kpis.values()) for name in KPI_STANDINGS}
+    lines = _summaries(session, today, domains, adoption, kpis)
+    return Overview(lines, StatusCounts(statuses), standings)
+
+
+def domain_summaries(session: Session, today: date, domains: Iterable[str]) -> list[DomainSummary]:
+    """A line per focus domain in `domains` (in that order)."""
+    return _summaries(
+        session, today, domains, adoption_by_domain(session), kpi_counts_by_domain(session)
+    )
+
+
+def _summaries(
+    session: Session,
+    today: date,
+    domains: Iterable[str],
+    adoption: dict[str | None, StatusCounts],
+    kpis: dict[str, dict[str, int]],
+) -> list[DomainSummary]:
     projects = projects_by_domain(session, today)
     actions = actions_by_domain(session, today)
-    kpis = kpi_counts_by_domain(session)
     lines = []
     for domain in domains:
         n, over, late = projects.get(domain, (0, 0, 0))
