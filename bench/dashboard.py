@@ -19,7 +19,8 @@ ratio's spread over the rounds (min-max of the per-round medians), and the load 
 
 `--check` exits 1 when the overall page's p95 is 100 ms or more: on CPU time always, and on
 the wall clock too when the load average is at most the number of cores (on a shared, busy
-machine the wall clock mostly measures the queue for a core). It prints the margin of each. `--explain` prints the query plans of the figures' statements (SQLite or PostgreSQL).
+machine the wall clock mostly measures the queue for a core). It prints the margin of each.
+`--explain` prints the query plans of the figures' statements (SQLite or PostgreSQL).
 """
 
 from __future__ import annotations
