@@ -65,7 +65,10 @@ def _fill(chart_id: str, series: Series) -> str:
     return series.colour if series.pattern == "solid" else f"url(#{chart_id}-{series.key})"
 
 
-def _short(text: str, limit: int) -> str:
+def _short(text: str, width: int) -> str:
+    """`text` cut (with an ellipsis) to fit `width` px of the viewBox; the table beside the
+    chart has it whole."""
+    limit = int(width / (FONT * 0.58))
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -109,7 +112,7 @@ def stacked_bars(
         y = top + index * ROW
         parts.append(
             f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end">'
-            f"{escape(_short(label, 28))}</text>"
+            f"{escape(_short(label, label_width - 10))}</text>"
         )
         offset = float(label_width)
         for s, value in zip(series, values, strict=True):
@@ -165,7 +168,7 @@ def bars(
         y = top + index * ROW
         parts.append(
             f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end">'
-            f"{escape(_short(label, 28))}</text>"
+            f"{escape(_short(label, label_width - 10))}</text>"
         )
         length = plot * count / biggest
         if count:

@@ -380,8 +380,10 @@ def adoption_rows(board: Dashboard) -> list[AdoptionRow]:
             count = row.counts.group(group)
             if len(statuses) == 1:
                 label = f"{row.name}: {count} {group_names[group].lower()}"
-                link = Link(
-                    str(count), href(entiteit=row.organisation_id, status=statuses[0]), label
+                link = (
+                    Link(str(count), href(entiteit=row.organisation_id, status=statuses[0]), label)
+                    if count
+                    else None
                 )
                 cells.append(AdoptionCell(count, link, []))
             else:

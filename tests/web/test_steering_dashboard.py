@@ -61,7 +61,8 @@ def test_a_member_sees_every_figure_with_links_to_its_records(site: Flask) -> No
     html = page.text
     # adoption: per entity, each single-status count opens the register with that selection
     adoption = _section(html, "adoptie")
-    assert 'href="/pas-toe-of-leg-uit?entiteit=gem-c&amp;status=open"' in adoption
+    assert 'href="/pas-toe-of-leg-uit?entiteit=dep-b&amp;status=open"' in adoption
+    assert "entiteit=gem-c&amp;status=open" not in adoption  # a zero is no link
     assert 'href="/pas-toe-of-leg-uit?entiteit=ag-a&amp;status=complied"' in adoption
     # the explained group is split into its statuses, each its own link
     assert 'href="/pas-toe-of-leg-uit?entiteit=dep-b&amp;status=explanation_rejected"' in adoption
