@@ -126,3 +126,17 @@ def test_someone_who_does_not_see_everything_gets_not_found(
     expect(nav.get_by_role("link", name="Sturingskader")).to_have_count(0)
     answer = wim.goto(dash_site.at("/sturingskader"))
     assert answer is not None and answer.status == 404
+
+
+def test_on_a_phone_the_dashboard_does_not_scroll_sideways(
+    dash_site: Site, open_as: Callable[[str], Page]
+) -> None:
+    mia = open_as("mia")
+    mia.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/sturingskader", "/sturingskader/domeinen/data"):
+        mia.goto(dash_site.at(path))
+        wide, shown = mia.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert wide <= shown, f"{path}: {wide} px wide on a {shown} px screen"
+        _shot(mia, path.strip("/").replace("/", "-") + "-phone.png")
