@@ -74,7 +74,8 @@ def test_a_member_opens_the_dashboard_picks_a_domain_and_follows_a_figure(
     dash_site: Site, open_as: Callable[[str], Page]
 ) -> None:
     mia = open_as("mia")  # a member of the committee
-    mia.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Sturingskader").click()
+    nav = mia.get_by_role("navigation", name="Hoofdmenu")
+    nav.get_by_role("link", name="Sturingskader").click()
     expect(mia.get_by_role("heading", level=1)).to_have_text("Sturingskader")
     # the charts are images with a name, and their figures are in the table beside them
     expect(
