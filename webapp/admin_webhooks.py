@@ -67,7 +67,7 @@ def webhooks() -> tuple[str, int]:
 def add_webhook() -> tuple[str, int]:
     actor = current_actor()
     assert actor is not None
-    url = request.form.get("url", "").strip()[: MAX_URL + 1]
+    url = request.form.get("url", "").strip()[:MAX_URL + 1]
     wanted = request.form.getlist("events")
     values = {"url": url, "events": wanted}
     try:

@@ -105,4 +105,6 @@ def topic_names(session: Session, ids: Iterable[int] | None = None) -> list[Topi
     )
     if ids is not None:
         query = query.where(Case.id.in_(list(ids)))
-    return [TopicName(row.id, short(row.title or ""), row.name) for row in session.execute(query)]
+    return [
+        TopicName(row.id, short(row.title or ""), row.name) for row in session.execute(query)
+    ]
