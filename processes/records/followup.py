@@ -127,7 +127,12 @@ class Obligation(Base):
     """
 
     __tablename__ = "obligation"
-    __table_args__ = (Index("ix_obligation_decision_org", "decision_id", "organisation_id"),)
+    __table_args__ = (
+        Index("ix_obligation_decision_org", "decision_id", "organisation_id"),
+        # the dashboard's adoption figures (processes/records/dashboard.py): covering indexes
+        Index("ix_obligation_org_status", "organisation_id", "status"),
+        Index("ix_obligation_domain_org_status", "focus_domain", "organisation_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(Integer, index=True)

@@ -152,7 +152,11 @@ class ProjectMilestone(Base):
     """A milestone: planned date, the owner's latest forecast, and when it was reached."""
 
     __tablename__ = "project_milestone"
-    __table_args__ = (Index("ix_project_milestone_project", "project_id", "position"),)
+    __table_args__ = (
+        Index("ix_project_milestone_project", "project_id", "position"),
+        # the dashboard's late-milestone count (processes/records/dashboard.py): covering
+        Index("ix_project_milestone_dates", "project_id", "planned_on", "forecast_on", "done_on"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))

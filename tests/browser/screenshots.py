@@ -5,9 +5,9 @@
 Builds the demo (as `stuurboord run` does on a new database: every model in bpmn/, the demo
 committee and its cases walked up to now, the demo password) in a temporary folder, serves it on
 127.0.0.1 and a free port, and saves 1280x800 PNGs of: *Mijn taken*, *Nieuw onderwerp*, a
-*Dossier* with its diagram (bpmn-js), a meeting's agenda, the comply-or-explain register,
-*Beheer*, the modeller, the public decision list and a decision's page (not signed in), four
-task pages with their brief (screening, the chair's agenda
+*Dossier* with its diagram (bpmn-js), a meeting's agenda, the comply-or-explain register, the
+dashboard *Sturingskader* (as a member), *Beheer*, the modeller, the public decision list and a
+decision's page (not signed in), four task pages with their brief (screening, the chair's agenda
 decision, comply-or-explain, the government liaison's answer with the select of the committee's
 decisions), the lineage of a topic from its project to its KPI (*Herkomst*), and moving
 running cases: a changed topic process taken into use as version 2, the dry run on *Dossiers verplaatsen*, and a moved case (its *Versies* line, version 2's diagram).
@@ -328,6 +328,7 @@ def shots(engine: Engine) -> list[Shot]:
         Shot("zitting-agenda.png", "secretariaat", _upcoming_meeting),
         Shot("zitting-notulen.png", "secretariaat", _held_meeting),
         Shot("pas-toe-of-leg-uit.png", "secretariaat", _open("/pas-toe-of-leg-uit")),
+        Shot("sturingskader.png", "lid.omgeving", _open("/sturingskader")),
         Shot("beheer.png", "beheerder", _open("/beheer/")),
         Shot("modeller.png", "beheerder", _modeller),
         Shot("taak-screening.png", "secretariaat", _task_page(engine, "topic", "confirm_screening")),

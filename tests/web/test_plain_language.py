@@ -65,6 +65,8 @@ START_PAGES = (
     "/onderwerpen/nieuw",
     "/zittingen",
     "/pas-toe-of-leg-uit",
+    "/sturingskader",
+    "/sturingskader/domeinen/data",
     "/beheer/",
     "/beheer/gebruikers",
     "/beheer/processen",
@@ -196,7 +198,7 @@ def crawl(client: FlaskClient, seen_cases: set[str]) -> Iterator[tuple[str, str]
             continue
         done.add(path)
         response = client.get(path)
-        if response.status_code in (403, 404) and path.startswith("/beheer"):
+        if response.status_code in (403, 404) and path.startswith(("/beheer", "/sturingskader")):
             continue
         assert response.status_code == 200, f"{path}: {response.status_code}"
         parsed = VisibleText()
