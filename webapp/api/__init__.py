@@ -135,6 +135,7 @@ def init_api(app: Flask) -> StuurboordApi:
         interventions,
         meetings,
         notifications,
+        projects,
         register,
         signals,
         tasks,
@@ -175,6 +176,7 @@ def init_api(app: Flask) -> StuurboordApi:
         agenda.blp,
         register.blp,
         migrations_api.blp,
+        projects.blp,
     ):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
