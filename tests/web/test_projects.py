@@ -162,7 +162,7 @@ def test_the_secretariat_registers_a_project_and_starts_its_follow_up(
 def test_the_report_task_page_shows_the_facts_and_a_row_per_milestone(
     committee: Committee, site: Flask
 ) -> None:
-    project_id, case_id = followed(committee)
+    _project_id, case_id = followed(committee)
     task = committee.task(case_id, "progress_report")
     page = client_for(site, "sofie").get(f"/taken/{task.id}")
     assert page.status_code == 200
