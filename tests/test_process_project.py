@@ -282,3 +282,38 @@ def test_the_model_file_is_complete() -> None:
     from tests.test_process_comply import check_model
 
     check_model(BPMN_DIR / "project_followup.bpmn")
+
+
+def test_only_the_secretariat_starts_a_follow_up(committee: Committee) -> None:
+    project_id = registered(committee)
+    with pytest.raises(Forbidden):
+        committee.start(PROCESS, {"project_id": project_id}, "tom")
+    assert project(committee, project_id).followup_case_id is None
+
+
+def test_a_project_update_is_audited_field_by_field(committee: Committee) -> None:
+    project_id = registered(committee)
+    before = len(committee.engine.audit_trail())
+    changed = ProjectForm().load(
+        {"title": "Omgevingsloket 2.0", "owner_organisation_id": "dep-omg",
+         "owner_user_id": "sofie", "vrd2": True, "budget_planned": 1_100_000,
+         "focus_domains": ["data"], "partners": ["gem-gent"],
+         "milestones": [{"title": "Analyse klaar", "planned_on": "2026-05-31"}]}
+    )  # fmt: skip
+    with committee.engine.recording() as (session, audit):
+        row = session.get(Project, project_id)
+        changes = writes.update_project(writes.PageRecorder(session, audit, "sara"), row, changed)
+    assert changes["budget_planned"] == {"before": 1_000_000, "after": 1_100_000}
+    assert changes["focus_domains"] == {
+        "before": ["common_counter_functions", "data"], "after": ["data"]
+    }
+    assert [m.title for m in milestones(committee, project_id)] == ["Analyse klaar"]
+    [entry] = committee.engine.audit_trail()[before:]
+    assert (entry.action, entry.actor) == ("project_updated", "sara")
+    assert "description" in entry.changes and "sponsors" in entry.changes
+    # The same registration again changes nothing and writes no audit row.
+    with committee.engine.recording() as (session, audit):
+        row = session.get(Project, project_id)
+        assert writes.update_project(writes.PageRecorder(session, audit, "sara"), row,
+                                     changed) == {}  # fmt: skip
+    assert len(committee.engine.audit_trail()) == before + 1

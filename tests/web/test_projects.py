@@ -86,6 +86,11 @@ def test_a_project_page_shows_all_its_facts_reports_and_topics(
         assert expected in shown, expected
     links = lxml_html.fromstring(page.text).xpath("//a/@href")
     assert f"/dossiers/{topic.id}" in links and f"/dossiers/{case_id}" in links
+    # The follow-up's case page names the project and links the topic it submitted.
+    case_page = client_for(site, "sara").get(f"/dossiers/{case_id}")
+    assert case_page.status_code == 200
+    assert "Omgevingsloket 2.0" in text_of(case_page)
+    assert f"/dossiers/{topic.id}" in lxml_html.fromstring(case_page.text).xpath("//a/@href")
 
 
 def test_unknown_projects_and_users_outside_the_register_get_404(
