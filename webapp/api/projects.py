@@ -41,7 +41,7 @@ class ProjectListArgs(StrictSchema):
     status = fields.String(validate=validate.OneOf(list(PROJECT_STATUSES)))
 
 
-class MilestoneSchema(Schema):
+class ProjectMilestoneSchema(Schema):
     id = fields.Integer()
     position = fields.Integer(metadata={"description": "1 first"})
     title = fields.String()
@@ -72,11 +72,11 @@ class ProjectSchema(Schema):
         allow_none=True, metadata={"description": "Spend over plan in percent (negative: under)"}
     )
     focus_domains = fields.List(fields.String())
-    next_milestone = fields.Nested(MilestoneSchema, allow_none=True)
+    next_milestone = fields.Nested(ProjectMilestoneSchema, allow_none=True)
     followup_case_id = fields.Integer(allow_none=True)
 
 
-class ReportSchema(Schema):
+class ProjectReportSchema(Schema):
     id = fields.Integer()
     case_id = fields.Integer(allow_none=True, metadata={"description": "The follow-up case"})
     reported_on = fields.Date()
@@ -92,14 +92,14 @@ class ReportSchema(Schema):
     submitted_by = fields.String()
 
 
-class TopicSchema(Schema):
+class ProjectTopicSchema(Schema):
     case_id = fields.Integer(metadata={"description": "The topic case (dossier)"})
     title = fields.String()
     reason = fields.String(allow_none=True)
     linked_on = fields.Date()
 
 
-class OrganisationSchema(Schema):
+class ProjectOrganisationSchema(Schema):
     organisation_id = fields.String()
     name = fields.String()
 
@@ -112,11 +112,13 @@ class ProjectDetailSchema(ProjectSchema):
     report_every_weeks = fields.Integer(allow_none=True)
     blocks_used = fields.List(fields.String())
     blocks_delivered = fields.List(fields.String())
-    partners = fields.List(fields.Nested(OrganisationSchema))
-    sponsors = fields.List(fields.Nested(OrganisationSchema))
-    milestones = fields.List(fields.Nested(MilestoneSchema))
-    reports = fields.List(fields.Nested(ReportSchema), metadata={"description": "Newest first"})
-    topics = fields.List(fields.Nested(TopicSchema))
+    partners = fields.List(fields.Nested(ProjectOrganisationSchema))
+    sponsors = fields.List(fields.Nested(ProjectOrganisationSchema))
+    milestones = fields.List(fields.Nested(ProjectMilestoneSchema))
+    reports = fields.List(
+        fields.Nested(ProjectReportSchema), metadata={"description": "Newest first"}
+    )
+    topics = fields.List(fields.Nested(ProjectTopicSchema))
 
 
 def _labels(status: str, health: str | None) -> dict[str, Any]:
