@@ -36,6 +36,7 @@ from processes.records.steering import (
     PARTNER_ROLES,
     PROJECT_STATUSES,
     REPORT_HEALTH,
+    Project,
 )
 from webapp import forms, rights
 from webapp.i18n import localized
@@ -195,8 +196,11 @@ def start_followup(project_id: int) -> Response:
     starter = _secretariat_actor(eng, _me())
     if starter is None:
         abort(403)
+    with eng.db.read() as session:
+        found = session.get(Project, project_id)
+        title = _("Opvolging: %(title)s", title=found.title) if found is not None else None
     try:
-        case = eng.start_case(PROCESS, {"project_id": project_id}, starter)
+        case = eng.start_case(PROCESS, {"project_id": project_id}, starter, title=title)
     except ValidationFailed:
         flash(_("Dit project kan niet opgevolgd worden: het loopt al, is afgelopen of heeft "
                 "geen projecteigenaar."), "error")  # fmt: skip

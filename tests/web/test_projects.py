@@ -159,6 +159,7 @@ def test_the_secretariat_registers_a_project_and_starts_its_follow_up(
     assert started.status_code == 302
     [case] = committee.cases(PROCESS)
     assert case.data["project"]["id"] == project_id
+    assert case.title == "Opvolging: Slimme subsidies"
     assert "Het opvolgingsdossier" in text_of(client.get(f"/projecten/{project_id}"))
     trail = [e.action for e in committee.engine.audit_trail()]
     assert "project_registered" in trail and "project_followup_opened" in trail
