@@ -196,6 +196,8 @@ def start_followup(project_id: int) -> Response:
     starter = _secretariat_actor(eng, _me())
     if starter is None:
         abort(403)
+    if not 0 < project_id <= rights.MAX_ID:
+        abort(404)
     with eng.db.read() as session:
         found = session.get(Project, project_id)
         title = _("Opvolging: %(title)s", title=found.title) if found is not None else None

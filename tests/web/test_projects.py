@@ -99,6 +99,7 @@ def test_unknown_projects_and_users_outside_the_register_get_404(
     project_id = registered(committee)
     member = client_for(site, "mia")
     assert member.get("/projecten/999999").status_code == 404
+    assert member.get("/projecten/99999999999").status_code == 404
     outsider = client_for(site, "tom")  # a submitter
     assert outsider.get("/projecten").status_code == 404
     assert outsider.get(f"/projecten/{project_id}").status_code == 404
@@ -204,6 +205,7 @@ def test_the_api_lists_and_shows_projects_with_the_pages_rights(
     [report] = body["reports"]
     assert report["over_tolerance"] is True and report["topic_case_id"] is not None
     assert [t["case_id"] for t in body["topics"]] == [report["topic_case_id"]]
+    assert client.get("/api/v1/projects/99999999999", headers=member).status_code == 404
     missing = client.get("/api/v1/projects/999999", headers=member)
     assert missing.status_code == 404
     assert missing.headers["Content-Type"].startswith("application/problem+json")

@@ -21,7 +21,7 @@ from processes.projects.queries import Filters, ProjectDetail, ProjectRow
 from processes.records import dates
 from processes.records.reference import FOCUS_DOMAINS
 from processes.records.steering import PROJECT_STATUSES, REPORT_HEALTH
-from webapp import projects
+from webapp import projects, rights
 from webapp.api import authenticate, documents, require_actor
 from webapp.api.schemas import StrictSchema
 from webapp.identity import engine
@@ -205,6 +205,8 @@ class Project(MethodView):
     def get(self, project_id: int) -> dict[str, Any]:
         """One project with its milestones, progress reports and topics."""
         _allowed()
+        if not 0 < project_id <= rights.MAX_ID:
+            raise NotFound(f"project {project_id} not found")
         with engine().db.read() as session:
             detail = queries.project_detail(session, project_id, dates.today())
         if detail is None:
