@@ -212,3 +212,38 @@ def test_the_api_lists_and_shows_projects_with_the_pages_rights(
     outsider = bearer(token_for(site, "tom"))
     assert client.get("/api/v1/projects", headers=outsider).status_code == 404
     assert client.get(f"/api/v1/projects/{project_id}", headers=outsider).status_code == 404
+
+
+def posted_form(html: str) -> dict[str, str]:
+    """The values a browser would post from the page's task form, as shown."""
+    tree = lxml_html.fromstring(html)
+    [form] = [f for f in tree.xpath("//form[@method='post']") if f.xpath(".//*[@name='summary']")]
+    data: dict[str, str] = {}
+    for item in form.xpath(".//input[@name]"):
+        if item.get("type") in ("radio", "checkbox") and item.get("checked") is None:
+            continue
+        if item.get("type") == "submit":
+            continue
+        data[item.get("name")] = item.get("value") or ""
+    for item in form.xpath(".//textarea[@name]"):
+        data[item.get("name")] = item.text or ""
+    return data
+
+
+def test_the_owner_reports_through_the_task_page(committee: Committee, site: Flask) -> None:
+    project_id, case_id = followed(committee)
+    task = committee.task(case_id, "progress_report")
+    client = client_for(site, "sofie")
+    page = client.get(f"/taken/{task.id}")
+    data = posted_form(page.text)
+    assert data["milestones-0-forecast_on"] == "30-04-2026"  # the plan, as the first forecast
+    data.update({"health": "off_track", "budget_spent": "1250000", "project_status": "running",
+                 "summary": "De aanbesteding viel duurder uit dan gepland.",
+                 "milestones-1-forecast_on": "15-01-2027"})  # fmt: skip
+    done = client.post(f"/taken/{task.id}", data=data)
+    assert done.status_code == 302, text_of(done)[:2000]
+    case = committee.case(case_id)
+    assert case.data["over_tolerance"] is True
+    assert case.data["tolerance_reason"] == "budget_and_milestone"
+    page = text_of(client_for(site, "mia").get(f"/projecten/{project_id}"))
+    assert "Ontspoord" in page and "15 jan 2027" in page and "107 dagen" in page
