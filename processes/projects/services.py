@@ -31,15 +31,17 @@ from processes.records import dates
 from processes.records.steering import (
     Project,
     ProjectBuildingBlock,
+    ProjectFocusDomain,
     ProjectPartner,
     ProjectReport,
 )
 
 REASONS = {
     "budget": "budget",
-    "milestone": "milestone",
-    "budget_and_milestone": "budget and milestone",
+    "milestone": "planning van een mijlpaal",
+    "budget_and_milestone": "budget en planning",
 }
+"""The tolerance table's reasons, as the topic's impact names them."""
 
 
 def _project(session: Session, project_id: Any) -> Project:
@@ -198,8 +200,11 @@ def submit_topic(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
             select(ProjectBuildingBlock.role).where(ProjectBuildingBlock.project_id == project.id)
         ).scalars()
     )
-    detail = queries.project_detail(call.session, project.id, report.reported_on)
-    assert detail is not None
+    domains = call.session.execute(
+        select(ProjectFocusDomain.focus_domain)
+        .where(ProjectFocusDomain.project_id == project.id)
+        .order_by(ProjectFocusDomain.focus_domain)
+    ).scalars()
     data = agenda.topic_data(
         kind="topic",
         title=title,
@@ -214,7 +219,7 @@ def submit_topic(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
             "verder uit."
         ),
         affected_entities=[project.owner_organisation_id, *partners],
-        focus_domains=detail.focus_domains,
+        focus_domains=list(domains),
         origin_process=PROCESS,
         origin_case_id=call.case_id,
         origin_record={"project_id": project.id, "report_id": report.id},
