@@ -19,6 +19,7 @@ PACKAGES = (
     "escalations",
     "followup",
     "reviews",
+    "projects",
 )
 
 

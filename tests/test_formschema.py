@@ -17,6 +17,7 @@ from processes.records import choices
 from processes.records.formschema import DIALECT, json_schema
 from tests.formschema_examples import invalid_variants, is_valid, valid_examples
 from tests.processes_fixtures import Committee, committee_fixture  # noqa: F401
+from tests.test_process_project import registered
 from tests.test_process_review import add_project
 
 
@@ -41,6 +42,7 @@ def test_every_form_schema_agrees_with_the_forms_validation(committee: Committee
     committee.plan_meeting(date(2026, 3, 26))  # a meeting to choose, in the pickers
     committee.decided_topic()  # a topic and a decision to choose, in the pickers
     add_project(committee, "Digitaal omgevingsloket", "dep-omg")  # a project to review
+    registered(committee)  # a project to follow up, in the follow-up's picker
     forms = sorted(committee.engine.registry.forms)
     assert len(forms) >= 30
     checked = refused = 0

@@ -5,7 +5,8 @@ Two people completing the same task: one wins, the other sees that someone else 
 
 Some tasks' forms are prepared from the records (`PREPARED`, by process and task): the meeting
 process's *Behandelingen vastleggen* gets one entry per agenda item still to treat, and
-*Agenda ordenen en markeren* one per scheduled item with its current marks (read through
+*Agenda ordenen en markeren* one per scheduled item with its current marks, and the project
+follow-up's *Voortgangsrapport* one per milestone not yet reached (read through
 `processes.records.queries`, as the meeting pages do). When the process sent the task back
 because the last attempt could not be stored, the reasons show above the form.
 
@@ -34,11 +35,15 @@ from engine import (
 )
 from engine.running.queries import TaskInfo
 from processes.meetings import PROCESS_ID as MEETING_PROCESS
+from processes.projects import queries as project_queries
+from processes.projects.forms import PROCESS as PROJECT_PROCESS
+from processes.projects.forms import REPORT_TASK
+from processes.projects.writes import milestones_of
 from processes.records import queries as records
 from processes.records.choices import CaseContext
 from processes.records.queries import AgendaEntry
 from webapp import briefing, forms, rights
-from webapp.i18n import localized
+from webapp.i18n import day, localized
 from webapp.identity import current_actor, engine, login_required, safe_next
 
 bp = Blueprint("tasks", __name__)
@@ -103,9 +108,29 @@ def _agenda_order(eng: Engine, task: TaskInfo) -> Prepared:
     return Prepared({"agenda_order": seeds}, notices)
 
 
+def _milestone_updates(eng: Engine, task: TaskInfo) -> Prepared:
+    """*Voortgangsrapport*: one entry per milestone of the project not yet reached, with its
+    current forecast."""
+    with eng.db.read() as session:
+        project = project_queries.project_of_followup(session, task.case_id)
+        if project is None:
+            return Prepared()
+        open_ones = [m for m in milestones_of(session, project.id) if m.done_on is None]
+    seeds = [
+        forms.Seed(
+            _("Mijlpaal: %(title)s (gepland %(day)s)", title=m.title, day=day(m.planned_on)),
+            fixed={"milestone_id": m.id},
+            values={"forecast_on": (m.forecast_on or m.planned_on).isoformat()},
+        )
+        for m in open_ones
+    ]
+    return Prepared({"milestones": seeds})
+
+
 PREPARED: dict[tuple[str, str], Callable[[Engine, TaskInfo], Prepared]] = {
     (MEETING_PROCESS, "record_treatments"): _treatments,
     (MEETING_PROCESS, "order_agenda"): _agenda_order,
+    (PROJECT_PROCESS, REPORT_TASK): _milestone_updates,
 }
 """Tasks whose form the page prepares from the records, by (process id, task id)."""
 

@@ -212,6 +212,22 @@ ENGLISH: dict[str, str] = {
     "Advies gegeven": "Advice given",
     "in behandeling": "taken up",
     "niet in behandeling": "not taken up",
+    # project follow-up (bpmn/project_followup.bpmn)
+    "Opvolging van een project": "Follow-up of a project",
+    "Stuurorgaan: opvolging van een project": "Steering committee: follow-up of a project",
+    "Voortgangsrapport": "Progress report",
+    "Opvolging openen": "Open the follow-up",
+    "Volgend rapport plannen": "Plan the next report",
+    "Wachten op het volgende rapport": "Wait for the next report",
+    "Toetsen aan de tolerantie": "Check against the tolerance",
+    "Buiten tolerantie?": "Over tolerance?",
+    "buiten tolerantie": "over tolerance",
+    "binnen tolerantie": "within tolerance",
+    "Onderwerp voorleggen aan het Stuurorgaan": "Submit a topic to the committee",
+    "Loopt het project verder?": "Does the project continue?",
+    "loopt verder": "continues",
+    "afgerond of stopgezet": "completed or stopped",
+    "Opvolging beëindigd": "Follow-up ended",
 }
 """English for every Dutch name in the committee's models."""
 

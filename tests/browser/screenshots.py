@@ -6,8 +6,9 @@ Builds the demo (as `stuurboord run` does on a new database: every model in bpmn
 committee and its cases walked up to now, the demo password) in a temporary folder, serves it on
 127.0.0.1 and a free port, and saves 1280x800 PNGs of: *Mijn taken*, *Nieuw onderwerp*, a
 *Dossier* with its diagram (bpmn-js), a meeting's agenda, the comply-or-explain register, the
-dashboard *Sturingskader* (as a member), *Beheer*, the modeller, the public decision list and a
-decision's page (not signed in), four task pages with their brief (screening, the chair's agenda
+dashboard *Sturingskader* (as a member), *Projecten* and a project, *Beheer*, the modeller, the
+public decision list and a decision's page (not signed in), five task pages with their brief
+(screening, the chair's agenda
 decision, comply-or-explain, the government liaison's answer with the select of the committee's
 decisions), the lineage of a topic from its project to its KPI (*Herkomst*), and moving
 running cases: a changed topic process taken into use as version 2, the dry run on *Dossiers verplaatsen*, and a moved case (its *Versies* line, version 2's diagram).
@@ -320,6 +321,76 @@ def _moved_case(engine: Engine) -> Callable[[Page, str], None]:
     return prepare
 
 
+def _sample_projects(engine: Engine) -> int:
+    """A project to show (the first in the register; two examples when the demo has none):
+    a VRD2 project whose last report ran over budget, and one outside VRD2 still planned."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from processes.projects import writes
+    from processes.projects.forms import ProjectForm
+    from processes.records.steering import Project
+
+    with engine.db.read() as session:
+        first = session.execute(select(Project.id).order_by(Project.id)).scalars().first()
+    if first is not None:
+        return int(first)
+    examples = [
+        {"title": "Omgevingsloket 2.0", "owner_organisation_id": "dep-omg",
+         "owner_user_id": "indiener", "vrd2": True, "status": "running",
+         "budget_planned": 1_200_000, "started_on": "2026-01-05", "planned_end_on": "2027-06-30",
+         "description": "Eén digitaal loket voor alle omgevingsvergunningen, met de status van "
+                        "elke aanvraag in Mijn Burgerprofiel.",
+         "focus_domains": ["common_counter_functions", "data"],
+         "blocks_used": ["mijn_burgerprofiel", "magda", "acm_idm"],
+         "blocks_delivered": ["notificatieplatform"],
+         "partners": ["gem-gent", "prov-antw"], "sponsors": ["ag-iv"],
+         "milestones": [{"title": "Analyse en aanbesteding", "planned_on": "2026-04-30"},
+                        {"title": "Pilot met Stad Gent", "planned_on": "2026-10-31"},
+                        {"title": "Livegang voor alle gemeenten", "planned_on": "2027-03-31"}]},
+        {"title": "Archief in de cloud", "owner_organisation_id": "ag-fb",
+         "owner_user_id": "indiener", "vrd2": False, "budget_planned": 450_000,
+         "focus_domains": ["digital_instruments"], "blocks_delivered": ["digitaal_archief"],
+         "milestones": [{"title": "Proof of concept", "planned_on": "2027-02-28"}]},
+    ]  # fmt: skip
+    ids = []
+    with engine.recording() as (session, audit):
+        rec = writes.PageRecorder(session, audit, "secretariaat")
+        for values in examples:
+            ids.append(writes.create_project(rec, ProjectForm().load(values)))
+        omgeving = ids[0]
+        first_milestone, second, _third = writes.milestones_of(session, omgeving.id)
+        writes.update_milestones(rec, omgeving, [
+            {"milestone_id": first_milestone.id, "done_on": date(2026, 5, 12)},
+            {"milestone_id": second.id, "forecast_on": date(2027, 1, 15)},
+        ])  # fmt: skip
+        report = writes.add_report(
+            rec, omgeving, case_id=None, reported_on=date(2026, 11, 30), health="at_risk",
+            budget_spent=1_416_000, budget_over_percent=18.0, worst_milestone_delay_days=76,
+            summary="De aanbesteding viel duurder uit; de pilot met Stad Gent schuift naar "
+                    "januari.",
+            submitted_by="indiener",
+        )  # fmt: skip
+        writes.mark_over_tolerance(rec, report, "budget 18 % boven planning")
+        return omgeving.id
+
+
+def _project_page(engine: Engine) -> Callable[[Page, str], None]:
+    def prepare(page: Page, url: str) -> None:
+        page.goto(f"{url}/projecten/{_sample_projects(engine)}")
+
+    return prepare
+
+
+def _project_list(engine: Engine) -> Callable[[Page, str], None]:
+    def prepare(page: Page, url: str) -> None:
+        _sample_projects(engine)
+        page.goto(f"{url}/projecten")
+
+    return prepare
+
+
 def shots(engine: Engine) -> list[Shot]:
     return [
         Shot("mijn-taken.png", "secretariaat", _open("/taken")),
@@ -340,6 +411,8 @@ def shots(engine: Engine) -> list[Shot]:
         Shot("besluit.png", None, _public_decision(engine)),
         Shot("herkomst.png", "lid.omgeving", _lineage(engine)),
         Shot("taak-toetsing.png", "secretariaat", _review_checks(engine)),
+        Shot("projecten.png", "lid.omgeving", _project_list(engine)),
+        Shot("project.png", "lid.omgeving", _project_page(engine)),
         # these two add topic version 2 and move the cases: keep them last
         Shot("verplaatsen-proef.png", "beheerder", _migration_dry_run(engine)),
         Shot("dossier-verplaatst.png", "beheerder", _moved_case(engine)),

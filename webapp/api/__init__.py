@@ -136,6 +136,7 @@ def init_api(app: Flask) -> StuurboordApi:
         lineage,
         meetings,
         notifications,
+        projects,
         register,
         signals,
         tasks,
@@ -177,6 +178,7 @@ def init_api(app: Flask) -> StuurboordApi:
         register.blp,
         migrations_api.blp,
         lineage.blp,
+        projects.blp,
     ):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -192,6 +192,68 @@ LINEAGE = {
         {"source": {"kind": "decision", "id": 3}, "target": {"kind": "kpi", "id": 1}},
     ],
 }
+MILESTONE = {
+    "id": 7,
+    "position": 2,
+    "title": "Livegang",
+    "planned_on": "2027-03-31",
+    "forecast_on": "2027-06-14",
+    "done_on": None,
+    "delay_days": 75,
+}
+PROJECT = {
+    "id": 3,
+    "title": "Omgevingsloket 2.0",
+    "owner_organisation_id": "dep-omg",
+    "owner": "Departement Omgeving",
+    "vrd2": True,
+    "status": "running",
+    "status_label": "Lopend",
+    "health": "at_risk",
+    "health_label": "Risico",
+    "budget_planned": 1000000,
+    "budget_spent": 1180000,
+    "budget_over_percent": 18.0,
+    "focus_domains": ["common_counter_functions", "data"],
+    "next_milestone": MILESTONE,
+    "followup_case_id": 40,
+}
+PROJECT_DETAIL = {
+    **PROJECT,
+    "description": "Eén loket voor alle omgevingsvergunningen.",
+    "owner_user_id": "indiener",
+    "started_on": "2026-01-05",
+    "planned_end_on": "2027-06-30",
+    "report_every_weeks": 6,
+    "blocks_used": ["magda"],
+    "blocks_delivered": ["notificatieplatform"],
+    "partners": [{"organisation_id": "gem-gent", "name": "Stad Gent"}],
+    "sponsors": [{"organisation_id": "fb", "name": "Facilitair Bedrijf"}],
+    "milestones": [MILESTONE],
+    "reports": [
+        {
+            "id": 5,
+            "case_id": 40,
+            "reported_on": "2026-11-30",
+            "health": "at_risk",
+            "budget_spent": 1180000,
+            "summary": "De aanbesteding liep duurder uit dan gepland.",
+            "budget_over_percent": 18.0,
+            "worst_milestone_delay_days": 75,
+            "over_tolerance": True,
+            "topic_case_id": 41,
+            "submitted_by": "indiener",
+        }
+    ],
+    "topics": [
+        {
+            "case_id": 41,
+            "title": "Project Omgevingsloket 2.0: budget 18 % boven planning",
+            "reason": "Project Omgevingsloket 2.0: budget 18 % boven planning",
+            "linked_on": "2026-11-30",
+        }
+    ],
+}
 
 EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/api/v1/cases"): {"response": [CASE]},
@@ -249,6 +311,8 @@ EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("delete", "/api/v1/deputies/{deputy_period_id}"): {"parameters": {"deputy_period_id": 4}},
     ("get", "/api/v1/migrations/plan"): {"response": [MIGRATION_PLAN]},
+    ("get", "/api/v1/projects"): {"response": [PROJECT]},
+    ("get", "/api/v1/projects/{project_id}"): {"response": PROJECT_DETAIL},
     ("post", "/api/v1/migrations"): {
         "request": {"process_id": "topic", "to_version": 2, "dry_run": True},
         "response": {
