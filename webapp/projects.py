@@ -38,6 +38,7 @@ from processes.records.steering import (
     REPORT_HEALTH,
     Project,
 )
+from processes.reviews.queries import reviews_of
 from webapp import forms, rights
 from webapp.i18n import localized
 from webapp.identity import current_actor, engine, login_required
@@ -169,6 +170,7 @@ def show(project_id: int) -> str:
         abort(404)
     with eng.db.read() as session:
         detail = queries.project_detail(session, project_id, dates.today())
+        reviews = reviews_of(session, project_id, dates.today()) if detail is not None else []
     if detail is None:
         abort(404)
     followup = None
@@ -178,6 +180,7 @@ def show(project_id: int) -> str:
     return render_template(
         "projects/show.html",
         detail=detail,
+        reviews=reviews,
         project=detail.project,
         followup=followup,
         may_start=may_register(eng, _me())

@@ -247,3 +247,34 @@ def test_the_owner_reports_through_the_task_page(committee: Committee, site: Fla
     assert case.data["tolerance_reason"] == "budget_and_milestone"
     page = text_of(client_for(site, "mia").get(f"/projecten/{project_id}"))
     assert "Ontspoord" in page and "15 jan 2027" in page and "107 dagen" in page
+
+
+def test_a_projects_reviews_and_their_advice_show_on_its_page_and_in_the_api(
+    committee: Committee, site: Flask
+) -> None:
+    from tests.test_process_review import CHECKS, DRAFT, register, start_data
+
+    projects = register(committee)
+    case = committee.start("project_review", start_data(projects["review"]), "sara")
+    committee.complete(case.id, "intake_review", {"intake_decision": "accept"}, "sara")
+    committee.complete(case.id, "check_review", CHECKS, "sara")
+    committee.complete(case.id, "draft_advice", DRAFT, "sara")
+    page = client_for(site, "mia").get(f"/projecten/{projects['review']}")
+    shown = text_of(page)
+    assert "Toetsingen voor de Vlaamse Regering" in shown and "Advies in ontwerp" in shown
+    assert DRAFT["advice_text"] not in shown  # not yet approved: no advice shown as given
+
+    committee.complete(case.id, "approve_advice", {"advice_decision": "approve"}, "chris")
+    shown = text_of(client_for(site, "mia").get(f"/projecten/{projects['review']}"))
+    assert "Advies goedgekeurd" in shown and DRAFT["advice_text"] in shown
+    assert "Gunstig onder voorwaarden" in shown and "conditional" not in shown
+
+    token = bearer(token_for(site, "mia"))
+    body = site.test_client().get(
+        f"/api/v1/projects/{projects['review']}", headers={**token, "Accept-Language": "en"}
+    ).json
+    [given] = body["reviews"]
+    assert (given["status"], given["verdict"], given["verdict_label"]) == (
+        "approved", "conditional", "Favourable with conditions",
+    )  # fmt: skip
+    assert given["advice_text"] == DRAFT["advice_text"] and given["late"] is False

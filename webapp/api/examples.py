@@ -253,6 +253,26 @@ PROJECT_DETAIL = {
             "linked_on": "2026-11-30",
         }
     ],
+    "reviews": [
+        {
+            "id": "5b0c6f0e-2f55-4a39-9c1e-7d0e8a1f4b21",
+            "case_id": 52,
+            "status": "approved",
+            "status_label": "Advies goedgekeurd",
+            "government_meeting_on": "2027-02-19",
+            "advice_due_on": "2027-02-05",
+            "question": "Past het project in de afspraken over gedeelde bouwstenen?",
+            "verdict": "conditional",
+            "verdict_label": "Gunstig onder voorwaarden",
+            "advice_text": "Gunstig, als het project het notificatieplatform hergebruikt.",
+            "overlap_findings": "Overlapt met het meldingenproject van Stad Gent.",
+            "reuse_findings": "Het notificatieplatform bestaat al.",
+            "partner_suggestions": "Stad Gent en Stad Leuven.",
+            "approved_by": "Voorzitter Stuurorgaan",
+            "approved_at": "2027-02-03T10:15:00+00:00",
+            "late": False,
+        }
+    ],
 }
 
 EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {

@@ -20,10 +20,17 @@ from processes.projects import queries
 from processes.projects.queries import Filters, ProjectDetail, ProjectRow
 from processes.records import dates
 from processes.records.reference import FOCUS_DOMAINS
-from processes.records.steering import PROJECT_STATUSES, REPORT_HEALTH
+from processes.records.steering import (
+    ADVICE_VERDICTS,
+    PROJECT_STATUSES,
+    REPORT_HEALTH,
+    REVIEW_STATUSES,
+)
+from processes.reviews.queries import reviews_of
 from webapp import projects, rights
 from webapp.api import authenticate, documents, require_actor
 from webapp.api.schemas import StrictSchema
+from webapp.i18n import language
 from webapp.identity import engine
 
 blp = Blueprint(
@@ -104,6 +111,25 @@ class ProjectOrganisationSchema(Schema):
     name = fields.String()
 
 
+class ProjectReviewSchema(Schema):
+    id = fields.String(metadata={"description": "The review's public identifier (uuid)"})
+    case_id = fields.Integer(allow_none=True, metadata={"description": "The review case"})
+    status = fields.String(metadata={"description": ", ".join(REVIEW_STATUSES)})
+    status_label = fields.String()
+    government_meeting_on = fields.String(metadata={"format": "date"})
+    advice_due_on = fields.String(metadata={"format": "date"})
+    question = fields.String()
+    verdict = fields.String(allow_none=True, metadata={"description": ", ".join(ADVICE_VERDICTS)})
+    verdict_label = fields.String(allow_none=True)
+    advice_text = fields.String(allow_none=True)
+    overlap_findings = fields.String(allow_none=True)
+    reuse_findings = fields.String(allow_none=True)
+    partner_suggestions = fields.String(allow_none=True)
+    approved_by = fields.String(allow_none=True, metadata={"description": "Who approved, by name"})
+    approved_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    late = fields.Boolean(metadata={"description": "Open and past its advice due date"})
+
+
 class ProjectDetailSchema(ProjectSchema):
     description = fields.String()
     owner_user_id = fields.String(allow_none=True)
@@ -119,6 +145,10 @@ class ProjectDetailSchema(ProjectSchema):
         fields.Nested(ProjectReportSchema), metadata={"description": "Newest first"}
     )
     topics = fields.List(fields.Nested(ProjectTopicSchema))
+    reviews = fields.List(
+        fields.Nested(ProjectReviewSchema),
+        metadata={"description": "Reviews for the Flemish Government, newest meeting first"},
+    )
 
 
 def _labels(status: str, health: str | None) -> dict[str, Any]:
@@ -147,7 +177,7 @@ def row_body(row: ProjectRow) -> dict[str, Any]:
     }
 
 
-def detail_body(detail: ProjectDetail) -> dict[str, Any]:
+def detail_body(detail: ProjectDetail, reviews: list[dict[str, Any]]) -> dict[str, Any]:
     p = detail.project
     return {
         "id": p.id,
@@ -174,6 +204,7 @@ def detail_body(detail: ProjectDetail) -> dict[str, Any]:
         "milestones": detail.milestones,
         "reports": detail.reports,
         "topics": detail.topics,
+        "reviews": reviews,
         "followup_case_id": p.followup_case_id,
         **_labels(p.status, p.health),
     }
@@ -209,6 +240,7 @@ class Project(MethodView):
             raise NotFound(f"project {project_id} not found")
         with engine().db.read() as session:
             detail = queries.project_detail(session, project_id, dates.today())
+            reviews = reviews_of(session, project_id, dates.today())
         if detail is None:
             raise NotFound(f"project {project_id} not found")
-        return detail_body(detail)
+        return detail_body(detail, [review.as_dict(language()) for review in reviews])
