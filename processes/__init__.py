@@ -11,7 +11,15 @@ from pathlib import Path
 from engine import Registry
 
 MIGRATIONS = Path(__file__).parent / "migrations" / "versions"
-PACKAGES = ("records", "topics", "meetings", "workgroups", "escalations", "followup")
+PACKAGES = (
+    "records",
+    "topics",
+    "meetings",
+    "workgroups",
+    "escalations",
+    "followup",
+    "steering",
+)
 
 
 def build_registry() -> Registry:

@@ -37,6 +37,7 @@ from processes.records.reference import (
     ORGANISATION_KINDS,
     SEAT_KIND_LABELS,
 )
+from processes.records.steering import Project
 
 _MONTHS_EN = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -304,6 +305,19 @@ def _related_topics(session: Session, context: CaseContext) -> list[str]:
     return [str(i) for i in context.ints("topic_case_id")]
 
 
+# -- projects and actions (the steering framework) ----------------------------------------------
+
+
+def _project_options(session: Session, language: str) -> list[Option]:
+    rows = session.execute(select(Project.id, Project.title).order_by(Project.title, Project.id))
+    return [Option(str(r.id), r.title) for r in rows]
+
+
+def _known_projects(session: Session, values: list[Any]) -> set[str]:
+    query = select(Project.id).where(Project.id.in_(_as_ints(values)))
+    return {str(i) for i in session.execute(query).scalars()}
+
+
 SOURCES: dict[str, Source] = {
     "organisations": Source(
         _organisation_options,
@@ -383,6 +397,14 @@ SOURCES: dict[str, Source] = {
         headings=(
             ("Bij dit dossier", "Related to this case"),
             ("Andere onderwerpen", "Other topics"),
+        ),
+    ),
+    "projects": Source(
+        _project_options,
+        _known_projects,
+        (
+            "Onbekend project: {values}. Kies een project uit de lijst.",
+            "Unknown project: {values}. Choose a project from the list.",
         ),
     ),
 }
