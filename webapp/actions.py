@@ -1,24 +1,685 @@
-"""Actions and KPIs per focus domain (`/sturingskader/acties/<id>`, `/sturingskader/kpis/<id>`).
+"""Actions, KPIs and ambitions per focus domain (the *sturingskader*'s follow-up of the focus
+domains): `/sturingskader/acties`, `/sturingskader/kpis`, `/sturingskader/ambities`.
 
-Skeleton: the blueprint and its endpoints; the pages are built on branch wt-kpis.
+Who sees what: the secretariat, the chair, members and admins (webapp/rights.sees_all, also as
+deputy) see every action and KPI; the owner of an action or KPI sees that one. Anyone else gets
+404 for it, as for an id that does not exist, and empty lists. Only the secretariat creates and
+edits actions, KPIs and ambitions and links decisions, actions and KPIs; an action's owner
+updates its status. Every change is audited (processes.steering.operations).
+
+Forms are the marshmallow forms of processes/steering/forms.py rendered by webapp/forms.py: a
+form with an error answers 422, shows what was typed with the message at the field, and
+stores nothing.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from webapp.identity import login_required
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError
+from werkzeug.wrappers import Response
+
+from engine import Actor
+from processes.records import choices, titles
+from processes.records.reference import FOCUS_DOMAINS, FUNCTIONAL_FOCUS_DOMAINS
+from processes.records.steering import ACTION_KINDS, ACTION_STATUSES, Kpi, SteeringAction
+from processes.steering import operations, queries
+from processes.steering.forms import (
+    ActionForm,
+    ActionStatusForm,
+    AmbitionForm,
+    KpiForm,
+    LinkActionForm,
+    LinkDecisionForm,
+)
+from webapp import forms, rights
+from webapp.i18n import language, localized
+from webapp.identity import current_actor, engine, login_required
 
 bp = Blueprint("actions", __name__)
+
+SECRETARIAT = "secretariat"
+MAX_ID = rights.MAX_ID
+
+
+# -- who ---------------------------------------------------------------------------------------
+
+
+def _me() -> Actor:
+    actor = current_actor()
+    assert actor is not None
+    return actor
+
+
+def sees_everything(actor: Actor) -> bool:
+    return any(rights.sees_all(who) for who in rights.acting_actors(engine(), actor))
+
+
+def secretariat_actor(actor: Actor) -> Actor | None:
+    """The user (or the user as deputy) holding the secretariat role; None if nobody does."""
+    for who in rights.acting_actors(engine(), actor):
+        if who.holds(SECRETARIAT):
+            return who
+    return None
+
+
+def owner_actor(actor: Actor, owner_user_id: str | None) -> Actor | None:
+    """The user as the owner `owner_user_id` (themselves, or as that person's deputy)."""
+    if owner_user_id is None:
+        return None
+    for who in rights.acting_actors(engine(), actor):
+        if owner_user_id in (who.user_id, who.on_behalf_of):
+            return who
+    return None
+
+
+def may_see(actor: Actor, owner_user_id: str | None) -> bool:
+    return sees_everything(actor) or owner_actor(actor, owner_user_id) is not None
+
+
+# -- words -------------------------------------------------------------------------------------
+
+
+def focus_label(code: str | None) -> str:
+    return (localized(FOCUS_DOMAINS.get(code)) or code) if code else "—"
+
+
+def kind_label(code: str | None) -> str:
+    return (localized(ACTION_KINDS.get(code)) or code) if code else "—"
+
+
+def status_label(code: str | None) -> str:
+    return (localized(ACTION_STATUSES.get(code)) or code) if code else "—"
+
+
+def number(value: float | None, unit: str = "") -> str:
+    """12.5 → "12,5 %" (in Dutch), at most two decimals."""
+    if value is None:
+        return "—"
+    from processes.steering.briefs import number as label
+
+    return label(value, unit)["en" if language() == "en" else "nl"]
+
+
+def trend_label(trend: str) -> str:
+    return {
+        "better": _("in de goede richting"),
+        "worse": _("in de verkeerde richting"),
+        "same": _("onveranderd"),
+    }.get(trend, "—")
+
+
+def _names() -> dict[str, Any]:
+    """What the templates use to name things."""
+    from webapp.app import display_name
+    from webapp.plain import organisation_names
+
+    return {
+        "organisation_name": lambda code: organisation_names().get(code, code),
+        "focus_label": focus_label,
+        "kind_label": kind_label,
+        "status_label": status_label,
+        "number": number,
+        "trend_label": trend_label,
+        "person": lambda user_id: display_name(user_id) if user_id else "—",
+    }
+
+
+# -- forms -------------------------------------------------------------------------------------
+
+
+def validate(schema: type[Schema], data: dict[str, Any]) -> tuple[dict[str, Any] | None, dict]:
+    """The form's values, or every error at once: the form's own, and unknown picked records
+    (an unknown person or decision) named at their field."""
+    errors: dict[str, Any] = {}
+    loaded: dict[str, Any] | None = None
+    try:
+        loaded = schema().load(data)
+    except ValidationError as error:
+        errors = dict(error.normalized_messages())  # type: ignore[arg-type]
+    with engine().db.read() as session:
+        unknown = choices.reference_errors(session, schema(), data)
+    for name, messages in unknown.items():
+        errors.setdefault(name, messages)
+    return (None, errors) if errors else (loaded, {})
+
+
+def values_of(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """A record's fields as a form shows them (dates as ISO text)."""
+    found = {}
+    for name in names:
+        value = getattr(row, name)
+        found[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return found
+
+
+@dataclass
+class FormPage:
+    """What the generic form page shows: a heading, the lead, where it posts, the inputs."""
+
+    heading: str
+    lead: str
+    action: str
+    submit: str
+    back: str
+    schema: type[Schema]
+    values: dict[str, Any] | None = None
+    errors: dict[str, Any] | None = None
+
+    def render(self, status: int = 200) -> tuple[str, int]:
+        fields = forms.fields_for(self.schema, self.values, self.errors)
+        general = forms.form_errors(self.errors, fields) if self.errors else []
+        page = render_template(
+            "actions/form.html", page=self, fields=fields, general_errors=general
+        )
+        return page, status
+
+
+def _posted(schema: type[Schema]) -> dict[str, Any]:
+    return forms.read_form(schema, request.form)
+
+
+def _write(change: Callable[[operations.Writer], Any], who: Actor) -> Any:
+    with operations.writing(engine(), who) as w:
+        return change(w)
+
+
+def _need_secretariat() -> Actor:
+    who = secretariat_actor(_me())
+    if who is None:
+        abort(403)
+    return who
+
+
+def _id_or_404(value: int) -> int:
+    if not 0 < value <= MAX_ID:
+        abort(404)
+    return value
+
+
+# -- actions -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    focus_domain: str | None = None
+    status: str | None = None
+    kind: str | None = None
+
+    def query(self) -> dict[str, str]:
+        pairs = {"domein": self.focus_domain, "status": self.status, "soort": self.kind}
+        return {key: value for key, value in pairs.items() if value}
+
+
+def read_action_filters() -> ActionFilters:
+    """Filters from the query string; an unknown value counts as "all"."""
+    domain, status, kind = (request.args.get(k) or None for k in ("domein", "status", "soort"))
+    return ActionFilters(
+        focus_domain=domain if domain in FOCUS_DOMAINS else None,
+        status=status if status in ACTION_STATUSES else None,
+        kind=kind if kind in ACTION_KINDS else None,
+    )
+
+
+def _visible(actor: Actor, rows: list[Any]) -> list[Any]:
+    if sees_everything(actor):
+        return rows
+    return [row for row in rows if owner_actor(actor, row.owner_user_id) is not None]
+
+
+@bp.get("/sturingskader/acties")
+@login_required
+def index() -> str:
+    actor = _me()
+    filters = read_action_filters()
+    with engine().db.read() as session:
+        found = queries.actions(
+            session, focus_domain=filters.focus_domain, status=filters.status, kind=filters.kind
+        )
+        session.expunge_all()
+    return render_template(
+        "actions/index.html",
+        actions=_visible(actor, found),
+        filters=filters,
+        focus_domains=[(code, localized(label)) for code, label in FOCUS_DOMAINS.items()],
+        statuses=[(code, localized(label)) for code, label in ACTION_STATUSES.items()],
+        kinds=[(code, localized(label)) for code, label in ACTION_KINDS.items()],
+        can_edit=secretariat_actor(actor) is not None,
+        **_names(),
+    )
+
+
+def _new_action_page(values: dict[str, Any] | None = None, errors: dict | None = None) -> FormPage:
+    return FormPage(
+        heading=_("Nieuwe actie"),
+        lead=_(
+            "Een actie in een focusdomein: een opleiding, kennisdeling, een nieuwe dienst of "
+            "een technische oplossing, met een eigenaar en een uiterste datum."
+        ),
+        action=url_for("actions.new_action"),
+        submit=_("Actie aanmaken"),
+        back=url_for("actions.index"),
+        schema=ActionForm,
+        values=values,
+        errors=errors,
+    )
+
+
+@bp.route("/sturingskader/acties/nieuw", methods=["GET", "POST"])
+@login_required
+def new_action() -> Response | tuple[str, int]:
+    who = _need_secretariat()
+    if request.method == "GET":
+        domain = request.args.get("domein")
+        start = {"focus_domain": domain} if domain in FOCUS_DOMAINS else None
+        return _new_action_page(start).render()
+    data = _posted(ActionForm)
+    values, errors = validate(ActionForm, data)
+    if values is None:
+        return _new_action_page(data, errors).render(422)
+    action_id = _write(lambda w: operations.create_action(w, values).id, who)
+    flash(_("De actie is aangemaakt."), "success")
+    return redirect(url_for("actions.action", action_id=action_id))
+
+
+def _action_page(
+    action_id: int,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, Any] | None = None,
+    link_values: dict[str, Any] | None = None,
+    link_errors: dict[str, Any] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    actor = _me()
+    with engine().db.read() as session:
+        view = queries.action_view(session, _id_or_404(action_id))
+        if view is None or not may_see(actor, view.action.owner_user_id):
+            abort(404)
+        session.expunge_all()
+        kpis = queries.kpi_names(session, view.kpi_ids)
+        decisions = _decisions(session, view.decision_ids)
+        project = _project_title(session, view.action.project_id)
+    editor = secretariat_actor(actor)
+    owner = owner_actor(actor, view.action.owner_user_id)
+    edit_fields = (
+        forms.fields_for(
+            ActionForm, values or values_of(view.action, operations.ACTION_FIELDS), errors
+        )
+        if editor
+        else []
+    )
+    status_fields = (
+        forms.fields_for(ActionStatusForm, values or {"status": view.action.status}, errors)
+        if owner and not editor
+        else []
+    )
+    link_fields = forms.fields_for(LinkDecisionForm, link_values, link_errors) if editor else []
+    general = forms.form_errors(errors, edit_fields or status_fields) if errors else []
+    page = render_template(
+        "actions/action.html",
+        action=view.action,
+        view=view,
+        kpis=kpis,
+        decisions=decisions,
+        project=project,
+        edit_fields=edit_fields,
+        status_fields=status_fields,
+        link_fields=link_fields,
+        general_errors=general,
+        **_names(),
+    )
+    return page, status
 
 
 @bp.get("/sturingskader/acties/<int:action_id>")
 @login_required
-def action(action_id: int) -> str:
-    abort(404)
+def action(action_id: int) -> tuple[str, int]:
+    return _action_page(action_id)
+
+
+@bp.post("/sturingskader/acties/<int:action_id>")
+@login_required
+def update_action(action_id: int) -> Response | tuple[str, int]:
+    actor = _me()
+    with engine().db.read() as session:
+        found = session.get(SteeringAction, _id_or_404(action_id))
+        owner_id = found.owner_user_id if found else None
+    if found is None or not may_see(actor, owner_id):
+        abort(404)
+    editor = secretariat_actor(actor)
+    owner = owner_actor(actor, owner_id)
+    if editor is None and owner is None:
+        abort(403)
+    schema: type[Schema] = ActionForm if editor else ActionStatusForm
+    data = _posted(schema)
+    values, errors = validate(schema, data)
+    if values is None:
+        return _action_page(action_id, values=data, errors=errors, status=422)
+
+    def change(w: operations.Writer) -> dict:
+        row = w.session.get(SteeringAction, action_id)
+        if editor is not None:
+            return operations.update_action(w, row, values)
+        return operations.set_action_status(w, row, values["status"])
+
+    changed = _write(change, editor or owner)  # type: ignore[arg-type]
+    flash(_("De actie is bijgewerkt.") if changed else _("Er was niets gewijzigd."), "success")
+    return redirect(url_for("actions.action", action_id=action_id))
+
+
+# -- links -------------------------------------------------------------------------------------
+
+
+def _decisions(session: Any, ids: list[int]) -> list[tuple[int, str, int]]:
+    """(decision id, label, meeting id) of the linked decisions, newest meeting first."""
+    return [
+        (name.decision_id, choices.decision_label(name, language()), name.meeting_id)
+        for name in titles.decision_names(session, ids)
+    ] if ids else []  # fmt: skip
+
+
+def _project_title(session: Any, project_id: int | None) -> str | None:
+    if project_id is None:
+        return None
+    options = {o.value: o.label for o in choices.options(session, "projects", language())}
+    return options.get(str(project_id))
+
+
+def _link(kind: str, first: int, second: int) -> bool:
+    who = _need_secretariat()
+    try:
+        return bool(_write(lambda w: operations.link(w, kind, first, second), who))
+    except operations.SteeringError:
+        abort(404)
+
+
+def _unlink(kind: str, first: int, second: int) -> bool:
+    who = _need_secretariat()
+    return bool(_write(lambda w: operations.unlink(w, kind, first, second), who))
+
+
+@bp.post("/sturingskader/acties/<int:action_id>/besluiten")
+@login_required
+def link_action_decision(action_id: int) -> Response | tuple[str, int]:
+    _need_secretariat()
+    data = _posted(LinkDecisionForm)
+    values, errors = validate(LinkDecisionForm, data)
+    if values is None:
+        return _action_page(action_id, link_values=data, link_errors=errors, status=422)
+    with engine().db.read() as session:
+        if session.get(SteeringAction, _id_or_404(action_id)) is None:
+            abort(404)
+    added = _link("decision_action", values["decision_id"], action_id)
+    flash(_("Het besluit is gekoppeld.") if added else _("Dat besluit was al gekoppeld."),
+          "success")  # fmt: skip
+    return redirect(url_for("actions.action", action_id=action_id) + "#besluiten")
+
+
+@bp.post("/sturingskader/acties/<int:action_id>/besluiten/<int:decision_id>/ontkoppelen")
+@login_required
+def unlink_action_decision(action_id: int, decision_id: int) -> Response:
+    if not _unlink("decision_action", decision_id, action_id):
+        abort(404)
+    flash(_("Het besluit is ontkoppeld."), "success")
+    return redirect(url_for("actions.action", action_id=action_id) + "#besluiten")
+
+
+@bp.post("/sturingskader/kpis/<int:kpi_id>/besluiten")
+@login_required
+def link_kpi_decision(kpi_id: int) -> Response | tuple[str, int]:
+    _need_secretariat()
+    data = _posted(LinkDecisionForm)
+    values, errors = validate(LinkDecisionForm, data)
+    if values is None:
+        return _kpi_page(kpi_id, link_values=data, link_errors=errors, status=422)
+    with engine().db.read() as session:
+        if session.get(Kpi, _id_or_404(kpi_id)) is None:
+            abort(404)
+    added = _link("decision_kpi", values["decision_id"], kpi_id)
+    flash(_("Het besluit is gekoppeld.") if added else _("Dat besluit was al gekoppeld."),
+          "success")  # fmt: skip
+    return redirect(url_for("actions.kpi", kpi_id=kpi_id) + "#besluiten")
+
+
+@bp.post("/sturingskader/kpis/<int:kpi_id>/besluiten/<int:decision_id>/ontkoppelen")
+@login_required
+def unlink_kpi_decision(kpi_id: int, decision_id: int) -> Response:
+    if not _unlink("decision_kpi", decision_id, kpi_id):
+        abort(404)
+    flash(_("Het besluit is ontkoppeld."), "success")
+    return redirect(url_for("actions.kpi", kpi_id=kpi_id) + "#besluiten")
+
+
+@bp.post("/sturingskader/kpis/<int:kpi_id>/acties")
+@login_required
+def link_kpi_action(kpi_id: int) -> Response | tuple[str, int]:
+    _need_secretariat()
+    data = _posted(LinkActionForm)
+    values, errors = validate(LinkActionForm, data)
+    if values is None:
+        return _kpi_page(kpi_id, action_values=data, action_errors=errors, status=422)
+    with engine().db.read() as session:
+        if session.get(Kpi, _id_or_404(kpi_id)) is None:
+            abort(404)
+        if session.get(SteeringAction, values["action_id"]) is None:
+            errors = {"action_id": [_("Onbekende actie. Kies een actie uit de lijst.")]}
+            return _kpi_page(kpi_id, action_values=data, action_errors=errors, status=422)
+    added = _link("action_kpi", values["action_id"], kpi_id)
+    flash(_("De actie is gekoppeld.") if added else _("Die actie was al gekoppeld."), "success")
+    return redirect(url_for("actions.kpi", kpi_id=kpi_id) + "#acties")
+
+
+@bp.post("/sturingskader/kpis/<int:kpi_id>/acties/<int:action_id>/ontkoppelen")
+@login_required
+def unlink_kpi_action(kpi_id: int, action_id: int) -> Response:
+    if not _unlink("action_kpi", action_id, kpi_id):
+        abort(404)
+    flash(_("De actie is ontkoppeld."), "success")
+    return redirect(url_for("actions.kpi", kpi_id=kpi_id) + "#acties")
+
+
+# -- KPIs --------------------------------------------------------------------------------------
+
+
+@bp.get("/sturingskader/kpis")
+@login_required
+def kpis() -> str:
+    actor = _me()
+    domain = request.args.get("domein")
+    domain = domain if domain in FOCUS_DOMAINS else None
+    with engine().db.read() as session:
+        views = queries.kpi_views(session, domain)
+        session.expunge_all()
+    visible = [v for v in views if may_see(actor, v.kpi.owner_user_id)]
+    return render_template(
+        "actions/kpis.html",
+        views=visible,
+        domain=domain,
+        focus_domains=[(code, localized(label)) for code, label in FOCUS_DOMAINS.items()],
+        can_edit=secretariat_actor(actor) is not None,
+        **_names(),
+    )
+
+
+def _new_kpi_page(values: dict[str, Any] | None = None, errors: dict | None = None) -> FormPage:
+    return FormPage(
+        heading=_("Nieuwe KPI"),
+        lead=_(
+            "Een high level KPI van een focusdomein: wat ze meet, de streefwaarde en "
+            "streefdatum, en hoe vaak de eigenaar een meting invoert. Stuurboord vraagt de "
+            "eigenaar op dat ritme om een waarde, met herinneringen."
+        ),
+        action=url_for("actions.new_kpi"),
+        submit=_("KPI aanmaken"),
+        back=url_for("actions.kpis"),
+        schema=KpiForm,
+        values=values,
+        errors=errors,
+    )
+
+
+@bp.route("/sturingskader/kpis/nieuw", methods=["GET", "POST"])
+@login_required
+def new_kpi() -> Response | tuple[str, int]:
+    who = _need_secretariat()
+    if request.method == "GET":
+        domain = request.args.get("domein")
+        start: dict[str, Any] = {"higher_is_better": True, "measure_every_months": 3}
+        if domain in FOCUS_DOMAINS:
+            start["focus_domain"] = domain
+        return _new_kpi_page(start).render()
+    data = _posted(KpiForm)
+    values, errors = validate(KpiForm, data)
+    if values is None:
+        return _new_kpi_page(data, errors).render(422)
+    kpi_id = operations.define_kpi(engine(), who, values)
+    flash(_("De KPI is aangemaakt. De eigenaar krijgt op het meetritme een taak."), "success")
+    return redirect(url_for("actions.kpi", kpi_id=kpi_id))
+
+
+def _kpi_page(
+    kpi_id: int,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, Any] | None = None,
+    link_values: dict[str, Any] | None = None,
+    link_errors: dict[str, Any] | None = None,
+    action_values: dict[str, Any] | None = None,
+    action_errors: dict[str, Any] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    actor = _me()
+    with engine().db.read() as session:
+        view = queries.kpi_view(session, _id_or_404(kpi_id))
+        if view is None or not may_see(actor, view.kpi.owner_user_id):
+            abort(404)
+        session.expunge_all()
+        actions = queries.action_titles(session, view.action_ids)
+        all_actions = queries.action_titles(session)
+        decisions = _decisions(session, view.decision_ids)
+    editor = secretariat_actor(actor)
+    case_id = view.kpi.measurement_case_id
+    edit_fields = (
+        forms.fields_for(KpiForm, values or values_of(view.kpi, operations.KPI_FIELDS), errors)
+        if editor
+        else []
+    )
+    page = render_template(
+        "actions/kpi.html",
+        kpi=view.kpi,
+        view=view,
+        actions=actions,
+        linkable_actions=[(i, t) for i, t in all_actions.items() if i not in actions],
+        decisions=decisions,
+        edit_fields=edit_fields,
+        link_fields=forms.fields_for(LinkDecisionForm, link_values, link_errors) if editor else [],
+        action_error=forms.messages((action_errors or {}).get("action_id")),
+        general_errors=forms.form_errors(errors, edit_fields) if errors else [],
+        can_edit=editor is not None,
+        case_id=case_id if case_id and rights.may_see_case(engine(), actor, case_id) else None,
+        **_names(),
+    )
+    return page, status
 
 
 @bp.get("/sturingskader/kpis/<int:kpi_id>")
 @login_required
-def kpi(kpi_id: int) -> str:
-    abort(404)
+def kpi(kpi_id: int) -> tuple[str, int]:
+    return _kpi_page(kpi_id)
+
+
+@bp.post("/sturingskader/kpis/<int:kpi_id>")
+@login_required
+def update_kpi(kpi_id: int) -> Response | tuple[str, int]:
+    actor = _me()
+    with engine().db.read() as session:
+        found = session.get(Kpi, _id_or_404(kpi_id))
+        owner_id = found.owner_user_id if found else None
+    if found is None or not may_see(actor, owner_id):
+        abort(404)
+    who = _need_secretariat()
+    data = _posted(KpiForm)
+    values, errors = validate(KpiForm, data)
+    if values is None:
+        return _kpi_page(kpi_id, values=data, errors=errors, status=422)
+
+    def change(w: operations.Writer) -> dict:
+        return operations.update_kpi(w, w.session.get(Kpi, kpi_id), values)
+
+    changed = _write(change, who)
+    flash(_("De KPI is bijgewerkt.") if changed else _("Er was niets gewijzigd."), "success")
+    return redirect(url_for("actions.kpi", kpi_id=kpi_id))
+
+
+# -- ambitions ---------------------------------------------------------------------------------
+
+
+@bp.get("/sturingskader/ambities")
+@login_required
+def ambitions() -> str:
+    actor = _me()
+    if not sees_everything(actor):
+        abort(404)
+    with engine().db.read() as session:
+        found = queries.ambitions(session)
+        counts = queries.counts_by_domain(session)
+        session.expunge_all()
+    rows = [
+        (code, localized(label), found.get(code), counts.get(code, (0, 0)),
+         code in FUNCTIONAL_FOCUS_DOMAINS)
+        for code, label in FOCUS_DOMAINS.items()
+    ]  # fmt: skip
+    return render_template(
+        "actions/ambitions.html",
+        rows=rows,
+        english=language() == "en",
+        can_edit=secretariat_actor(actor) is not None,
+    )
+
+
+def _ambition_page(
+    code: str, values: dict[str, Any] | None = None, errors: dict | None = None
+) -> FormPage:
+    return FormPage(
+        heading=_("Ambitie: %(domain)s", domain=focus_label(code)),
+        lead=_(
+            "De ambitie van dit focusdomein zoals het strategisch plan ze formuleert, in het "
+            "Nederlands en in een getrouwe Engelse vertaling."
+        ),
+        action=url_for("actions.edit_ambition", focus_domain=code),
+        submit=_("Ambitie bewaren"),
+        back=url_for("actions.ambitions"),
+        schema=AmbitionForm,
+        values=values,
+        errors=errors,
+    )
+
+
+@bp.route("/sturingskader/ambities/<focus_domain>", methods=["GET", "POST"])
+@login_required
+def edit_ambition(focus_domain: str) -> Response | tuple[str, int]:
+    if focus_domain not in FOCUS_DOMAINS or not sees_everything(_me()):
+        abort(404)
+    who = _need_secretariat()
+    if request.method == "GET":
+        with engine().db.read() as session:
+            row = queries.ambitions(session).get(focus_domain)
+            start = values_of(row, ("ambition_nl", "ambition_en")) if row else None
+        return _ambition_page(focus_domain, start).render()
+    data = _posted(AmbitionForm)
+    values, errors = validate(AmbitionForm, data)
+    if values is None:
+        return _ambition_page(focus_domain, data, errors).render(422)
+    _write(
+        lambda w: operations.save_ambition(
+            w, focus_domain, values["ambition_nl"], values["ambition_en"] or ""
+        ),
+        who,
+    )
+    flash(_("De ambitie is bewaard."), "success")
+    return redirect(url_for("actions.ambitions") + f"#{focus_domain}")
