@@ -14,13 +14,12 @@ stores nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema
 from werkzeug.wrappers import Response
 
 from engine import Actor
@@ -37,168 +36,26 @@ from processes.steering.forms import (
     LinkDecisionForm,
 )
 from webapp import forms, rights
+from webapp.actionkit import (
+    FormPage,
+    focus_label,
+    id_or_404,
+    may_see,
+    me,
+    names,
+    need_secretariat,
+    owner_actor,
+    posted,
+    secretariat_actor,
+    sees_everything,
+    validate,
+    values_of,
+    write,
+)
 from webapp.i18n import language, localized
-from webapp.identity import current_actor, engine, login_required
+from webapp.identity import engine, login_required
 
 bp = Blueprint("actions", __name__)
-
-SECRETARIAT = "secretariat"
-MAX_ID = rights.MAX_ID
-
-
-# -- who ---------------------------------------------------------------------------------------
-
-
-def _me() -> Actor:
-    actor = current_actor()
-    assert actor is not None
-    return actor
-
-
-def sees_everything(actor: Actor) -> bool:
-    return any(rights.sees_all(who) for who in rights.acting_actors(engine(), actor))
-
-
-def secretariat_actor(actor: Actor) -> Actor | None:
-    """The user (or the user as deputy) holding the secretariat role; None if nobody does."""
-    for who in rights.acting_actors(engine(), actor):
-        if who.holds(SECRETARIAT):
-            return who
-    return None
-
-
-def owner_actor(actor: Actor, owner_user_id: str | None) -> Actor | None:
-    """The user as the owner `owner_user_id` (themselves, or as that person's deputy)."""
-    if owner_user_id is None:
-        return None
-    for who in rights.acting_actors(engine(), actor):
-        if owner_user_id in (who.user_id, who.on_behalf_of):
-            return who
-    return None
-
-
-def may_see(actor: Actor, owner_user_id: str | None) -> bool:
-    return sees_everything(actor) or owner_actor(actor, owner_user_id) is not None
-
-
-# -- words -------------------------------------------------------------------------------------
-
-
-def focus_label(code: str | None) -> str:
-    return (localized(FOCUS_DOMAINS.get(code)) or code) if code else "—"
-
-
-def kind_label(code: str | None) -> str:
-    return (localized(ACTION_KINDS.get(code)) or code) if code else "—"
-
-
-def status_label(code: str | None) -> str:
-    return (localized(ACTION_STATUSES.get(code)) or code) if code else "—"
-
-
-def number(value: float | None, unit: str = "") -> str:
-    """12.5 → "12,5 %" (in Dutch), at most two decimals."""
-    if value is None:
-        return "—"
-    from processes.steering.briefs import number as label
-
-    return label(value, unit)["en" if language() == "en" else "nl"]
-
-
-def trend_label(trend: str) -> str:
-    return {
-        "better": _("in de goede richting"),
-        "worse": _("in de verkeerde richting"),
-        "same": _("onveranderd"),
-    }.get(trend, "—")
-
-
-def _names() -> dict[str, Any]:
-    """What the templates use to name things."""
-    from webapp.app import display_name
-    from webapp.plain import organisation_names
-
-    return {
-        "organisation_name": lambda code: organisation_names().get(code, code),
-        "focus_label": focus_label,
-        "kind_label": kind_label,
-        "status_label": status_label,
-        "number": number,
-        "trend_label": trend_label,
-        "person": lambda user_id: display_name(user_id) if user_id else "—",
-    }
-
-
-# -- forms -------------------------------------------------------------------------------------
-
-
-def validate(schema: type[Schema], data: dict[str, Any]) -> tuple[dict[str, Any] | None, dict]:
-    """The form's values, or every error at once: the form's own, and unknown picked records
-    (an unknown person or decision) named at their field."""
-    errors: dict[str, Any] = {}
-    loaded: dict[str, Any] | None = None
-    try:
-        loaded = schema().load(data)
-    except ValidationError as error:
-        errors = dict(error.normalized_messages())  # type: ignore[arg-type]
-    with engine().db.read() as session:
-        unknown = choices.reference_errors(session, schema(), data)
-    for name, messages in unknown.items():
-        errors.setdefault(name, messages)
-    return (None, errors) if errors else (loaded, {})
-
-
-def values_of(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    """A record's fields as a form shows them (dates as ISO text)."""
-    found = {}
-    for name in names:
-        value = getattr(row, name)
-        found[name] = value.isoformat() if hasattr(value, "isoformat") else value
-    return found
-
-
-@dataclass
-class FormPage:
-    """What the generic form page shows: a heading, the lead, where it posts, the inputs."""
-
-    heading: str
-    lead: str
-    action: str
-    submit: str
-    back: str
-    schema: type[Schema]
-    values: dict[str, Any] | None = None
-    errors: dict[str, Any] | None = None
-
-    def render(self, status: int = 200) -> tuple[str, int]:
-        fields = forms.fields_for(self.schema, self.values, self.errors)
-        general = forms.form_errors(self.errors, fields) if self.errors else []
-        page = render_template(
-            "actions/form.html", page=self, fields=fields, general_errors=general
-        )
-        return page, status
-
-
-def _posted(schema: type[Schema]) -> dict[str, Any]:
-    return forms.read_form(schema, request.form)
-
-
-def _write(change: Callable[[operations.Writer], Any], who: Actor) -> Any:
-    with operations.writing(engine(), who) as w:
-        return change(w)
-
-
-def _need_secretariat() -> Actor:
-    who = secretariat_actor(_me())
-    if who is None:
-        abort(403)
-    return who
-
-
-def _id_or_404(value: int) -> int:
-    if not 0 < value <= MAX_ID:
-        abort(404)
-    return value
 
 
 # -- actions -----------------------------------------------------------------------------------
@@ -234,7 +91,7 @@ def _visible(actor: Actor, rows: list[Any]) -> list[Any]:
 @bp.get("/sturingskader/acties")
 @login_required
 def index() -> str:
-    actor = _me()
+    actor = me()
     filters = read_action_filters()
     with engine().db.read() as session:
         found = queries.actions(
@@ -249,7 +106,7 @@ def index() -> str:
         statuses=[(code, localized(label)) for code, label in ACTION_STATUSES.items()],
         kinds=[(code, localized(label)) for code, label in ACTION_KINDS.items()],
         can_edit=secretariat_actor(actor) is not None,
-        **_names(),
+        **names(),
     )
 
 
@@ -272,16 +129,16 @@ def _new_action_page(values: dict[str, Any] | None = None, errors: dict | None =
 @bp.route("/sturingskader/acties/nieuw", methods=["GET", "POST"])
 @login_required
 def new_action() -> Response | tuple[str, int]:
-    who = _need_secretariat()
+    who = need_secretariat()
     if request.method == "GET":
         domain = request.args.get("domein")
         start = {"focus_domain": domain} if domain in FOCUS_DOMAINS else None
         return _new_action_page(start).render()
-    data = _posted(ActionForm)
+    data = posted(ActionForm)
     values, errors = validate(ActionForm, data)
     if values is None:
         return _new_action_page(data, errors).render(422)
-    action_id = _write(lambda w: operations.create_action(w, values).id, who)
+    action_id = write(lambda w: operations.create_action(w, values).id, who)
     flash(_("De actie is aangemaakt."), "success")
     return redirect(url_for("actions.action", action_id=action_id))
 
@@ -295,9 +152,9 @@ def _action_page(
     link_errors: dict[str, Any] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    actor = _me()
+    actor = me()
     with engine().db.read() as session:
-        view = queries.action_view(session, _id_or_404(action_id))
+        view = queries.action_view(session, id_or_404(action_id))
         if view is None or not may_see(actor, view.action.owner_user_id):
             abort(404)
         session.expunge_all()
@@ -331,7 +188,7 @@ def _action_page(
         status_fields=status_fields,
         link_fields=link_fields,
         general_errors=general,
-        **_names(),
+        **names(),
     )
     return page, status
 
@@ -345,9 +202,9 @@ def action(action_id: int) -> tuple[str, int]:
 @bp.post("/sturingskader/acties/<int:action_id>")
 @login_required
 def update_action(action_id: int) -> Response | tuple[str, int]:
-    actor = _me()
+    actor = me()
     with engine().db.read() as session:
-        found = session.get(SteeringAction, _id_or_404(action_id))
+        found = session.get(SteeringAction, id_or_404(action_id))
         owner_id = found.owner_user_id if found else None
     if found is None or not may_see(actor, owner_id):
         abort(404)
@@ -356,7 +213,7 @@ def update_action(action_id: int) -> Response | tuple[str, int]:
     if editor is None and owner is None:
         abort(403)
     schema: type[Schema] = ActionForm if editor else ActionStatusForm
-    data = _posted(schema)
+    data = posted(schema)
     values, errors = validate(schema, data)
     if values is None:
         return _action_page(action_id, values=data, errors=errors, status=422)
@@ -367,7 +224,7 @@ def update_action(action_id: int) -> Response | tuple[str, int]:
             return operations.update_action(w, row, values)
         return operations.set_action_status(w, row, values["status"])
 
-    changed = _write(change, editor or owner)  # type: ignore[arg-type]
+    changed = write(change, editor or owner)  # type: ignore[arg-type]
     flash(_("De actie is bijgewerkt.") if changed else _("Er was niets gewijzigd."), "success")
     return redirect(url_for("actions.action", action_id=action_id))
 
@@ -391,28 +248,28 @@ def _project_title(session: Any, project_id: int | None) -> str | None:
 
 
 def _link(kind: str, first: int, second: int) -> bool:
-    who = _need_secretariat()
+    who = need_secretariat()
     try:
-        return bool(_write(lambda w: operations.link(w, kind, first, second), who))
+        return bool(write(lambda w: operations.link(w, kind, first, second), who))
     except operations.SteeringError:
         abort(404)
 
 
 def _unlink(kind: str, first: int, second: int) -> bool:
-    who = _need_secretariat()
-    return bool(_write(lambda w: operations.unlink(w, kind, first, second), who))
+    who = need_secretariat()
+    return bool(write(lambda w: operations.unlink(w, kind, first, second), who))
 
 
 @bp.post("/sturingskader/acties/<int:action_id>/besluiten")
 @login_required
 def link_action_decision(action_id: int) -> Response | tuple[str, int]:
-    _need_secretariat()
-    data = _posted(LinkDecisionForm)
+    need_secretariat()
+    data = posted(LinkDecisionForm)
     values, errors = validate(LinkDecisionForm, data)
     if values is None:
         return _action_page(action_id, link_values=data, link_errors=errors, status=422)
     with engine().db.read() as session:
-        if session.get(SteeringAction, _id_or_404(action_id)) is None:
+        if session.get(SteeringAction, id_or_404(action_id)) is None:
             abort(404)
     added = _link("decision_action", values["decision_id"], action_id)
     flash(_("Het besluit is gekoppeld.") if added else _("Dat besluit was al gekoppeld."),
@@ -432,13 +289,13 @@ def unlink_action_decision(action_id: int, decision_id: int) -> Response:
 @bp.post("/sturingskader/kpis/<int:kpi_id>/besluiten")
 @login_required
 def link_kpi_decision(kpi_id: int) -> Response | tuple[str, int]:
-    _need_secretariat()
-    data = _posted(LinkDecisionForm)
+    need_secretariat()
+    data = posted(LinkDecisionForm)
     values, errors = validate(LinkDecisionForm, data)
     if values is None:
         return _kpi_page(kpi_id, link_values=data, link_errors=errors, status=422)
     with engine().db.read() as session:
-        if session.get(Kpi, _id_or_404(kpi_id)) is None:
+        if session.get(Kpi, id_or_404(kpi_id)) is None:
             abort(404)
     added = _link("decision_kpi", values["decision_id"], kpi_id)
     flash(_("Het besluit is gekoppeld.") if added else _("Dat besluit was al gekoppeld."),
@@ -458,13 +315,13 @@ def unlink_kpi_decision(kpi_id: int, decision_id: int) -> Response:
 @bp.post("/sturingskader/kpis/<int:kpi_id>/acties")
 @login_required
 def link_kpi_action(kpi_id: int) -> Response | tuple[str, int]:
-    _need_secretariat()
-    data = _posted(LinkActionForm)
+    need_secretariat()
+    data = posted(LinkActionForm)
     values, errors = validate(LinkActionForm, data)
     if values is None:
         return _kpi_page(kpi_id, action_values=data, action_errors=errors, status=422)
     with engine().db.read() as session:
-        if session.get(Kpi, _id_or_404(kpi_id)) is None:
+        if session.get(Kpi, id_or_404(kpi_id)) is None:
             abort(404)
         if session.get(SteeringAction, values["action_id"]) is None:
             errors = {"action_id": [_("Onbekende actie. Kies een actie uit de lijst.")]}
@@ -489,7 +346,7 @@ def unlink_kpi_action(kpi_id: int, action_id: int) -> Response:
 @bp.get("/sturingskader/kpis")
 @login_required
 def kpis() -> str:
-    actor = _me()
+    actor = me()
     domain = request.args.get("domein")
     domain = domain if domain in FOCUS_DOMAINS else None
     with engine().db.read() as session:
@@ -502,7 +359,7 @@ def kpis() -> str:
         domain=domain,
         focus_domains=[(code, localized(label)) for code, label in FOCUS_DOMAINS.items()],
         can_edit=secretariat_actor(actor) is not None,
-        **_names(),
+        **names(),
     )
 
 
@@ -526,14 +383,14 @@ def _new_kpi_page(values: dict[str, Any] | None = None, errors: dict | None = No
 @bp.route("/sturingskader/kpis/nieuw", methods=["GET", "POST"])
 @login_required
 def new_kpi() -> Response | tuple[str, int]:
-    who = _need_secretariat()
+    who = need_secretariat()
     if request.method == "GET":
         domain = request.args.get("domein")
         start: dict[str, Any] = {"higher_is_better": True, "measure_every_months": 3}
         if domain in FOCUS_DOMAINS:
             start["focus_domain"] = domain
         return _new_kpi_page(start).render()
-    data = _posted(KpiForm)
+    data = posted(KpiForm)
     values, errors = validate(KpiForm, data)
     if values is None:
         return _new_kpi_page(data, errors).render(422)
@@ -553,9 +410,9 @@ def _kpi_page(
     action_errors: dict[str, Any] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    actor = _me()
+    actor = me()
     with engine().db.read() as session:
-        view = queries.kpi_view(session, _id_or_404(kpi_id))
+        view = queries.kpi_view(session, id_or_404(kpi_id))
         if view is None or not may_see(actor, view.kpi.owner_user_id):
             abort(404)
         session.expunge_all()
@@ -582,7 +439,7 @@ def _kpi_page(
         general_errors=forms.form_errors(errors, edit_fields) if errors else [],
         can_edit=editor is not None,
         case_id=case_id if case_id and rights.may_see_case(engine(), actor, case_id) else None,
-        **_names(),
+        **names(),
     )
     return page, status
 
@@ -596,14 +453,14 @@ def kpi(kpi_id: int) -> tuple[str, int]:
 @bp.post("/sturingskader/kpis/<int:kpi_id>")
 @login_required
 def update_kpi(kpi_id: int) -> Response | tuple[str, int]:
-    actor = _me()
+    actor = me()
     with engine().db.read() as session:
-        found = session.get(Kpi, _id_or_404(kpi_id))
+        found = session.get(Kpi, id_or_404(kpi_id))
         owner_id = found.owner_user_id if found else None
     if found is None or not may_see(actor, owner_id):
         abort(404)
-    who = _need_secretariat()
-    data = _posted(KpiForm)
+    who = need_secretariat()
+    data = posted(KpiForm)
     values, errors = validate(KpiForm, data)
     if values is None:
         return _kpi_page(kpi_id, values=data, errors=errors, status=422)
@@ -611,7 +468,7 @@ def update_kpi(kpi_id: int) -> Response | tuple[str, int]:
     def change(w: operations.Writer) -> dict:
         return operations.update_kpi(w, w.session.get(Kpi, kpi_id), values)
 
-    changed = _write(change, who)
+    changed = write(change, who)
     flash(_("De KPI is bijgewerkt.") if changed else _("Er was niets gewijzigd."), "success")
     return redirect(url_for("actions.kpi", kpi_id=kpi_id))
 
@@ -622,7 +479,7 @@ def update_kpi(kpi_id: int) -> Response | tuple[str, int]:
 @bp.get("/sturingskader/ambities")
 @login_required
 def ambitions() -> str:
-    actor = _me()
+    actor = me()
     if not sees_everything(actor):
         abort(404)
     with engine().db.read() as session:
@@ -663,19 +520,19 @@ def _ambition_page(
 @bp.route("/sturingskader/ambities/<focus_domain>", methods=["GET", "POST"])
 @login_required
 def edit_ambition(focus_domain: str) -> Response | tuple[str, int]:
-    if focus_domain not in FOCUS_DOMAINS or not sees_everything(_me()):
+    if focus_domain not in FOCUS_DOMAINS or not sees_everything(me()):
         abort(404)
-    who = _need_secretariat()
+    who = need_secretariat()
     if request.method == "GET":
         with engine().db.read() as session:
             row = queries.ambitions(session).get(focus_domain)
             start = values_of(row, ("ambition_nl", "ambition_en")) if row else None
         return _ambition_page(focus_domain, start).render()
-    data = _posted(AmbitionForm)
+    data = posted(AmbitionForm)
     values, errors = validate(AmbitionForm, data)
     if values is None:
         return _ambition_page(focus_domain, data, errors).render(422)
-    _write(
+    write(
         lambda w: operations.save_ambition(
             w, focus_domain, values["ambition_nl"], values["ambition_en"] or ""
         ),

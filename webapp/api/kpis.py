@@ -18,7 +18,7 @@ from engine import NotFound
 from processes.records.reference import FOCUS_DOMAINS
 from processes.steering import queries
 from processes.steering.queries import KpiView
-from webapp import actions
+from webapp import actionkit
 from webapp.api import authenticate, documents, require_actor
 from webapp.api.schemas import StrictSchema
 from webapp.identity import engine
@@ -108,7 +108,7 @@ class Kpis(MethodView):
         actor = require_actor()
         with engine().db.read() as session:
             views = queries.kpi_views(session, args.get("focus_domain"))
-        visible = [v for v in views if actions.may_see(actor, v.kpi.owner_user_id)]
+        visible = [v for v in views if actionkit.may_see(actor, v.kpi.owner_user_id)]
         return [body(v) for v in visible[args["offset"] : args["offset"] + args["limit"]]]
 
 
@@ -123,7 +123,7 @@ class KpiItem(MethodView):
         if 0 < kpi_id <= MAX_ID:
             with engine().db.read() as session:
                 view = queries.kpi_view(session, kpi_id)
-        if view is None or not actions.may_see(actor, view.kpi.owner_user_id):
+        if view is None or not actionkit.may_see(actor, view.kpi.owner_user_id):
             raise NotFound(f"KPI {kpi_id} not found")
         return {
             **body(view),
