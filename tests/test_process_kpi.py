@@ -17,6 +17,7 @@ from engine.storage.models import Notification
 from processes.records.steering import Kpi, KpiMeasurement
 from processes.steering import operations, schedule
 from tests.processes_fixtures import Committee, committee_fixture  # noqa: F401
+from tests.test_notifications_people import read, sent
 
 PROCESS = "kpi_measurement"
 
@@ -97,6 +98,11 @@ def test_the_owner_is_asked_on_the_rhythm_reminded_and_the_case_ends_after_the_t
     assert task.assignee == "wim"
     assert task.name == "KPI-meting invoeren"
     assert task.due_at is not None and task.due_at.date() == date(2026, 6, 16)  # 10 working days
+    [asked] = sent(committee.engine, "wim", "kpi_measurement_due")  # told when it is asked
+    dutch = read("kpi_measurement_due", asked)
+    assert "Tijd voor een KPI-meting: Ambtenaren met een basisopleiding digitalisering" in dutch
+    assert "(streefwaarde 60\u00a0%)" in dutch and "Graag tegen 16 juni 2026." in dutch
+    assert "Please enter it by 16 June 2026." in read("kpi_measurement_due", asked, "en")
 
     # Only the owner may enter it: the secretariat sees it, but cannot do it.
     with pytest.raises(Forbidden):
@@ -175,6 +181,7 @@ def test_without_an_owner_the_secretariat_measures(committee: Committee) -> None
     committee.advance_to(at("2026-06-02T07:00"))
     task = committee.task(case_id, "enter_measurement")
     assert (task.assignee, task.role) == (None, "secretariat")
+    assert notified(committee, "sara", "kpi_measurement_due") == 1
 
 
 def test_a_target_date_already_passed_asks_nothing(committee: Committee) -> None:

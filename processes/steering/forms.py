@@ -80,8 +80,8 @@ class ActionForm(StrictForm):
         formkit.case_id(
             ("Project", "Project"),
             help=(
-                "Het digitaliseringsproject waar de actie bij hoort (optioneel).",
-                "The digitisation project the action belongs to (optional).",
+                "Het digitaliseringsproject waar de actie bij hoort.",
+                "The digitisation project the action belongs to.",
             ),
         ),
     )
@@ -211,9 +211,8 @@ class EnterMeasurementForm(StrictForm):
     note = formkit.text(
         ("Toelichting", "Note"),
         formkit.NOTE_TEXT,
-        help=("Bron, berekening of opmerking (optioneel).", "Source, method or remark "
-              "(optional)."),
-    )  # fmt: skip
+        help=("Bron, berekening of opmerking.", "Source, method or remark."),
+    )
 
     @validates_schema
     def _finite(self, data: dict[str, Any], **_: Any) -> None:

@@ -15,12 +15,15 @@ from typing import Any
 from sqlalchemy import select
 
 from engine import Registry, ServiceCall
+from engine.running.registry import NewTask
 from processes.followup import recording
 from processes.followup.recording import RecordError
 from processes.records import dates
+from processes.records.notify import day_names, notify, role_holders
 from processes.records.steering import Kpi, KpiMeasurement
 from processes.steering import schedule
-from processes.steering.forms import EnterMeasurementForm, KpiMeasurementStartForm
+from processes.steering.briefs import number
+from processes.steering.forms import PROCESS, EnterMeasurementForm, KpiMeasurementStartForm
 
 
 def kpi_view(kpi: Kpi, previous: date) -> dict[str, Any]:
@@ -96,3 +99,24 @@ HANDLERS = {
 def register(registry: Registry) -> None:
     for name, handler in HANDLERS.items():
         registry.service(name)(handler)
+    registry.on_task(PROCESS, "enter_measurement")(measurement_due)
+
+
+def measurement_due(call: ServiceCall, task: NewTask) -> None:
+    """Tell the owner (or, without one, the secretariat) that a measurement is asked for."""
+    view = call.data.get("kpi") or {}
+    kpi = call.session.get(Kpi, view.get("id")) if isinstance(view.get("id"), int) else None
+    if kpi is None:
+        return
+    users = [task.assignee] if task.assignee else role_holders(call, task.role, task.scope)
+    notify(
+        call,
+        users,
+        event="kpi_measurement_due",
+        template="kpi_measurement_due",
+        params={
+            "kpi_name": kpi.name,
+            "target": number(kpi.target, kpi.unit),
+            "due_date": day_names(dates.local_date(task.due_at) if task.due_at else None),
+        },
+    )
