@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from engine.storage.models import AuditEntry
 from processes.records.steering import DecisionAction, DecisionKpi, Kpi, SteeringAction
-from processes.steering import operations
+from processes.steering import operations, queries
 from tests.processes_fixtures import Committee, committee_fixture  # noqa: F401
 from tests.web.conftest import bearer, csrf_of, sign_in, token_for
 from tests.web.test_meetings import web_app
@@ -352,3 +352,41 @@ def test_the_kpi_api_lists_filters_and_shows_one_with_its_links(committee: Commi
     assert client.get(f"/api/v1/kpis/{kpi_id}", headers=sofie).status_code == 404
     assert client.get("/api/v1/kpis", headers=sofie).json == []
     assert client.get("/api/v1/kpis").status_code == 401
+
+
+def test_the_owner_enters_a_measurement_on_the_task_page_with_the_kpi_beside_it(
+    committee: Committee,
+) -> None:
+    app = web_app(committee)
+    kpi_id = make_kpi(committee, measure_every_months=1)
+    with committee.engine.db.read() as session:
+        case_id = session.get(Kpi, kpi_id).measurement_case_id
+    committee.advance(days=31)  # 2 April: the first measurement is asked for
+    task = committee.task(case_id, "enter_measurement")
+    wim = browser(app, "wim")
+    page = wim.get(f"/taken/{task.id}")
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    for shown in (
+        "KPI-meting invoeren",
+        "Ambtenaren met een basisopleiding digitalisering",
+        "Streefwaarde",
+        "60\u00a0%",
+        "31 december 2026",
+        "elke maand",
+        "Nog geen metingen: dit is de eerste.",
+        "Gemeten waarde",
+    ):
+        assert shown in text, shown  # fmt: skip
+    assert browser(app, "sofie").get(f"/taken/{task.id}").status_code == 404
+
+    url = f"/taken/{task.id}"
+    wrong = post(wim, url, {"value": "veel", "measured_on": "02-04-2026"})
+    assert wrong.status_code == 422 and 'value="veel"' in wrong.text
+    done = post(wim, url, {"value": "18,5", "measured_on": "02-04-2026", "note": "Register"})
+    assert done.status_code == 302
+    with committee.engine.db.read() as session:
+        view = queries.kpi_view(session, kpi_id)
+    assert [(m.measured_on, m.value, m.entered_by) for m in view.measurements] == [
+        (date(2026, 4, 2), 18.5, "wim")
+    ]
