@@ -390,3 +390,20 @@ def test_the_owner_enters_a_measurement_on_the_task_page_with_the_kpi_beside_it(
     assert [(m.measured_on, m.value, m.entered_by) for m in view.measurements] == [
         (date(2026, 4, 2), 18.5, "wim")
     ]
+
+
+def test_in_english_the_pages_speak_english(committee: Committee) -> None:
+    app = web_app(committee)
+    action_id = make_action(committee)
+    kpi_id = make_kpi(committee)
+    mia = browser(app, "mia")
+    mia.post("/taal", data={"taal": "en", "csrf_token": csrf_of(mia.get(ACTIONS).text)})
+    ambitions = html.unescape(mia.get("/sturingskader/ambities").text)
+    assert "Ambitions per focus domain" in ambitions
+    assert "one counter in the village street" in ambitions
+    assert "één loket in de Dorpsstraat" not in ambitions
+    action = html.unescape(mia.get(f"{ACTIONS}/{action_id}").text)
+    assert "Kind of action" in action and "Training" in action and "Planned" in action
+    kpi = html.unescape(mia.get(f"{KPIS}/{kpi_id}").text)
+    assert "Target" in kpi and "60\u00a0%" in kpi and "every 3 months" in kpi
+    assert "No measurements yet." in kpi
