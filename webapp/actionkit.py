@@ -66,6 +66,15 @@ def may_see(actor: Actor, owner_user_id: str | None) -> bool:
     return sees_everything(actor) or owner_actor(actor, owner_user_id) is not None
 
 
+def visible_owners(actor: Actor) -> frozenset[str] | None:
+    """Whose actions and KPIs this user may see in a list: None for everyone's, else the
+    owners they are (themselves, and those they stand in for now). Looked up once per list."""
+    actors = rights.acting_actors(engine(), actor)
+    if any(rights.sees_all(who) for who in actors):
+        return None
+    return frozenset(who.on_behalf_of or who.user_id for who in actors)
+
+
 # -- words -------------------------------------------------------------------------------------
 
 

@@ -50,6 +50,7 @@ from webapp.actionkit import (
     sees_everything,
     validate,
     values_of,
+    visible_owners,
     write,
 )
 from webapp.i18n import language, localized
@@ -83,9 +84,9 @@ def read_action_filters() -> ActionFilters:
 
 
 def _visible(actor: Actor, rows: list[Any]) -> list[Any]:
-    if sees_everything(actor):
-        return rows
-    return [row for row in rows if owner_actor(actor, row.owner_user_id) is not None]
+    """The rows (actions or KPIs) this user may see."""
+    owners = visible_owners(actor)
+    return rows if owners is None else [row for row in rows if row.owner_user_id in owners]
 
 
 @bp.get("/sturingskader/acties")
@@ -352,7 +353,8 @@ def kpis() -> str:
     with engine().db.read() as session:
         views = queries.kpi_views(session, domain)
         session.expunge_all()
-    visible = [v for v in views if may_see(actor, v.kpi.owner_user_id)]
+    owners = visible_owners(actor)
+    visible = [v for v in views if owners is None or v.kpi.owner_user_id in owners]
     return render_template(
         "actions/kpis.html",
         views=visible,

@@ -407,3 +407,26 @@ def test_in_english_the_pages_speak_english(committee: Committee) -> None:
     kpi = html.unescape(mia.get(f"{KPIS}/{kpi_id}").text)
     assert "Target" in kpi and "60\u00a0%" in kpi and "every 3 months" in kpi
     assert "No measurements yet." in kpi
+
+
+def test_the_owners_deputy_sees_and_updates_the_action(committee: Committee) -> None:
+    app = web_app(committee)
+    action_id = make_action(committee, owner_user_id="wim")
+    start = committee.clock.now()
+    committee.engine.set_deputy(
+        "wim", "tom", start, start.replace(year=2027), committee.actor("wim")
+    )
+    tom = browser(app, "tom")
+    assert "Opleidingsaanbod digitale vaardigheden" in tom.get(ACTIONS).text
+    url = f"{ACTIONS}/{action_id}"
+    assert tom.get(url).status_code == 200
+    assert post(tom, url, {"status": "running"}).status_code == 302
+    [entry] = [e for e in trail_of(committee) if e.action == "steering_action_status"]
+    assert (entry.actor, entry.on_behalf_of) == ("tom", "wim")
+
+
+def trail_of(committee: Committee) -> list[AuditEntry]:
+    with committee.engine.db.read() as session:
+        rows = session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars().all()
+        session.expunge_all()
+    return list(rows)

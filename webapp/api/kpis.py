@@ -108,7 +108,8 @@ class Kpis(MethodView):
         actor = require_actor()
         with engine().db.read() as session:
             views = queries.kpi_views(session, args.get("focus_domain"))
-        visible = [v for v in views if actionkit.may_see(actor, v.kpi.owner_user_id)]
+        owners = actionkit.visible_owners(actor)
+        visible = [v for v in views if owners is None or v.kpi.owner_user_id in owners]
         return [body(v) for v in visible[args["offset"] : args["offset"] + args["limit"]]]
 
 
