@@ -20,6 +20,7 @@ PACKAGES = (
     "followup",
     "reviews",
     "projects",
+    "steering",
 )
 
 

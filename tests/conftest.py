@@ -57,8 +57,34 @@ def postgres_url() -> Iterator[str]:
     admin.close()
 
 
+SEEDED_TABLES = ("focus_domain_ambition",)
+"""Tables whose rows come from a migration (reference data): kept as migrated, put back after
+each PostgreSQL cleanup."""
+_SEEDED: dict[str, dict[str, list[dict[str, object]]]] = {}
+
+
+def _seeded_rows(db: Database) -> dict[str, list[dict[str, object]]]:
+    """The rows of SEEDED_TABLES as the migrations left them (read before the first cleanup)."""
+    if db.url not in _SEEDED:
+        with db.engine.connect() as conn:
+            present = set(
+                conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+                .scalars()
+                .all()
+            )
+            _SEEDED[db.url] = {
+                table: [
+                    dict(row) for row in conn.execute(text(f"SELECT * FROM {table}")).mappings()
+                ]
+                for table in SEEDED_TABLES
+                if table in present
+            }
+    return _SEEDED[db.url]
+
+
 def _empty_postgres(db: Database) -> None:
     """Empty every table (engine's and processes') and put back the rows migrations seed."""
+    seeded = _seeded_rows(db)
     with db.engine.begin() as conn:
         tables = (
             conn.execute(
@@ -76,6 +102,11 @@ def _empty_postgres(db: Database) -> None:
             text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :g)"), {"g": "0" * 64}
         )
         conn.execute(text("INSERT INTO scheduler_lease (name, token) VALUES ('scheduler', 0)"))
+        for table, rows in seeded.items():
+            if rows:
+                columns = ", ".join(rows[0])
+                values = ", ".join(f":{name}" for name in rows[0])
+                conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({values})"), rows)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

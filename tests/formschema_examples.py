@@ -121,6 +121,11 @@ def value(schema: dict[str, Any], full: bool = False) -> Any:
         if full and high is not None:
             return high
         return max(low, 1) if high is None or max(low, 1) <= high else low
+    if kind == "number":
+        low, high = schema.get("minimum", 0), schema.get("maximum")
+        if full and high is not None:
+            return float(high)
+        return 12.5 if (high is None or high >= 12.5) and low <= 12.5 else float(low)
     if kind == "boolean":
         return bool(full)
     if kind == "array":
@@ -281,6 +286,12 @@ def _wrong_values(prop: dict[str, Any]) -> Iterator[tuple[str, Any]]:
             yield "control character", "a\u0007b"
         if "(?=" in prop.get("pattern", ""):
             yield "spaces alone", "   "
+    if "number" in kinds:
+        if "maximum" in prop:
+            yield "above the maximum", prop["maximum"] * 2 + 1
+        if "minimum" in prop:
+            yield "below the minimum", prop["minimum"] * 2 - 1
+        yield "a number as text", "12,5"
     if "integer" in kinds:
         if "maximum" in prop:
             yield "above the maximum", prop["maximum"] + 1

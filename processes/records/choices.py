@@ -335,6 +335,19 @@ def _known_projects(session: Session, values: list[Any]) -> set[str]:
     return {str(r.id) for r in session.execute(query)}
 
 
+# -- any project (an action's project) ------------------------------------------------------------
+
+
+def _any_project_options(session: Session, language: str) -> list[Option]:
+    rows = session.execute(select(Project.id, Project.title).order_by(Project.title, Project.id))
+    return [Option(str(r.id), r.title) for r in rows]
+
+
+def _known_any_projects(session: Session, values: list[Any]) -> set[str]:
+    query = select(Project.id).where(Project.id.in_(_as_ints(values)))
+    return {str(i) for i in session.execute(query).scalars()}
+
+
 SOURCES: dict[str, Source] = {
     "organisations": Source(
         _organisation_options,
@@ -424,6 +437,14 @@ SOURCES: dict[str, Source] = {
             "lijst.",
             "Unknown project: {values}. Choose a running or planned project outside VRD2 from "
             "the list.",
+        ),
+    ),
+    "any_projects": Source(
+        _any_project_options,
+        _known_any_projects,
+        (
+            "Onbekend project: {values}. Kies een project uit de lijst.",
+            "Unknown project: {values}. Choose a project from the list.",
         ),
     ),
 }

@@ -529,6 +529,48 @@ def integer(
     )
 
 
+class Number(fields.Float):
+    """A number with or without decimals (a measured value): a JSON number, never text, a
+    yes/no or NaN/infinity."""
+
+    default_error_messages = {
+        **_messages(),
+        "invalid": "Geef een getal. / Enter a number.",
+        "special": "Geef een eindig getal. / Enter a finite number.",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_nan=False, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def number(
+    label: tuple[str, str],
+    *,
+    help: tuple[str, str] = ("", ""),
+    required: bool = False,
+    minimum: float = -1e12,
+    maximum: float = 1e12,
+) -> Number:
+    """A number (decimals allowed) from `minimum` to `maximum`; left out: None."""
+    options: dict[str, Any] = {"required": True} if required else {"load_default": None}
+    return Number(
+        allow_none=not required,
+        validate=validate.Range(
+            min=minimum,
+            max=maximum,
+            error=f"Geef een getal van {minimum:g} tot {maximum:g}. / Enter a number from "
+            f"{minimum:g} to {maximum:g}.",
+        ),
+        metadata=meta(*label, *help),
+        **options,
+    )
+
+
 def case_id(
     label: tuple[str, str],
     *,
@@ -607,6 +649,21 @@ def within_years(years: int) -> Callable[[date], None]:
             raise ValidationError(
                 f"Deze datum ({shown(value)}) ligt meer dan {years} jaar vooruit. / This "
                 f"date is more than {years} years ahead."
+            )
+
+    return check
+
+
+def years_either_way(years: int = 5) -> Callable[[date], None]:
+    """A date at most `years` years before or after today (a record edited after its date)."""
+
+    def check(value: date) -> None:
+        now = dates.today()
+        span = timedelta(days=366 * years)
+        if not now - span <= value <= now + span:
+            raise ValidationError(
+                f"Kies een datum binnen {years} jaar van vandaag. / Choose a date within "
+                f"{years} years of today."
             )
 
     return check

@@ -9,9 +9,9 @@ What the schema says, per field:
 * texts: ``maxLength``/``minLength`` and a ``pattern`` that refuses control characters (and
   line breaks in one-line texts) and, where the form does, text of spaces alone (the form
   removes surrounding spaces of some texts before it counts);
-* whole numbers: ``minimum``/``maximum``; dates: ``format: date`` (ISO 8601) with the dates the
-  form accepts today as ``formatMinimum``/``formatMaximum`` (the ajv-formats keywords); times as
-  ``HH:MM``;
+* numbers (whole or not): ``minimum``/``maximum``; dates: ``format: date`` (ISO 8601) with the
+  dates the form accepts today as ``formatMinimum``/``formatMaximum`` (the ajv-formats
+  keywords); times as ``HH:MM``;
 * choices: ``oneOf`` of ``{"const": code, "title": label}``, for fixed lists and for the
   pickers of the web app (meetings, organisations, working groups, people: the same options,
   looked up through `options`);
@@ -286,6 +286,15 @@ class _Converter:
             return {"type": "boolean"}
         if isinstance(item, fields.Integer):
             shape = {"type": "integer"}
+            for v in _validators(item):
+                if isinstance(v, validate.Range):
+                    if v.min is not None:
+                        shape["minimum"] = v.min
+                    if v.max is not None:
+                        shape["maximum"] = v.max
+            return shape
+        if isinstance(item, fields.Float):
+            shape = {"type": "number"}
             for v in _validators(item):
                 if isinstance(v, validate.Range):
                     if v.min is not None:

@@ -33,6 +33,16 @@ ENGLISH: dict[str, str] = {
     "Overheidsinstantie: pas toe of leg uit": "Government entity: comply or explain",
     "Werkgroepopdracht": "Working-group assignment",
     "Stuurorgaan: opdracht aan een werkgroep": "Steering committee: assignment to a working group",
+    # KPI measurements (kpi_measurement)
+    "KPI-metingen": "KPI measurements",
+    "Stuurorgaan: metingen van een KPI": "Steering committee: measurements of a KPI",
+    "KPI aangemaakt": "KPI created",
+    "Eerste meting plannen": "Plan the first measurement",
+    "Nog een meting?": "Another measurement?",
+    "Tijd voor een meting": "Time for a measurement",
+    "KPI-meting invoeren": "Enter the KPI measurement",
+    "Meting vastleggen": "Record the measurement",
+    "Streefdatum voorbij": "Target date passed",
     # user tasks
     "Antwoord lezen": "Read the answer",
     "Dossier voorbereiden": "Prepare the dossier",

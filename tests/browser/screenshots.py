@@ -388,6 +388,62 @@ def _project_list(engine: Engine) -> Callable[[Page, str], None]:
         _sample_projects(engine)
         page.goto(f"{url}/projecten")
 
+
+def _steering_sample(engine: Engine) -> tuple[int, int]:
+    """An action and a KPI of the demo (made here when the demo has none yet), linked to each
+    other and to the latest decision, with three measurements: (action id, KPI id)."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from processes.records import titles
+    from processes.records.steering import Kpi, KpiMeasurement, SteeringAction
+    from processes.steering import operations
+
+    with engine.db.read() as session:
+        action_id = session.execute(select(SteeringAction.id).limit(1)).scalar()
+        kpi_id = session.execute(select(Kpi.id).limit(1)).scalar()
+        decisions = titles.decision_names(session)
+    if action_id is not None and kpi_id is not None:
+        return action_id, kpi_id
+    secretariat = engine.actor("secretariaat")
+    today = engine.clock.now().date()
+    with operations.writing(engine, secretariat) as w:
+        action_id = operations.create_action(w, {
+            "focus_domain": "digital_upskilling", "kind": "training", "status": "running",
+            "title": "Basisopleiding data en digitalisering voor leidinggevenden",
+            "description": "Vier sessies per beleidsdomein, samen met de werkgroep Data.\n"
+                           "Met een e-learning voor wie niet kan aansluiten.",
+            "owner_organisation_id": None, "owner_user_id": "secretariaat",
+            "due_on": today + timedelta(days=120), "project_id": None,
+        }).id  # fmt: skip
+    kpi_id = operations.define_kpi(engine, secretariat, {
+        "focus_domain": "digital_upskilling", "unit": "%", "baseline": 12.0, "target": 60.0,
+        "name": "Ambtenaren met een basisopleiding digitalisering",
+        "target_on": date(today.year + 1, 12, 31), "higher_is_better": True,
+        "owner_user_id": "secretariaat", "measure_every_months": 3,
+    })  # fmt: skip
+    with operations.writing(engine, secretariat) as w:
+        operations.link(w, "action_kpi", action_id, kpi_id)
+        if decisions:
+            operations.link(w, "decision_action", decisions[0].decision_id, action_id)
+            operations.link(w, "decision_kpi", decisions[0].decision_id, kpi_id)
+        for months, value in ((9, 18.0), (6, 24.5), (3, 31.0)):  # screenshot data only
+            w.session.add(KpiMeasurement(
+                kpi_id=kpi_id, measured_on=today - timedelta(days=30 * months), value=value,
+                note="Bron: opleidingsregister" if months == 3 else None,
+                entered_by="secretariaat", entered_at=w.now,
+            ))  # fmt: skip
+    return action_id, kpi_id
+
+
+def _steering_page(engine: Engine, kind: str) -> Callable[[Page, str], None]:
+    def prepare(page: Page, url: str) -> None:
+        action_id, kpi_id = _steering_sample(engine)
+        path = f"/sturingskader/acties/{action_id}" if kind == "action" else (
+            f"/sturingskader/kpis/{kpi_id}")  # fmt: skip
+        page.goto(url + path)
+
     return prepare
 
 
@@ -413,6 +469,8 @@ def shots(engine: Engine) -> list[Shot]:
         Shot("taak-toetsing.png", "secretariaat", _review_checks(engine)),
         Shot("projecten.png", "lid.omgeving", _project_list(engine)),
         Shot("project.png", "lid.omgeving", _project_page(engine)),
+        Shot("actie.png", "secretariaat", _steering_page(engine, "action")),
+        Shot("kpi.png", "secretariaat", _steering_page(engine, "kpi")),
         # these two add topic version 2 and move the cases: keep them last
         Shot("verplaatsen-proef.png", "beheerder", _migration_dry_run(engine)),
         Shot("dossier-verplaatst.png", "beheerder", _moved_case(engine)),

@@ -134,6 +134,23 @@ DECISION = {
     "entities": ["gem-gent", "gem-leuven"],
     "adoption_pct": 50.0,
 }
+KPI = {
+    "kpi_id": 2,
+    "focus_domain": "digital_upskilling",
+    "name": "Ambtenaren met een basisopleiding digitalisering",
+    "unit": "%",
+    "baseline": 12.0,
+    "target": 60.0,
+    "target_on": "2027-12-31",
+    "higher_is_better": True,
+    "owner_user_id": "wim",
+    "measure_every_months": 3,
+    "measurement_case_id": 57,
+    "last_value": 31.5,
+    "last_measured_on": "2027-03-31",
+    "trend": "better",
+    "target_met": False,
+}
 
 MIGRATION_PLAN = {
     "process_id": "topic",
@@ -319,6 +336,23 @@ EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
         "response": LINEAGE,
     },
     ("get", "/api/v1/obligations/{obligation_id}"): {"response": OBLIGATION},
+    ("get", "/api/v1/kpis"): {"response": [KPI]},
+    ("get", "/api/v1/kpis/{kpi_id}"): {
+        "response": {
+            **KPI,
+            "measurements": [
+                {"measured_on": "2026-12-31", "value": 24.0, "note": None, "entered_by": "wim"},
+                {
+                    "measured_on": "2027-03-31",
+                    "value": 31.5,
+                    "note": "Bron: opleidingsregister",
+                    "entered_by": "wim",
+                },
+            ],
+            "action_ids": [4],
+            "decision_ids": [3],
+        }
+    },
     ("post", "/api/v1/signals"): {
         "request": {"name": "voorbeeld_signaal", "data": {"reden": "voorbeeld"}},
         "response": {
