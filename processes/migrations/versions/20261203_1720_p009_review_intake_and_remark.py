@@ -2,7 +2,7 @@
 the chair's remark when the advice was last sent back.
 
 Revision ID: p009
-Revises: p006
+Revises: p007
 Create Date: 2026-12-03 17:20:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "p009"
-down_revision = "p006"
+down_revision = "p007"
 branch_labels = None
 depends_on = None
 

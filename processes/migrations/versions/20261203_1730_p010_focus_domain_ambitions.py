@@ -9,7 +9,7 @@ other domains get no row here rather than an invented text; the secretariat writ
 the page *Ambities* (``/sturingskader/ambities``).
 
 Revision ID: p010
-Revises: p006
+Revises: p009
 Create Date: 2026-12-03 17:30:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "p010"
-down_revision = "p006"
+down_revision = "p009"
 branch_labels = None
 depends_on = None
 

@@ -3,14 +3,14 @@ grouped by entity and status (overall and per focus domain), and milestones' dat
 (the late-milestone count), so that these GROUP BYs read an index alone.
 
 Revision ID: p011
-Revises: p006
+Revises: p010
 Create Date: 2026-12-03 17:40:00
 """
 
 from alembic import op
 
 revision = "p011"
-down_revision = "p006"
+down_revision = "p010"
 branch_labels = None
 depends_on = None
 
