@@ -64,3 +64,18 @@ def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(db: Database) -> None:
     with pytest.raises(IntegrityError), db.write() as session:
         hotsql.run(session, INSERT_USER, user("ann"))
     assert stored(db) == ["ann"]
+
+
+def test_a_deferred_read_has_its_rows_once_waited_for(db: Database) -> None:
+    """`wait` sends a deferred statement that is still queued (PostgreSQL) and costs nothing
+    for one that already went with another statement."""
+    with db.write() as session:
+        hotsql.run(session, INSERT_USER, user("ann"))
+        early = hotsql.run(session, USERS, defer=True)
+        hotsql.wait(session, early)
+        assert [row.id for row in early.all()] == ["ann"]
+        later = hotsql.run(session, USERS, defer=True)
+        hotsql.run(session, INSERT_USER, user("bert"), defer=False)  # sends the read first
+        hotsql.wait(session, later)
+        assert [row.id for row in later.all()] == ["ann"]
+    assert stored(db) == ["ann", "bert"]

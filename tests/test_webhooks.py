@@ -190,6 +190,26 @@ def test_terminated_case_and_incident_are_events(review: Engine, receiver: Recei
     assert ended["data"]["process_id"] == "review"
 
 
+@pytest.mark.usefixtures("allow_private")
+def test_every_step_reads_the_endpoints_as_they_stand(review: Engine, receiver: Receiver) -> None:
+    """A step reads the active endpoints in its own transaction (on PostgreSQL in one round
+    trip with its revision claim), also when its case's workflow is cached in the process: an
+    endpoint switched on or off between two steps of a case counts from the next step on."""
+    anna, carla, mona = review.actor("anna"), review.actor("carla"), review.actor("mona")
+    endpoint = review.webhooks.add(receiver.url, [webhooks.TASK_COMPLETED], anna).endpoint
+    review.webhooks.set_active(endpoint.id, False, anna)
+    case = review.start_case("review", {"requester": "carla"}, carla)
+    review.webhooks.set_active(endpoint.id, True, anna)
+    [intake] = review.tasks_for(carla)
+    review.complete_task(intake.id, {"amount": 5000}, carla)
+    review.webhooks.set_active(endpoint.id, False, anna)
+    [approve] = review.tasks_for(mona)
+    review.complete_task(approve.id, {"approved": True}, mona)
+    assert [(row.case_id, row.payload["data"]["task_id"]) for row in _deliveries(review.db)] == [
+        (case.id, intake.id)
+    ]
+
+
 def test_nothing_is_written_when_no_endpoint_wants_the_event(review: Engine) -> None:
     _complete_intake(review)
     assert _deliveries(review.db) == []

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from engine.storage import hotsql
@@ -93,7 +94,7 @@ class AuditRecorder:
         """
         if not self.pending:
             return 0
-        key = str(self.session.get_bind().url)
+        key = self.session.get_bind().url
         now = self.clock.now().astimezone(UTC)
         known = _HEADS.get(key)
         if known is not None:
@@ -142,7 +143,7 @@ class AuditRecorder:
 
 
 # The last chain head this process wrote, per database: a hint checked by the UPDATE's WHERE.
-_HEADS: dict[str, tuple[int, str]] = {}
+_HEADS: dict[URL, tuple[int, str]] = {}
 
 
 def _content(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -26,10 +26,11 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from engine.storage.webhook_tables import WebhookDelivery, WebhookEndpoint
+from engine.storage import hotsql
+from engine.storage.webhook_tables import WebhookDelivery
 from engine.storage.work import announce_work
 from engine.timing.clock import Clock
 
@@ -52,6 +53,7 @@ SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 24
 _TYPE = re.compile(r"^[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*)+$")
 _ENDPOINTS = "stuurboord_webhook_endpoints"
+_ENDPOINTS_READ = "stuurboord_webhook_endpoints_read"
 
 
 # -- events ------------------------------------------------------------------------------------
@@ -74,16 +76,26 @@ def cloud_event(
     }
 
 
+def read_endpoints_early(session: Session) -> None:
+    """Start reading the active endpoints for this transaction now: on PostgreSQL the read
+    waits and travels with the transaction's next statement (no round trip of its own); on
+    SQLite it runs at once. `emit` uses what it read."""
+    if _ENDPOINTS not in session.info and _ENDPOINTS_READ not in session.info:
+        session.info[_ENDPOINTS_READ] = hotsql.run(
+            session, hotsql.ACTIVE_WEBHOOK_ENDPOINTS, defer=True
+        )
+
+
 def _wanting(session: Session, event_type: str) -> list[int]:
     """Ids of active endpoints that want `event_type` (read once per transaction)."""
     endpoints = session.info.get(_ENDPOINTS)
     if endpoints is None:
-        rows = session.execute(
-            select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(
-                WebhookEndpoint.active.is_(True)
-            )
-        ).all()
-        endpoints = [(row.id, frozenset(row.event_types or ())) for row in rows]
+        read = session.info.pop(_ENDPOINTS_READ, None)
+        if read is None:
+            read = hotsql.run(session, hotsql.ACTIVE_WEBHOOK_ENDPOINTS)
+        else:
+            hotsql.wait(session, read)
+        endpoints = [(row.id, frozenset(row.event_types or ())) for row in read.all()]
         session.info[_ENDPOINTS] = endpoints
     return [endpoint_id for endpoint_id, types in endpoints if event_type in types]
 
@@ -91,6 +103,9 @@ def _wanting(session: Session, event_type: str) -> list[int]:
 def forget_endpoints(session: Session) -> None:
     """Drop the endpoints `emit` read in this transaction (after they changed in it)."""
     session.info.pop(_ENDPOINTS, None)
+    read = session.info.pop(_ENDPOINTS_READ, None)
+    if read is not None:
+        hotsql.wait(session, read)  # run before the change, as it was queued
 
 
 def emit(

@@ -193,6 +193,7 @@ class CaseService(Interventions, Firing):
     ) -> tuple[CaseInfo, Step]:
         now = self.clock.now()
         title = title or clean.get("title") or version.name or process_id
+        webhooks.read_endpoints_early(session)
         case_id = hotsql.run(
             session,
             hotsql.INSERT_CASE,
@@ -511,6 +512,7 @@ class CaseService(Interventions, Firing):
         workflow = self.workflows.take(case_id, seen)
         bump = hotsql.BUMP_CASE if workflow is not None else hotsql.BUMP_CASE_LOADING
         with self.db.write() as session:
+            webhooks.read_endpoints_early(session)
             values = hotsql.run(
                 session, bump, {"case_id": case_id, "seen": seen, "next": seen + 1}
             ).one_or_none()

@@ -172,7 +172,8 @@ def finish(
             data={"case_id": case.id, "process_id": case.process_id, "status": "completed"},
         )  # fmt: skip
     case.data = data_after
-    hotsql.run(session, hotsql.SAVE_CASE, {
+    same_status = case.status == status_before
+    hotsql.run(session, hotsql.SAVE_CASE_SAME_STATUS if same_status else hotsql.SAVE_CASE, {
         "case_id": case.id, "status": case.status, "ended_at": ended_at, "data": data_after,
         "now": now, "state_json": state_to_json(workflow), "visited": sorted(step.visited),
     }, defer=True)  # fmt: skip

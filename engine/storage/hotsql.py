@@ -42,6 +42,7 @@ from engine.storage.models import (
     ProcessVersion,
     ScheduledJob,
 )
+from engine.storage.webhook_tables import WebhookEndpoint
 
 
 class Result:
@@ -211,6 +212,17 @@ def flush(connection: Connection, *, commit: bool = False) -> None:
         _execute(connection, queue)
 
 
+def wait(session: Session | Connection, result: Result) -> None:
+    """Make sure a deferred statement whose `Result` this is has run (PostgreSQL: send the
+    queue if it is still in it; a statement that already went costs nothing more)."""
+    connection = session if isinstance(session, Connection) else session.info.get(_CONNECTION)
+    if connection is None:
+        return
+    queue = connection.info.get(QUEUE) or ()
+    if any(entry[3] is result for entry in queue):
+        flush(connection)
+
+
 def discard(connection: Connection) -> None:
     """Forget deferred statements (the transaction rolled back). A connection that was
     invalidated (the database went away) has no info left to clear; its pool record's queue
@@ -287,6 +299,17 @@ SAVE_CASE = (
         visited=bindparam("visited"),
     )
 )  # fmt: skip
+SAVE_CASE_SAME_STATUS = (
+    update(Case)
+    .where(Case.id == bindparam("case_id"))
+    .values(
+        ended_at=bindparam("ended_at"), data=bindparam("data"), updated_at=bindparam("now"),
+        state_json=bindparam("state_json"), visited=bindparam("visited"),
+    )
+)  # fmt: skip
+"""SAVE_CASE for a step that left the status as it was: SQLite rewrites an index entry whenever
+its column is SET, even to the same value, so this keeps the two status indexes' pages out of
+the commit (a commit's cost grows with the pages it writes)."""
 MARK_COMPLETED = (
     update(CaseTask)
     .where(CaseTask.id == bindparam("task_id"), CaseTask.state == "ready")
@@ -332,3 +355,6 @@ OPEN_TIMER_JOBS = select(
     ScheduledJob.status.in_(("pending", "claimed", "paused")),
 )
 INSERT_CASE = insert(Case).returning(Case.id)
+ACTIVE_WEBHOOK_ENDPOINTS = select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(
+    WebhookEndpoint.active.is_(True)
+)
