@@ -7,11 +7,13 @@ domains; eight KPIs with a target and quarterly measurements; and the links deci
 → KPI, so that the demo topic about Mijn Burgerprofiel walks all the way to a KPI (its binding
 decision → three actions → the KPI on the dossier status in Mijn Burgerprofiel).
 
-The records are inserted directly through the ORM (with an audit entry each), not by the
-processes that will write them in the application: the project follow-up, the KPI measurements
-and the reviews are built in parallel on other branches. No follow-up or measurement cases are
-started. The focus domains' ambitions (``focus_domain_ambition``) come from a migration and are
-not written here.
+The past year's records are inserted directly through the ORM (with an audit entry each): the
+processes that write them live cannot run a year backwards. From today on the processes take
+over (:func:`start_cases`): every running project with an owner gets its follow-up case (the
+owner's next progress report is due on its rhythm), every KPI whose target date lies ahead gets
+its measurement case, and one project outside VRD2 is under review for the Flemish Government,
+its advice drafted and waiting for the chair's approval. The focus domains' ambitions
+(``focus_domain_ambition``) come from a migration and are not written here.
 
 Every date is relative to ``today`` (the demo's clock, see processes.demo.Timeline): the history
 lies in the year before it, the plans after it.
@@ -352,6 +354,72 @@ def load(engine: Engine, today: date, topic_cases: dict[str, int]) -> None:
         kpis = {k.key: _kpi(session, audit, k, today, decisions) for k in KPIS}
         for action in ACTIONS:
             _action(session, audit, action, today, projects, decisions, kpis)
+    start_cases(engine, today)
+
+
+SECRETARIAT = "secretariaat"
+CHAIR = "voorzitter"
+REVIEWED = "subsidieloket"
+"""The demo project under review for the Flemish Government (outside VRD2)."""
+REVIEW = {
+    "question": "Past het digitaal subsidieloket in de afspraken over gedeelde bouwstenen, en "
+    "kan het samen met de lokale besturen gebouwd worden?",
+}
+REVIEW_CHECKS = {
+    "overlap_findings": "Stad Gent en de provincie Antwerpen bouwen elk een subsidieloket; "
+    "afstemmen vóór de aanbesteding.",
+    "reuse_findings": "Gebruikersbeheer (ACM/IDM) en de basisregisters hergebruiken in plaats "
+    "van een eigen aanmelding.",
+    "partner_suggestions": "Stad Gent als partner voor het lokale luik.",
+}
+REVIEW_DRAFT = {
+    "verdict": "conditional",
+    "advice_text": "Gunstig, op voorwaarde dat het loket samen met de lokale subsidieloketten "
+    "wordt ontworpen en de bestaande aanmelding hergebruikt.",
+}
+
+
+def start_cases(engine: Engine, today: date) -> None:
+    """The live part of the steering framework: follow-up cases, measurement cases, a review."""
+    from processes.steering import operations
+
+    secretariat = engine.actor(SECRETARIAT)
+    with engine.db.read() as session:
+        followed = session.execute(
+            select(Project.id, Project.title, Project.vrd2)
+            .where(Project.status == "running", Project.owner_user_id.is_not(None))
+            .order_by(Project.id)
+        ).all()
+        measured = session.execute(
+            select(Kpi.id, Kpi.name).where(Kpi.target_on > today).order_by(Kpi.id)
+        ).all()
+    for project_id, title, _vrd2 in followed:
+        engine.start_case(
+            "project_followup", {"project_id": project_id}, secretariat,
+            title=f"Opvolging: {title}",
+        )  # fmt: skip
+    for kpi_id, name in measured:
+        operations.start_measurements(engine, secretariat, kpi_id, name)
+    reviewed = next((p for p in PROJECTS if p.key == REVIEWED), None)
+    if reviewed is None:
+        return
+    with engine.db.read() as session:
+        project_id = session.execute(
+            select(Project.id).where(Project.title == reviewed.title)
+        ).scalar_one()
+    meeting = today + timedelta(weeks=4)
+    case = engine.start_case(
+        "project_review",
+        {"project_id": project_id, "government_meeting_on": meeting.isoformat(), **REVIEW},
+        secretariat,
+    )
+    for element, values in (
+        ("intake_review", {"intake_decision": "accept"}),
+        ("check_review", REVIEW_CHECKS),
+        ("draft_advice", REVIEW_DRAFT),
+    ):
+        [task] = [t for t in engine.case_tasks(case.id) if t.element_id == element]
+        engine.complete_task(task.id, values, secretariat)
 
 
 def _decisions(session: Any, topic_cases: dict[str, int]) -> dict[str, int]:

@@ -37,6 +37,7 @@ from processes.records.models import (
     WorkingGroupMember,
 )
 from processes.records.oslo import BESLUIT
+from processes.records.steering import Kpi, Project, ProjectReview
 from tests.conftest import _empty_postgres
 from tests.helpers import snapshot
 from tests.processes_fixtures import BPMN_DIR
@@ -63,6 +64,9 @@ STATUSES = {
     "government_escalation": {"running"},
     "comply_or_explain": {"completed"},
     "obligation": {"running", "completed"},
+    "project_followup": {"running"},
+    "kpi_measurement": {"running"},
+    "project_review": {"running"},
 }
 
 
@@ -281,6 +285,34 @@ def test_cases_in_every_state(loaded: Loaded) -> None:
     # the college's question, answered and read
     [asked] = loaded.cases("college_question")
     assert asked.data["answer"]["answer"] == data.COLLEGE_ANSWER
+
+
+def test_the_steering_framework_runs_from_today_on(loaded: Loaded) -> None:
+    """Running projects with an owner are followed up, KPIs with a target ahead are measured, and
+    one review's advice waits for the chair."""
+    engine = loaded.engine
+    with engine.db.read() as session:
+        running = session.execute(
+            select(Project.id).where(
+                Project.status == "running", Project.owner_user_id.is_not(None)
+            )
+        ).scalars().all()
+        followed = session.execute(
+            select(Project.followup_case_id).where(Project.id.in_(running))
+        ).scalars().all()
+        ahead = session.execute(
+            select(Kpi.measurement_case_id).where(Kpi.target_on > loaded.before.date())
+        ).scalars().all()
+        [review] = session.execute(select(ProjectReview)).scalars().all()
+    assert running and all(case_id is not None for case_id in followed)
+    assert len(loaded.cases("project_followup")) == len(running)
+    assert ahead and all(case_id is not None for case_id in ahead)
+    assert len(loaded.cases("kpi_measurement")) == len(ahead)
+    assert (review.status, review.verdict) == ("drafted", "conditional")
+    assert review.advice_due_on < review.government_meeting_on
+    assert [(t.element_id, t.role) for t in loaded.ready(review.case_id)] == [
+        ("approve_advice", "chair")
+    ]
 
 
 def test_follow_up_cases_wait_on_the_right_people(loaded: Loaded) -> None:
