@@ -161,61 +161,32 @@ def _binding_answer(engine: Engine) -> Callable[[Page, str], None]:
 
 
 def _review_checks(engine: Engine) -> Callable[[Page, str], None]:
-    """The secretariat's task *Project toetsen* of a review for the Flemish Government: a few
-    projects in the register (added here while the demo has none), a review started and taken
-    up, the page with what the register says about overlap, reuse and partners."""
+    """The secretariat's task *Project toetsen* of a review for the Flemish Government: a review
+    of a demo project outside VRD2 started and taken up, the page with what the register says
+    about overlap, reuse and partners."""
     from datetime import timedelta
 
     from processes.records import dates
-    from processes.records.steering import (
-        Project,
-        ProjectBuildingBlock,
-        ProjectFocusDomain,
-        ProjectPartner,
-    )
-
-    register = (
-        ("Digitaal omgevingsloket", "dep-omg", "lid.omgeving", False,
-         ("data", "common_counter_functions"), ("magda",), ("notificatieplatform",), ()),
-        ("Meldingen in de stad", "gem-gent", None, False, ("common_counter_functions",),
-         ("magda",), ("betaalplatform",), ("gem-leuven",)),
-        ("Ondernemersloket 2.0", "ag-vlaio", None, True,
-         ("common_counter_functions", "service_strategy"), ("acm_idm", "magda"), ("e_loket",),
-         ("dep-ewi",)),
-        ("Open data van de provincie", "prov-antw", None, False, ("data",), ("basisregisters",),
-         (), ("gem-kortrijk",)),
-    )  # fmt: skip
+    from processes.records.steering import Project
 
     def prepare(page: Page, url: str) -> None:
-        now = engine.clock.now()
-        ids = []
-        with engine.db.write() as session:
-            for title, owner, user, vrd2, domains, uses, delivers, partners in register:
-                row = Project(title=title, description=f"{title}.", owner_organisation_id=owner,
-                              owner_user_id=user, vrd2=vrd2, status="running",
-                              budget_planned=400_000, created_at=now, updated_at=now)  # fmt: skip
-                session.add(row)
-                session.flush()
-                ids.append(row.id)
-                session.add_all(ProjectFocusDomain(project_id=row.id, focus_domain=c)
-                                for c in domains)  # fmt: skip
-                session.add_all(ProjectBuildingBlock(project_id=row.id, building_block=c,
-                                                     role="uses") for c in uses)  # fmt: skip
-                session.add_all(ProjectBuildingBlock(project_id=row.id, building_block=c,
-                                                     role="delivers") for c in delivers)  # fmt: skip
-                session.add_all(ProjectPartner(project_id=row.id, organisation_id=o,
-                                               role="partner") for o in partners)  # fmt: skip
-        meeting = dates.local_date(now) + timedelta(days=42)
+        with engine.db.read() as session:
+            project_id = session.execute(
+                select(Project.id).where(Project.vrd2.is_(False), Project.status == "running")
+                .order_by(Project.id)
+            ).scalars().first()
+        meeting = dates.local_date(engine.clock.now()) + timedelta(days=42)
         secretariat = engine.actor("secretariaat")
         case = engine.start_case("project_review", {
-            "project_id": ids[0], "government_meeting_on": meeting.isoformat(),
-            "question": "Is het omgevingsloket afgestemd op wat steden en provincies al bouwen?",
+            "project_id": project_id, "government_meeting_on": meeting.isoformat(),
+            "question": "Is het project afgestemd op wat steden en provincies al bouwen?",
         }, secretariat)  # fmt: skip
         [intake] = [t for t in engine.case_tasks(case.id) if t.state == "ready"]
         engine.complete_task(intake.id, {"intake_decision": "accept"}, secretariat)
         [checks] = [t for t in engine.case_tasks(case.id) if t.state == "ready"]
         page.goto(f"{url}/taken/{checks.id}")
-        page.get_by_role("heading", name="Afstemming: projecten die overlappen").scroll_into_view_if_needed()
+        heading = page.get_by_role("heading", name="Afstemming: projecten die overlappen")
+        heading.scroll_into_view_if_needed()
 
     return prepare
 
@@ -387,6 +358,8 @@ def _project_list(engine: Engine) -> Callable[[Page, str], None]:
     def prepare(page: Page, url: str) -> None:
         _sample_projects(engine)
         page.goto(f"{url}/projecten")
+
+    return prepare
 
 
 def _steering_sample(engine: Engine) -> tuple[int, int]:

@@ -179,6 +179,19 @@ def test_the_topic_case_page_links_to_its_lineage(site: Demo) -> None:
     assert submitter.status_code == 200 and "/herkomst/" not in submitter.text
 
 
+def test_project_action_and_kpi_pages_link_to_their_lineage(site: Demo) -> None:
+    member = signed_in(site, MEMBER)
+    pages = {
+        f"/projecten/{site.project}": f"/herkomst/project/{site.project}",
+        f"/sturingskader/acties/{site.actions[0]}": f"/herkomst/action/{site.actions[0]}",
+        f"/sturingskader/kpis/{site.kpi}": f"/herkomst/kpi/{site.kpi}",
+    }
+    for page, lineage in pages.items():
+        shown = member.get(page)
+        assert shown.status_code == 200 and lineage in hrefs(shown.text), page
+        assert member.get(lineage).status_code == 200
+
+
 @pytest.mark.parametrize(
     "path",
     ["/herkomst/vergadering/1", "/herkomst/mandate/1", "/herkomst/kpi/999999", "/herkomst/topic/0"],
