@@ -137,6 +137,17 @@ def _validators(item: fields.Field) -> list[Any]:
     return list(getattr(item, "validators", []) or [])
 
 
+def _with_range(item: fields.Field, shape: dict[str, Any]) -> dict[str, Any]:
+    """`shape` with the bounds of the field's Range validators (minimum, maximum)."""
+    for v in _validators(item):
+        if isinstance(v, validate.Range):
+            if v.min is not None:
+                shape["minimum"] = v.min
+            if v.max is not None:
+                shape["maximum"] = v.max
+    return shape
+
+
 def _sub_schema(item: fields.Field) -> Schema | None:
     if isinstance(item, fields.List) and isinstance(item.inner, fields.Nested):
         nested = item.inner.schema
@@ -285,23 +296,9 @@ class _Converter:
         if isinstance(item, fields.Boolean):
             return {"type": "boolean"}
         if isinstance(item, fields.Integer):
-            shape = {"type": "integer"}
-            for v in _validators(item):
-                if isinstance(v, validate.Range):
-                    if v.min is not None:
-                        shape["minimum"] = v.min
-                    if v.max is not None:
-                        shape["maximum"] = v.max
-            return shape
+            return _with_range(item, {"type": "integer"})
         if isinstance(item, fields.Float):
-            shape = {"type": "number"}
-            for v in _validators(item):
-                if isinstance(v, validate.Range):
-                    if v.min is not None:
-                        shape["minimum"] = v.min
-                    if v.max is not None:
-                        shape["maximum"] = v.max
-            return shape
+            return _with_range(item, {"type": "number"})
         if isinstance(item, fields.Date):
             shape = {"type": "string", "format": "date"}
             low, high = date_bounds(item, self.today)

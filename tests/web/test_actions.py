@@ -214,6 +214,8 @@ def test_decisions_link_to_actions_and_kpis_and_unlink(committee: Committee) -> 
     )
     page = sara.get(url).text
     assert "Eén aanmeldplatform voor lokale besturen (zitting van 22 januari 2026)" in page
+    assert f'action="{url}/besluiten/{decided.decision_id}/ontkoppelen"' in page
+    assert f'action="{url}/besluiten"' in page
     again = post(sara, f"{url}/besluiten", {"decision_id": str(decided.decision_id)}, url)
     assert again.status_code == 302 and count(committee, DecisionAction) == 1
 
@@ -227,6 +229,7 @@ def test_decisions_link_to_actions_and_kpis_and_unlink(committee: Committee) -> 
     kpi_page = sara.get(kpi_url).text
     assert "Opleidingsaanbod digitale vaardigheden" in kpi_page
     assert "Eén aanmeldplatform voor lokale besturen" in kpi_page
+    assert f'action="{kpi_url}/besluiten/{decided.decision_id}/ontkoppelen"' in kpi_page
     assert "Ambtenaren met een basisopleiding digitalisering" in sara.get(url).text
 
     # A member may not link or unlink.
