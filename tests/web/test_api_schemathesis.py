@@ -53,6 +53,8 @@ REFUSED_BY_CONTENT = {
     "POST /api/v1/users": "email: must be an e-mail address",
     "PATCH /api/v1/users/{user_id}": "email: must be an e-mail address",
     "POST /api/v1/users/{user_id}/grants": "scope: must be a known organisation or group",
+    "POST /api/v1/migrations": "map: its keys are element ids too (1 to 255 characters), which "
+    "OpenAPI 3.0 cannot say of an object's keys",
 }
 """Operations whose valid-looking requests the server may still refuse with 422, because what
 decides is beyond this document's JSON Schema: a form per process and task (`data` is a free

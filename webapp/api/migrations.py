@@ -61,7 +61,10 @@ class MigrationRequestSchema(StrictSchema):
         keys=fields.String(validate=_ELEMENT_ID),
         values=fields.String(validate=_ELEMENT_ID),
         load_default=dict,
-        metadata={"description": "Old element id -> new element id, where an id changed."},
+        metadata={
+            "description": "Old element id -> new element id, where an id changed (both 1 to "
+            "255 characters)."
+        },
     )
     cases = fields.List(
         fields.Integer(validate=validate.Range(min=1)),
