@@ -239,12 +239,14 @@ def run(url: str, tmp: Path, args: argparse.Namespace) -> bool:
     for user in (submitter(0), SECRETARIAT):
         accounts.set_password(user, PASSWORD)
     proc, port = serve(url, tmp)
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     try:
         times = pages(eng, port, conn, args.requests)
         ok = writes(eng, port, conn, args.completions)
     finally:
         proc.terminate()
         proc.wait(30)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     began, chain = time.perf_counter(), eng.verify_audit()
     print(f"  {chain.describe()} ({time.perf_counter() - began:.0f} s)")
     for label in ("submitter inbox", "submitter cases", "secretariat inbox", "secretariat cases"):

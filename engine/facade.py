@@ -260,8 +260,8 @@ class Engine:
 
     def principals_of(self, deputy_id: str) -> list[str]:
         """Whom this user deputises for right now."""
-        with self.db.read() as session:
-            return users.principals_of(session, deputy_id, self.clock.now())
+        with self.db.snapshot() as connection:  # asked on every page: one light statement
+            return users.principals_of(connection, deputy_id, self.clock.now())
 
     def acting_for(self, deputy_id: str, principal_id: str) -> Actor:
         """The deputy with the principal's rights; audit rows say "deputy for principal"."""
@@ -302,20 +302,22 @@ class Engine:
 
     def list_cases(self, *, status: str | None = None, process_id: str | None = None,
                    involving: str | None = None, visible_to: Sequence[Actor] = (),
-                   limit: int = 50, offset: int = 0,
-                   text: str | None = None) -> list[CaseInfo]:  # fmt: skip
+                   limit: int = 50, offset: int = 0, text: str | None = None,
+                   data_keys: Sequence[str] | None = None) -> list[CaseInfo]:  # fmt: skip
         """Cases, newest first; `involving` keeps those a user started or has/had a task in,
         `visible_to` also those the actors may act on now through their roles, `text` those
-        whose title or data contain it (case-insensitive)."""
+        whose title or data contain it (case-insensitive). With `data_keys`, each case's
+        `data` holds only those keys (for lists that need no more)."""
         with self.db.read() as session:
             return queries.list_cases(session, status=status, process_id=process_id,
                                       involving=involving, visible_to=visible_to, limit=limit,
-                                      offset=offset, text=text)  # fmt: skip
+                                      offset=offset, text=text, data_keys=data_keys)  # fmt: skip
 
-    def cases(self, case_ids: Iterable[int]) -> dict[int, CaseInfo]:
-        """Several cases at once (missing ids are left out)."""
+    def cases(self, case_ids: Iterable[int],
+              data_keys: Sequence[str] | None = None) -> dict[int, CaseInfo]:  # fmt: skip
+        """Several cases at once (missing ids are left out; `data_keys` as in list_cases)."""
         with self.db.read() as session:
-            return queries.cases_by_id(session, case_ids)
+            return queries.cases_by_id(session, case_ids, data_keys)
 
     def display_names(self) -> dict[str, str]:
         """Every user's display name by id (one light query, for pages that name many people)."""
@@ -368,11 +370,11 @@ class Engine:
             return queries.ready_tasks(session, role)
 
     def task(self, task_id: str) -> TaskInfo:
-        with self.db.read() as session:
-            row = session.get(queries.CaseTask, task_id)
-            if row is None:
-                raise NotFound(f"task {task_id} not found")
-            return TaskInfo.of(row)
+        with self.db.snapshot() as connection:  # every task page and API call: one statement
+            info = queries.task_info(connection, task_id)
+        if info is None:
+            raise NotFound(f"task {task_id} not found")
+        return info
 
     def last_submission(self, case_id: int, element_id: str) -> dict[str, Any] | None:
         """What the person last completed this task (by element id) of this case with, or None:

@@ -143,6 +143,25 @@ def test_completed_task_is_not_active(review: Engine, db) -> None:
     assert snapshot(db) == before
 
 
+def test_lists_read_only_the_data_keys_asked_for(review: Engine) -> None:
+    clerk = actor(review, "carla", ("clerk", None))
+    case = review.start_case("review", {"requester": "carla"}, clerk)
+    [intake] = review.tasks_for(clerk)
+    review.complete_task(intake.id, {"amount": 5000}, clerk)
+    other = review.start_case("review", {"requester": "carla"}, clerk)
+    full = review.cases([case.id])[case.id]
+    assert full.data["amount"] == 5000 and full.data["requester"] == "carla"
+    light = review.cases([case.id, other.id], data_keys=("amount", "missing"))
+    assert light[case.id].data == {"amount": 5000}
+    assert light[other.id].data == {}
+    assert light[case.id].title == full.title and light[case.id].status == full.status
+    [listed_other, listed] = review.list_cases(process_id="review", data_keys=("requester",))
+    assert (listed.id, listed.data) == (case.id, {"requester": "carla"})
+    assert (listed_other.id, listed_other.data) == (other.id, {"requester": "carla"})
+    assert review.list_cases(process_id="review")[1].data == full.data
+    assert review.task(intake.id).completed_by == "carla"
+
+
 def test_unknown_ids(review: Engine, db) -> None:
     clerk = actor(review, "carla", ("clerk", None))
     before = snapshot(db)

@@ -30,6 +30,7 @@ from webapp.engine_adapter import start_event_id
 from webapp.identity import current_actor, engine, login_required
 from webapp.plain import label_of, meeting_of, plain
 from webapp.tasks import task_form
+from webapp.wording import CASE_KIND_KEYS
 
 bp = Blueprint("cases", __name__)
 PAGE_SIZE = 25
@@ -51,7 +52,7 @@ def index() -> str:
     query = (request.args.get("q") or "").strip()[:100]
     found = rights.visible_cases(
         engine(), _me(), status=status, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
-        text=query or None,
+        text=query or None, data_keys=CASE_KIND_KEYS,
     )  # fmt: skip
     return render_template(
         "cases.html",

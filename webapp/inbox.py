@@ -17,7 +17,7 @@ from engine import Actor, EngineError, NotFound
 from engine.running.queries import CaseInfo, TaskInfo
 from webapp import rights
 from webapp.identity import current_actor, engine, login_required
-from webapp.wording import task_label
+from webapp.wording import CASE_KIND_KEYS, task_label
 
 bp = Blueprint("inbox", __name__)
 
@@ -54,7 +54,9 @@ def rows_for(
     now = eng.clock.now()
     tasks = rights.my_tasks(eng, actor, role)
     need_cases = bool(search) or sort == "dossier"
-    cases: dict[int, CaseInfo] = eng.cases({t.case_id for t, _ in tasks}) if need_cases else {}
+    cases: dict[int, CaseInfo] = (
+        eng.cases({t.case_id for t, _ in tasks}, CASE_KIND_KEYS) if need_cases else {}
+    )
     rows = []
     for task, on_behalf_of in tasks:
         if claimed == "mij" and task.claimed_by != actor.user_id:
@@ -82,7 +84,7 @@ def home() -> Response:
 def with_cases(rows: list[Row]) -> list[Row]:
     """Fill in the cases of the rows about to be shown (one query)."""
     missing = {row.task.case_id for row in rows if row.case is None}
-    cases = engine().cases(missing) if missing else {}
+    cases = engine().cases(missing, CASE_KIND_KEYS) if missing else {}
     return [row if row.case is not None else replace(row, case=cases.get(row.task.case_id))
             for row in rows]  # fmt: skip
 

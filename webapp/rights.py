@@ -11,6 +11,10 @@ the web layer turns into the same 404 (no IDOR, no enumeration).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from flask import g, has_request_context
+
 from engine import Actor, Engine, NotFound
 from engine.running.queries import CaseInfo, TaskInfo
 
@@ -32,7 +36,19 @@ def _involved(engine: Engine, actor: Actor, case_id: int) -> bool:
 
 
 def acting_actors(engine: Engine, actor: Actor) -> list[Actor]:
-    """The user, then the user as deputy of each person they stand in for now."""
+    """The user, then the user as deputy of each person they stand in for now.
+
+    Asked once per request and actor (a task completion asks three times); never kept across
+    requests, so another worker's change to the deputies counts from the next request on."""
+    if not has_request_context():
+        return _acting_actors(engine, actor)
+    known: dict[Actor, list[Actor]] = g.setdefault("acting_actors", {})
+    if actor not in known:
+        known[actor] = _acting_actors(engine, actor)
+    return list(known[actor])
+
+
+def _acting_actors(engine: Engine, actor: Actor) -> list[Actor]:
     found = [actor]
     for principal in engine.principals_of(actor.user_id):
         try:
@@ -125,13 +141,15 @@ def visible_cases(
     limit: int = 50,
     offset: int = 0,
     text: str | None = None,
+    data_keys: Sequence[str] | None = None,
 ) -> list[CaseInfo]:
-    """Cases this user may see, newest first (those whose title or data contain `text`)."""
+    """Cases this user may see, newest first (those whose title or data contain `text`; with
+    `data_keys`, only those keys of their data)."""
     actors = acting_actors(engine, actor)
     if any(sees_all(who) for who in actors):
         return engine.list_cases(status=status, process_id=process_id, limit=limit, offset=offset,
-                                 text=text)  # fmt: skip
+                                 text=text, data_keys=data_keys)  # fmt: skip
     return engine.list_cases(
         status=status, process_id=process_id, visible_to=actors, limit=limit, offset=offset,
-        text=text,
+        text=text, data_keys=data_keys,
     )  # fmt: skip

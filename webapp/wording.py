@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import g
 from flask_babel import get_locale, ngettext
-from flask_babel import gettext as _
 
 from processes.records import names
 from processes.records.reference import TOPIC_KINDS
+from webapp.i18n import gettext as _
 from webapp.i18n import localized
 
 
@@ -56,7 +56,13 @@ def _role_labels(_language: str) -> dict[str, str]:
 
 
 def status_label(status: str) -> str:
-    labels = {
+    return _status_labels(get_locale_name()).get(status, status)
+
+
+@functools.lru_cache(maxsize=8)
+def _status_labels(_language: str) -> dict[str, str]:
+    """The translated status names, built once per language (a list page shows one per row)."""
+    return {
         "running": _("lopend"),
         "incident": _("incident"),
         "completed": _("afgerond"),
@@ -74,7 +80,6 @@ def status_label(status: str) -> str:
         "sent": _("verzonden"),
         "failed": _("mislukt"),
     }
-    return labels.get(status, status)
 
 
 def action_label(action: str) -> str:
@@ -156,6 +161,10 @@ def kind_label(kind: str | None) -> str:
     if not kind:
         return ""
     return localized(TOPIC_KINDS.get(kind)) or kind
+
+
+CASE_KIND_KEYS = ("kind",)
+"""The keys of a case's data that case_kind reads (lists load only these: Engine.list_cases)."""
 
 
 def case_kind(case: Any) -> str:

@@ -171,7 +171,7 @@ def set_deputy(session: Session, audit: AuditRecorder, clock: Clock, *, user_id:
     return _deputy_info(row)
 
 
-def principals_of(session: Session, deputy_id: str, now: datetime) -> list[str]:
+def principals_of(session: Session | Connection, deputy_id: str, now: datetime) -> list[str]:
     rows = session.execute(
         select(Deputy.user_id).where(Deputy.deputy_id == deputy_id, Deputy.starts <= now,
                                      Deputy.ends > now).distinct().order_by(Deputy.user_id)

@@ -204,6 +204,14 @@ _CASE_TASKS = (
 )
 
 
+_ONE_TASK = select(*_TASK).where(CaseTask.id == bindparam("task_id"))
+
+
+def task_info(connection: Session | Connection, task_id: str) -> TaskInfo | None:
+    row = hotsql.run(connection, _ONE_TASK, {"task_id": task_id}).first()
+    return None if row is None else TaskInfo.of(row)
+
+
 def ready_tasks(session: Session, role: str | None = None) -> list[TaskInfo]:
     query = select(CaseTask).where(CaseTask.state == "ready")
     if role is not None:
@@ -285,12 +293,14 @@ def list_cases(
     limit: int = 50,
     offset: int = 0,
     text: str | None = None,
+    data_keys: Sequence[str] | None = None,
 ) -> list[CaseInfo]:
     """Cases newest first. `involving` keeps those a user started or has or had a task in;
     `visible_to` those that any of these actors started, has or had a task in, or may act on
-    now through their roles; `text` those whose title or data contain it (any case)."""
+    now through their roles; `text` those whose title or data contain it (any case);
+    `data_keys` keeps only those keys of each case's data (see _case_columns)."""
     query = (
-        select(*_CASE, ProcessVersion.version)
+        select(*_case_columns(data_keys), ProcessVersion.version)
         .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
         .order_by(Case.id.desc())
         .limit(max(1, min(limit, 500)))
@@ -313,20 +323,22 @@ def list_cases(
                 func.lower(cast(Case.data, String)).like(pattern, escape="\\"),
             )
         )
-    return [_case_info(row) for row in session.connection().execute(query)]
+    return [_case_info(row, data_keys) for row in session.connection().execute(query)]
 
 
-def cases_by_id(session: Session, ids: Iterable[int]) -> dict[int, CaseInfo]:
-    """Several cases in one query."""
+def cases_by_id(
+    session: Session, ids: Iterable[int], data_keys: Sequence[str] | None = None
+) -> dict[int, CaseInfo]:
+    """Several cases in one query (`data_keys`: see _case_columns)."""
     wanted = sorted(set(ids))
     if not wanted:
         return {}
     query = (
-        select(*_CASE, ProcessVersion.version)
+        select(*_case_columns(data_keys), ProcessVersion.version)
         .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
         .where(Case.id.in_(wanted))
     )
-    return {row.id: _case_info(row) for row in session.connection().execute(query)}
+    return {row.id: _case_info(row, data_keys) for row in session.connection().execute(query)}
 
 
 def _visible(actor: Actor) -> Any:
@@ -370,12 +382,26 @@ _CASE = (
 )  # fmt: skip
 
 
-def _case_info(row: Any) -> CaseInfo:
+def _case_columns(data_keys: Sequence[str] | None) -> tuple[Any, ...]:
+    """The columns of a CaseInfo. With `data_keys`, only those keys of the data are read (its
+    `data` holds those that are set): a list page that names 50 cases needs a key or two, not
+    50 whole data documents of several kB each to send, decode and drop."""
+    if data_keys is None:
+        return _CASE
+    return _CASE[:-1] + tuple(Case.data[key].label(f"data_{i}") for i, key in enumerate(data_keys))
+
+
+def _case_info(row: Any, data_keys: Sequence[str] | None = None) -> CaseInfo:
+    if data_keys is None:
+        data = dict(row.data or {})
+    else:
+        values = ((key, row._mapping[f"data_{i}"]) for i, key in enumerate(data_keys))
+        data = {key: value for key, value in values if value is not None}
     return CaseInfo(
         id=row.id, process_id=row.process_id, version=row.version, status=row.status,
         suspended=row.suspended, title=row.title, started_by=row.started_by,
         started_at=row.started_at, updated_at=row.updated_at, ended_at=row.ended_at,
-        data=dict(row.data or {}),
+        data=data,
     )  # fmt: skip
 
 

@@ -135,3 +135,17 @@ def test_deputy_gets_the_task_and_audit_says_for_whom(app, web_engine, clock):
     assert done.status_code == 200, done.json
     entry = [e for e in web_engine.audit_trail() if e.action == "task_completed"][-1]
     assert (entry.actor, entry.on_behalf_of) == ("dirk", "maria")
+
+
+def test_deputy_rights_count_from_the_next_request_not_later(app, web_engine, clock):
+    """The deputies are asked once per request (memoised in it), never kept across requests."""
+    from datetime import timedelta
+
+    _case_id, approve = _chair_task(web_engine)
+    client, dirk = app.test_client(), bearer(token_for(app, "dirk"))
+    assert client.get(f"/api/v1/tasks/{approve}", headers=dirk).status_code == 404
+    maria, now = web_engine.actor("maria"), clock.now()
+    web_engine.set_deputy("maria", "dirk", now - timedelta(days=1), now + timedelta(days=7), maria)
+    assert client.get(f"/api/v1/tasks/{approve}", headers=dirk).status_code == 200
+    clock.advance(days=8)
+    assert client.get(f"/api/v1/tasks/{approve}", headers=dirk).status_code == 404
