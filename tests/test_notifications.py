@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -195,6 +197,36 @@ def test_a_service_task_enqueues_in_the_case_transaction(db, clock, engine, regi
         (f"case:{case.id}:started:ann:inapp", case.id),
         (f"case:{case.id}:started:ann:email", case.id),
     ]
+
+
+def test_several_hooks_on_one_task_run_in_order_and_a_failing_one_stops_none(
+    db, clock, engine, registry
+) -> None:
+    make_user(engine, "ann")
+    ran: list[str] = []
+
+    def tell(label: str) -> Callable[[ServiceCall, Any], None]:
+        def hook(call: ServiceCall, task: Any) -> None:
+            ran.append(label)
+            enqueue(call.session, call.clock, event_key=f"case:{call.case_id}:{label}",
+                    user_id="ann", template="reminder", params=PARAMS, case_id=call.case_id,
+                    channels=("inapp",))  # fmt: skip
+            if label == "second":
+                raise RuntimeError("this hook breaks after writing")
+
+        return hook
+
+    for label in ("first", "second", "third"):
+        registry.on_task("hooked", "review")(tell(label))
+    engine.deploy_files([("h.bpmn", m.definitions(m.process("hooked", [m.user("review")])))])
+    case = engine.start_case("hooked", {})
+    assert ran == ["first", "second", "third"]
+    # the failing hook's own write is undone; the others' stay, and so does the step
+    assert sorted(r.key for r in stored(db)) == [
+        f"case:{case.id}:first:ann:inapp",
+        f"case:{case.id}:third:ann:inapp",
+    ]
+    assert [t.element_id for t in engine.case_tasks(case.id)] == ["review"]
 
 
 # -- in-app ------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Telling people that something waits for them or went wrong, inside the step's transaction.
 
-* A process package may register a hook per user task (`Registry.on_task`): when the engine
-  creates that task, the hook runs with a `ServiceCall` on the case (to read its data and queue
+* Process packages may register hooks per user task (`Registry.on_task`): when the engine
+  creates that task, each hook runs with a `ServiceCall` on the case (to read its data and queue
   notifications) and the `NewTask` (who it is for, when it is due). A failing hook is logged and
   does not stop the step: a notification is never worth losing the work.
 * A new incident is announced to every active admin (template ``incident``), with the case and
@@ -37,27 +37,26 @@ def announce_task(
     data: dict[str, Any],
     task: NewTask,
 ) -> None:
-    """Run the hook registered for this task, if any (see the module docstring)."""
-    hook = registry.task_hooks.get((process_id, task.element_id))
-    if hook is None:
-        return
-    call = ServiceCall(
-        session=session,
-        audit=audit,
-        clock=audit.clock,
-        case_id=case_id,
-        process_id=process_id,
-        task_id=task.task_id,
-        element_id=task.element_id,
-        actor="system",
-        data=dict(data),
-        deferred=[],
-    )
-    try:
-        with session.begin_nested():
-            hook(call, task)
-    except Exception:
-        log.exception("announcing task %s of case %s failed", task.element_id, case_id)
+    """Run the hooks registered for this task, if any (see the module docstring): each in its
+    own savepoint, so one that fails (logged) neither undoes nor stops the others."""
+    for hook in registry.task_hooks.get((process_id, task.element_id), ()):
+        call = ServiceCall(
+            session=session,
+            audit=audit,
+            clock=audit.clock,
+            case_id=case_id,
+            process_id=process_id,
+            task_id=task.task_id,
+            element_id=task.element_id,
+            actor="system",
+            data=dict(data),
+            deferred=[],
+        )
+        try:
+            with session.begin_nested():
+                hook(call, task)
+        except Exception:
+            log.exception("announcing task %s of case %s failed", task.element_id, case_id)
 
 
 def announce_incident(

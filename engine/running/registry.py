@@ -61,7 +61,8 @@ class Registry:
     services: dict[str, ServiceHandler] = field(default_factory=dict)
     checks: list[FormCheck] = field(default_factory=list)
     briefs: dict[tuple[str, str], Callable[..., Any]] = field(default_factory=dict)
-    task_hooks: dict[tuple[str, str], TaskHook] = field(default_factory=dict)
+    task_hooks: dict[tuple[str, str], list[TaskHook]] = field(default_factory=dict)
+    """Per user task, the hooks run in the step that creates it, in registration order."""
     names: Callable[[str], dict[str, str]] | None = None
     """The names of a model element's (Dutch) name per language, for notifications."""
     webhook_events: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -102,13 +103,12 @@ class Registry:
         return self.briefs.get((process_id, element_id))
 
     def on_task(self, process_id: str, element_id: str) -> Callable[[TaskHook], TaskHook]:
-        """Decorator: run `hook` in the step that creates user task `element_id` (to notify)."""
+        """Decorator: run `hook` in the step that creates user task `element_id` (to notify, or
+        to tie the new task's case to a record). Several packages may hook the same task; the
+        hooks run in the order they were registered, each on its own."""
 
         def register(hook: TaskHook) -> TaskHook:
-            key = (process_id, element_id)
-            if key in self.task_hooks:
-                raise ValueError(f"a task hook is already registered for {process_id}/{element_id}")
-            self.task_hooks[key] = hook
+            self.task_hooks.setdefault((process_id, element_id), []).append(hook)
             return hook
 
         return register
