@@ -64,7 +64,9 @@ def _case_link() -> dict[str, Any]:
 def lineage_of_case(case: CaseInfo) -> str | None:
     """The lineage page of a topic case, for those who may see it (None otherwise)."""
     actor = g.get("actor")
-    if case.process_id != TOPIC_PROCESS or actor is None or not rights.sees_all(actor):
+    if case.process_id != TOPIC_PROCESS or actor is None:
+        return None
+    if not rights.sees_all_acting(engine(), actor):
         return None
     return url_for("lineage.show", kind="topic", record_id=case.id)
 
@@ -73,7 +75,7 @@ def visible_lineage(kind: str, record_id: int) -> chain.Lineage:
     """The lineage, for a user who may see it: NotFound otherwise, or when the id is unknown;
     UnknownKind for a kind that has no lineage."""
     actor = current_actor()
-    if actor is None or not rights.sees_all(actor):
+    if actor is None or not rights.sees_all_acting(engine(), actor):
         raise NotFound(f"{kind} {record_id} not found")
     with engine().db.read() as session:
         return chain.lineage(session, kind, record_id)

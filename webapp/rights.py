@@ -48,6 +48,12 @@ def acting_actors(engine: Engine, actor: Actor) -> list[Actor]:
     return list(known[actor])
 
 
+def sees_all_acting(engine: Engine, actor: Actor) -> bool:
+    """Whether the user sees every case, themselves or as deputy of someone who does (the
+    register, the dashboard, the actions and KPIs and the lineage are for them)."""
+    return any(sees_all(who) for who in acting_actors(engine, actor))
+
+
 def _acting_actors(engine: Engine, actor: Actor) -> list[Actor]:
     found = [actor]
     for principal in engine.principals_of(actor.user_id):

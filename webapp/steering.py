@@ -135,9 +135,7 @@ def numbers() -> Callable[[float | None], str]:
 def _may_see() -> bool:
     eng = engine()
     actor = current_actor()
-    return actor is not None and any(
-        rights.sees_all(who) for who in rights.acting_actors(eng, actor)
-    )
+    return actor is not None and rights.sees_all_acting(eng, actor)
 
 
 # -- what the pages show -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -217,6 +218,18 @@ def test_those_who_do_not_see_every_case_get_404(site: Demo) -> None:
 
 
 # -- the API -------------------------------------------------------------------------------------
+
+
+def test_a_members_deputy_gets_the_lineage_while_standing_in(site: Demo) -> None:
+    path = f"/herkomst/topic/{site.topic}"
+    assert signed_in(site, "contact.leuven").get(path).status_code == 404
+    start = datetime.now(UTC)
+    site.engine.set_deputy(
+        MEMBER, "contact.leuven", start, start + timedelta(days=30), site.engine.actor(MEMBER)
+    )
+    deputy = signed_in(site, "contact.leuven")
+    assert deputy.get(path).status_code == 200
+    assert path in hrefs(deputy.get(f"/dossiers/{site.topic}").text)
 
 
 def test_the_api_gives_nodes_and_edges(site: Demo) -> None:
