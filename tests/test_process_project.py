@@ -189,6 +189,43 @@ def test_a_report_within_tolerance_submits_nothing_and_a_late_milestone_does(
     assert topic.title == "Project Omgevingsloket 2.0: mijlpaal 'Livegang' 75 dagen te laat"
 
 
+def test_a_second_report_over_tolerance_joins_the_topic_that_is_still_open(
+    committee: Committee,
+) -> None:
+    project_id, case_id = followed(committee)
+    over = report_data(committee, project_id, budget_spent=1_180_000)
+    done = committee.complete(case_id, "progress_report", over, "sofie")
+    [topic] = topics_from(committee, case_id)
+
+    # The topic still waits for the secretariat when the next report is over tolerance again.
+    committee.advance_to(at(done.data["next_report"]["at"]))
+    worse = report_data(committee, project_id, budget_spent=1_250_000)
+    done = committee.complete(case_id, "progress_report", worse, "sofie")
+    assert done.data["over_tolerance"] is True
+    assert done.data["topic_submitted"]["added_to_case_id"] == topic.id
+    assert [t.id for t in topics_from(committee, case_id)] == [topic.id]
+    first, second = reports(committee, project_id)
+    assert (first.topic_case_id, second.topic_case_id) == (topic.id, topic.id)
+    assert second.over_tolerance is True
+    [comment] = committee.engine.comments(topic.id)
+    assert comment.author == "sofie"
+    assert comment.body.startswith(
+        "Nieuw voortgangsrapport buiten tolerantie: "
+        "Project Omgevingsloket 2.0: budget 25 % boven planning."
+    )
+    assert "1.250.000 euro" in comment.body
+    actions = [e.action for e in committee.engine.audit_trail(case_id)]
+    assert "project_report_added_to_topic" in actions
+
+    # Once that topic has ended, a report over tolerance submits a new one.
+    committee.engine.terminate(topic.id, committee.engine.actor("ada"),
+                               "Afgehandeld buiten het Stuurorgaan.")  # fmt: skip
+    committee.advance_to(at(done.data["next_report"]["at"]))
+    done = committee.complete(case_id, "progress_report", worse, "sofie")
+    assert "added_to_case_id" not in done.data["topic_submitted"]
+    assert len(topics_from(committee, case_id)) == 2
+
+
 def test_a_project_outside_vrd2_has_the_wider_tolerance(committee: Committee) -> None:
     project_id, case_id = followed(committee, vrd2=False)
     done = committee.complete(

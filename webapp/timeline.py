@@ -165,6 +165,10 @@ def sentence(entry: AuditInfo, task: TaskInfo | None, name: Callable[[str | None
         "project_review_advice_drafted": _("Het secretariaat stelde het advies op."),
         "project_review_advice_sent_back": _("De voorzitter stuurde het advies terug."),
         "project_review_advice_approved": _("De voorzitter keurde het advies goed."),
+        "comment_added": _("%(who)s schreef een opmerking."),
+        "project_report_added_to_topic": _(
+            "Het rapport buiten tolerantie is bij het onderwerp gevoegd dat nog loopt."
+        ),
         "task_created": _("De taak %(what)s staat klaar (%(whom)s)."),
         "task_completed": _("%(who)s rondde de taak %(what)s af."),
         "task_claimed": _("%(who)s nam de taak %(what)s op."),

@@ -21,8 +21,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import Registry, ServiceCall
+from engine import Actor, Registry, ServiceCall
+from engine.running import documents
 from engine.running.registry import NewTask
+from engine.storage.models import Case
 from processes.followup import agenda, recording
 from processes.followup.recording import RecordError
 from processes.projects import queries, writes
@@ -34,6 +36,7 @@ from processes.records.steering import (
     ProjectFocusDomain,
     ProjectPartner,
     ProjectReport,
+    ProjectTopic,
 )
 
 REASONS = {
@@ -182,8 +185,38 @@ def _summary(project: Project, report: ProjectReport, call: ServiceCall) -> str:
     return "\n".join(lines)
 
 
+def open_topic(session: Session, project_id: int) -> Case | None:
+    """The project's latest topic that has not ended yet, if any."""
+    return session.execute(
+        select(Case)
+        .join(ProjectTopic, ProjectTopic.topic_case_id == Case.id)
+        .where(ProjectTopic.project_id == project_id, Case.ended_at.is_(None))
+        .order_by(Case.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _add_to_open_topic(
+    call: ServiceCall, project: Project, report: ProjectReport, topic: Case, title: str
+) -> dict[str, Any]:
+    """A topic about the project is still open: the new report goes with it (a comment on the
+    topic by the reporter, and the report linked to it) instead of a second topic."""
+    body = (
+        f"Nieuw voortgangsrapport buiten tolerantie: {title}.\n\n"
+        + _summary(project, report, call)
+    )
+    documents.add_comment(
+        call.session, call.audit, call.clock, case_id=topic.id, body=body,
+        actor=Actor(call.actor),
+    )  # fmt: skip
+    writes.add_report_to_topic(call, report, topic.id, reason=title)
+    return {"process": topic.process_id, "kind": "topic", "title": topic.title,
+            "added_to_case_id": topic.id, "report_id": report.id}  # fmt: skip
+
+
 def submit_topic(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
-    """The report broke a tolerance: submit a topic to the committee about the project."""
+    """The report broke a tolerance: submit a topic to the committee about the project, or add
+    the report to the project's topic that is still open."""
     project = _followed(call, params)
     report = recording.load(call.session, ProjectReport, params.get("report_id"), "report")
     if report.project_id != project.id or report.case_id != call.case_id:
@@ -192,6 +225,9 @@ def submit_topic(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
     facts = dict(call.data.get("report_facts") or {})
     title = topic_title(project, facts, reason)
     writes.mark_over_tolerance(call, report, title)
+    still_open = open_topic(call.session, project.id)
+    if still_open is not None:
+        return _add_to_open_topic(call, project, report, still_open, title)
     partners = call.session.execute(
         select(ProjectPartner.organisation_id).where(ProjectPartner.project_id == project.id)
     ).scalars()

@@ -319,6 +319,21 @@ def mark_over_tolerance(rec: Recorder, report: ProjectReport, reason: str) -> No
         )
 
 
+def add_report_to_topic(
+    rec: Recorder, report: ProjectReport, topic_case_id: int, reason: str
+) -> None:
+    """A report over tolerance joins the project's topic that is still open. Audited as
+    ``project_report_added_to_topic``."""
+    before, report.topic_case_id = report.topic_case_id, topic_case_id
+    rec.session.flush()
+    rec.record(
+        "project_report_added_to_topic",
+        changes={"report_id": _change(None, report.id),
+                 "topic_case_id": _change(before, topic_case_id)},
+        reason=reason,
+    )  # fmt: skip
+
+
 def link_topic(
     rec: Recorder, project_id: int, topic_case_id: int, reason: str | None,
     report_id: int | None = None,
