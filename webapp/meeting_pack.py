@@ -33,6 +33,7 @@ from processes.records.queries import AgendaEntry, MeetingInfo
 from processes.records.reference import AGENDA_KINDS, FOCUS_DOMAINS, OUTCOMES, SEAT_KIND_LABELS
 from webapp import rights
 from webapp.i18n import day, language, localized
+from webapp.wording import vote_counts
 
 PDF_ENCODING = "windows-1252"
 NOTE_FIELD = "agenda_note"
@@ -233,15 +234,10 @@ def person_text(name: str, seat_kind: str | None) -> str:
 
 
 def vote_view(vote: votes.VoteRecord | None) -> VoteView | None:
-    """A vote in words: "2 voor, 1 tegen, 0 onthoudingen", "geheime stemming", "aangenomen"."""
+    """A vote in words: "2 voor, 1 tegen, 1 onthouding", "geheime stemming", "aangenomen"."""
     if vote is None:
         return None
-    counts = _(
-        "%(yes)d voor, %(no)d tegen, %(abstain)d onthoudingen",
-        yes=vote.count_for,
-        no=vote.count_against,
-        abstain=vote.count_abstain,
-    )
+    counts = vote_counts(vote.count_for, vote.count_against, vote.count_abstain)
     choices = {"for": _("Voor"), "against": _("Tegen"), "abstain": _("Onthouding")}
     by_seat = tuple(
         (label, ", ".join(person_text(c.name, c.seat_kind) for c in vote.voters(code)))

@@ -181,6 +181,16 @@ def days(count: int) -> str:
     return ngettext("%(num)d dag", "%(num)d dagen", count)
 
 
+def vote_counts(yes: int, no: int, abstain: int) -> str:
+    """ "2 voor, 1 tegen, 1 onthouding" with the right plural ("2 for, 1 against, 1 abstention")."""
+    return _(
+        "%(yes)d voor, %(no)d tegen, %(abstentions)s",
+        yes=yes,
+        no=no,
+        abstentions=ngettext("%(num)d onthouding", "%(num)d onthoudingen", abstain),
+    )
+
+
 def one_language(message: Any) -> str:
     """A message written as "Nederlands. / English." in the current language only."""
     text = str(message)

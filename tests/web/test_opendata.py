@@ -73,7 +73,7 @@ def test_the_decision_page_carries_the_same_triples_as_rdfa(
     assert page.status_code == 200 and page.mimetype == "text/html"
     assert "Eén aanmeldplatform" in page.text
     assert "Zitting van 12 maart 2026" in page.text and "Punt 1" in page.text
-    assert "2 voor, 0 tegen, 1 onthoudingen" in page.text
+    assert "2 voor, 0 tegen, 1 onthouding (" in page.text
     assert "Dit besluit bindt geen overheidsinstanties." in page.text
     html_graph = rdfa(page.text, f"{BASE}{path}")
     turtle = Graph().parse(data=client.get(f"{path}.ttl").text, format="turtle")

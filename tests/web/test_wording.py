@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from engine.running.queries import AuditInfo, TaskInfo
 from webapp import timeline
 from webapp.errors import _one_language
-from webapp.wording import days, one_language
+from webapp.wording import days, one_language, vote_counts
 
 AT = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
@@ -40,6 +40,15 @@ def test_bilingual_messages_in_the_request_language(app) -> None:
 def test_days_have_a_proper_plural(app) -> None:
     with app.test_request_context("/"):
         assert days(1) == "1 dag" and days(7) == "7 dagen"
+
+
+def test_vote_counts_have_a_proper_plural(app) -> None:
+    with app.test_request_context("/"):
+        assert vote_counts(1, 0, 1) == "1 voor, 0 tegen, 1 onthouding"
+        assert vote_counts(2, 1, 0) == "2 voor, 1 tegen, 0 onthoudingen"
+    with app.test_request_context("/api/v1/tasks", headers={"Accept-Language": "en"}):
+        assert vote_counts(1, 0, 1) == "1 for, 0 against, 1 abstention"
+        assert vote_counts(2, 1, 3) == "2 for, 1 against, 3 abstentions"
 
 
 def test_timeline_sentences_hide_keys_role_ids_and_technical_reasons(app) -> None:
