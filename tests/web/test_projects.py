@@ -177,6 +177,9 @@ def test_the_report_task_page_shows_the_facts_and_a_row_per_milestone(
     for expected in ("Departement Omgeving", "€ 1.000.000", "Analyse klaar",
                      "Dit is het eerste rapport", "Op schema", "Ontspoord"):  # fmt: skip
         assert expected in shown, expected
+    # The owner reports as the project's owner, not in a role of the committee's.
+    facts = lxml_html.fromstring(page.text).xpath("//dl[@class='facts']")[0].text_content()
+    assert "Toegewezen aan" in facts and "Indiener" not in facts and "indiener" not in facts
     tree = lxml_html.fromstring(page.text)
     assert len(tree.xpath("//input[starts-with(@name, 'milestones-') and "
                           "contains(@name, '-forecast_on')]")) == 2  # fmt: skip
