@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from engine import Forbidden, ValidationFailed
+from engine.notify.notifications import render
 from engine.storage.models import Notification
 from processes.records import choices
 from processes.records.steering import (
@@ -335,6 +336,19 @@ def test_a_declined_review_ends_without_advice(committee: Committee) -> None:
     assert (row.status, row.intake_note, row.verdict) == ("declined", reason, None)
     assert "project_review_declined" in actions(committee, case.id)
     assert notifications(committee, "sofie", "review_advice") == 0
+    # The owner hears why, in words.
+    assert notifications(committee, "sofie", "review_declined") == 1
+    assert done.data["review"]["owner_notified"] == ["sofie"]
+    with committee.engine.db.read() as session:
+        params = session.execute(
+            select(Notification.params).where(
+                Notification.user_id == "sofie", Notification.template == "review_declined",
+                Notification.channel == "inapp",
+            )
+        ).scalar_one()  # fmt: skip
+    subject, body = render("review_declined", "nl", params)
+    assert subject.startswith("Het Stuurorgaan toetst je project niet: ")
+    assert reason in body and "{{" not in body
 
 
 def test_the_picker_offers_projects_outside_vrd2_and_refuses_unknown_ones(

@@ -91,7 +91,9 @@ def record_intake(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
         "project_review_taken_up" if accepted else "project_review_declined",
         reason=intake["intake_note"],
     )
-    return review_view(review, project)
+    if accepted:
+        return review_view(review, project)
+    return {**review_view(review, project), "owner_notified": _tell_declined(call, review, project)}
 
 
 def record_checks(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
@@ -174,6 +176,22 @@ def _tell_owner(call: ServiceCall, review: ProjectReview, project: Project) -> l
             "government_meeting": notify.day_names(review.government_meeting_on),
             "verdict": {language: text.lower() for language, text in verdict.items()},
             "advice_text": review.advice_text or "",
+        },
+    )
+
+
+def _tell_declined(call: ServiceCall, review: ProjectReview, project: Project) -> list[str]:
+    if not project.owner_user_id:
+        return []
+    return notify.notify(
+        call,
+        [project.owner_user_id],
+        event=f"review-declined:{review.id}",
+        template="review_declined",
+        params={
+            "project_title": project.title,
+            "government_meeting": notify.day_names(review.government_meeting_on),
+            "intake_note": review.intake_note or "",
         },
     )
 
