@@ -43,7 +43,19 @@ def select_locale() -> str:
 
 
 def language() -> str:
-    return str(get_locale() or DEFAULT_LANGUAGE)
+    """This request's language ("nl" or "en"), worked out once per request (and again when the
+    locale changes, as under force_locale): str() of Babel's Locale is slow, and a list page
+    asks for it a few times per row (role, task and kind names)."""
+    ctx = g.get("_flask_babel") if g else None
+    cached = getattr(ctx, "stuurboord_language", None)
+    if cached is not None and cached[0] is getattr(ctx, "babel_locale", None):
+        return cached[1]
+    locale = get_locale()
+    name = str(locale or DEFAULT_LANGUAGE)
+    ctx = g.get("_flask_babel") if g else None
+    if ctx is not None and locale is not None:
+        ctx.stuurboord_language = (locale, name)
+    return name
 
 
 def translations() -> Any:

@@ -10,9 +10,10 @@ import pytest
 from flask import render_template_string, url_for
 from flask_babel import force_locale, format_datetime
 
-from tests.web.conftest import sign_in, start_review
+from tests.web.conftest import csrf_of, sign_in, start_review
 from webapp.app import url_prefix
-from webapp.i18n import WHEN, when
+from webapp.i18n import WHEN, language, when
+from webapp.wording import role_label
 
 
 def _moments() -> list[datetime]:
@@ -43,6 +44,17 @@ def test_when_follows_a_change_of_language_within_the_request(app):
         with force_locale("en"):
             english = when(moment)
         assert (dutch, english, when(moment)) == ("2 mrt 2026 10:00", "2 Mar 2026 10:00", dutch)
+
+
+def test_language_is_worked_out_once_but_follows_force_locale(app, client):
+    with app.test_request_context("/"):
+        assert (language(), role_label("chair")) == ("nl", "voorzitter")
+        with force_locale("en"):
+            assert (language(), role_label("chair")) == ("en", "chair")
+        assert (language(), role_label("chair")) == ("nl", "voorzitter")
+    sign_in(client, "carla")
+    client.post("/taal", data={"taal": "en", "csrf_token": csrf_of(client.get("/taken").text)})
+    assert '<html lang="en">' in client.get("/taken").text
 
 
 def test_url_prefix_plus_id_is_url_for(app):
