@@ -1,14 +1,15 @@
-"""HTTP benchmark: the web app under gunicorn (2 sync workers) on PostgreSQL, with a big database.
+"""HTTP benchmark: the web app under gunicorn (2 workers) on PostgreSQL, with a big database.
 
     .venv/bin/python bench/http.py [--quick] [--cases N] [--requests N] [--completions N]
-                                   [--postgres ADMIN_URL] [--keep]
+                                   [--threads N] [--postgres ADMIN_URL] [--keep]
 
 Seeds N topic cases (default 100,000; quick 10,000) and 10 audit rows per case in a scratch
-database (bench/http_seed.py), serves webapp.wsgi:app with gunicorn and measures from loopback,
-2 clients at a time, all endpoints taking turns in rounds: p50/p95 of the inbox, the case list
-and a case page, as pages and API, for a submitter (100 ready tasks, 300 cases) and for the
-secretariat (sees every case, 200 tasks in its queue). Reference: GET /healthz in the same
-rounds. Meanwhile 2 more API clients keep completing tasks (a mixed read/write load). Then
+database (bench/http_seed.py), serves webapp.wsgi:app with 2 gunicorn workers set up as in
+production by gunicorn.conf.py (threaded; `--threads 1`: sync workers), and measures from
+loopback, 2 clients at a time, all endpoints taking turns in rounds: p50/p95 of the inbox, the
+case list and a case page, as pages and API, for a submitter (100 ready tasks, 300 cases) and
+for the secretariat (sees every case, 200 tasks in its queue). Reference: GET /healthz in the
+same rounds. Meanwhile 2 more API clients keep completing tasks (a mixed read/write load). Then
 completions per second: 4 API clients complete their own revise_submission tasks (withdraw and
 resubmit in turn), against complete_task through the engine in this process.
 Targets: p95 of the inbox and the case list at most 50 ms while completions run; at least 200
@@ -21,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import runpy
 import secrets
 import socket
 import statistics
@@ -61,7 +63,7 @@ Conn = psycopg.Connection[Any]
 
 
 class Client:
-    """A browser (cookies) or an API client (token). One connection per request: gunicorn's
+    """A browser (cookies) or an API client (token). One connection per request, as gunicorn's
     sync workers close each one."""
 
     def __init__(self, port: int, token: str | None = None) -> None:
@@ -95,14 +97,25 @@ class Client:
         return self
 
 
-def serve(url: str, tmp: Path) -> tuple[subprocess.Popen[bytes], int]:
+def worker_args(threads: int | None) -> tuple[list[str], str]:
+    """gunicorn's arguments for 2 workers with gunicorn.conf.py (threads: None as it says, 1 for
+    sync workers) and how they serve, for the report."""
+    config = runpy.run_path(str(_HERE.parent / "gunicorn.conf.py"))
+    args = ["--config", str(_HERE.parent / "gunicorn.conf.py"), "--workers", "2"]
+    if threads == 1:
+        return [*args, "--worker-class", "sync", "--threads", "1"], "--workers 2 (sync)"
+    threads = threads or config["threads"]
+    return [*args, "--threads", str(threads)], f"--workers 2 ({config['worker_class']}, {threads})"
+
+
+def serve(url: str, tmp: Path, workers: list[str]) -> tuple[subprocess.Popen[bytes], int]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, STUURBOORD_DATABASE_URL=url, STUURBOORD_MODE="production",
                STUURBOORD_INSTANCE_PATH=str(tmp),
                STUURBOORD_SECRET_KEY=secrets.token_urlsafe(32))  # fmt: skip
-    args = ["--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "120", "webapp.wsgi:app"]
+    args = [*workers, "--bind", f"127.0.0.1:{port}", "--timeout", "120", "webapp.wsgi:app"]
     log = (tmp / "gunicorn.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-c", GUNICORN, *args], cwd=_HERE.parent, env=env,
                             stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
@@ -140,7 +153,7 @@ def measure(targets: Targets, n: int, rounds: int) -> dict[str, list[float]]:
     return times
 
 
-def pages(eng: Engine, port: int, conn: Conn, n: int) -> dict[str, list[float]]:
+def pages(eng: Engine, port: int, conn: Conn, n: int, how: str) -> dict[str, list[float]]:
     cases = [case for _, case in ready(conn, submitter(0))[:20]]
     targets = {"healthz (reference)": (Client(port), ["/healthz"])}
     for who, user in {"submitter": submitter(0), "secretariat": SECRETARIAT}.items():
@@ -168,7 +181,7 @@ def pages(eng: Engine, port: int, conn: Conn, n: int) -> dict[str, list[float]]:
             writer.join()
     wall = time.perf_counter() - began
     ref = [pct(times["healthz (reference)"], q) for q in (0.5, 0.95)]
-    print(f"gunicorn --workers 2 (sync); {n} GETs per row, {CLIENTS} clients; ratios to /healthz;"
+    print(f"gunicorn {how}; {n} GETs per row, {CLIENTS} clients; ratios to /healthz;"
           f" meanwhile {BACKGROUND} API clients completed {len(done)} tasks"
           f" ({len(done) / wall:.1f}/s)")  # fmt: skip
     print(f"  {'GET':<24}{'p50 ms':>8}{'p95 ms':>8}{'p50/ref':>9}{'p95/ref':>9}")
@@ -238,10 +251,11 @@ def run(url: str, tmp: Path, args: argparse.Namespace) -> bool:
     accounts = Accounts(eng, {})
     for user in (submitter(0), SECRETARIAT):
         accounts.set_password(user, PASSWORD)
-    proc, port = serve(url, tmp)
+    workers, how = worker_args(args.threads)
+    proc, port = serve(url, tmp, workers)
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     try:
-        times = pages(eng, port, conn, args.requests)
+        times = pages(eng, port, conn, args.requests, how)
         ok = writes(eng, port, conn, args.completions)
     finally:
         proc.terminate()
@@ -264,6 +278,11 @@ def main() -> int:
     parser.add_argument("--cases", type=int, help="default 100,000 (10 audit rows per case)")
     parser.add_argument("--requests", type=int, help="GETs per endpoint (default 100, quick 40)")
     parser.add_argument("--completions", type=int, help="default 500, quick 100")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="threads per worker (default: as gunicorn.conf.py says; 1: sync workers)",
+    )
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()

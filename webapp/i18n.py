@@ -10,14 +10,22 @@ Accept-Language; both default to Dutch.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, g, request, session
-from flask_babel import Babel, format_date, format_datetime, get_locale, get_translations
+from flask_babel import (
+    Babel,
+    format_date,
+    format_datetime,
+    get_locale,
+    get_timezone,
+    get_translations,
+)
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
@@ -35,7 +43,19 @@ def select_locale() -> str:
 
 
 def language() -> str:
-    return str(get_locale() or DEFAULT_LANGUAGE)
+    """This request's language ("nl" or "en"), worked out once per request (and again when the
+    locale changes, as under force_locale): str() of Babel's Locale is slow, and a list page
+    asks for it a few times per row (role, task and kind names)."""
+    ctx = g.get("_flask_babel") if g else None
+    cached = getattr(ctx, "stuurboord_language", None)
+    if cached is not None and cached[0] is getattr(ctx, "babel_locale", None):
+        return cached[1]
+    locale = get_locale()
+    name = str(locale or DEFAULT_LANGUAGE)
+    ctx = g.get("_flask_babel") if g else None
+    if ctx is not None and locale is not None:
+        ctx.stuurboord_language = (locale, name)
+    return name
 
 
 def translations() -> Any:
@@ -69,11 +89,39 @@ def localized(value: Any) -> str | None:
     return str(value)
 
 
+WHEN = "d MMM y HH:mm"
+"""The pattern of `when` (Babel's): day, short month name, year, hours and minutes."""
+
+
+def _when_parts() -> tuple[Any, list[str] | Any]:
+    """This request's time zone and short month names, looked up once per request (again
+    when the language changes, as under force_locale), as Flask-Babel's format_datetime would."""
+    locale = get_locale()
+    ctx = g.get("_flask_babel") if g else None
+    cached = getattr(ctx, "stuurboord_when", None)
+    if cached is not None and cached[0] is locale:
+        return cached[1], cached[2]
+    zone, months = get_timezone(), (locale or Locale.parse(DEFAULT_LANGUAGE)).months
+    if ctx is not None:
+        ctx.stuurboord_when = (locale, zone, months["format"]["abbreviated"])
+    return zone, months["format"]["abbreviated"]
+
+
 def when(moment: datetime | None) -> str:
-    """A moment as people here read it: '2 mrt. 2026 10:00' (Brussels time)."""
+    """A moment as people here read it: '2 mrt. 2026 10:00' (Brussels time).
+
+    The same text as Flask-Babel's format_datetime(moment, WHEN), written out: a list page
+    shows one per row, and Babel's lookups of locale and time zone per call cost 3 times as
+    much as the formatting (tests/web/test_list_pages.py compares the two)."""
     if moment is None:
         return ""
-    return format_datetime(moment, "d MMM y HH:mm")
+    if not g:  # outside a request: Flask-Babel's defaults
+        return format_datetime(moment, WHEN)
+    zone, months = _when_parts()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = zone.normalize(moment.astimezone(zone))
+    return f"{local.day} {months[local.month]} {local.year} {local.hour:02d}:{local.minute:02d}"
 
 
 def day(moment: datetime | None) -> str:

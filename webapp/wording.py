@@ -7,16 +7,16 @@ import functools
 from typing import Any
 
 from flask import g
-from flask_babel import get_locale, ngettext
+from flask_babel import ngettext
 
 from processes.records import names
 from processes.records.reference import TOPIC_KINDS
 from webapp.i18n import gettext as _
-from webapp.i18n import localized
+from webapp.i18n import language, localized
 
 
 def get_locale_name() -> str:
-    return str(get_locale() or "nl")
+    return language()
 
 
 ROLES: tuple[str, ...] = (
