@@ -196,15 +196,27 @@ def run(
 
 
 _COMMIT = text("COMMIT")
+_BEGIN = text("BEGIN")
+
+
+def begin(connection: Connection) -> None:
+    """Queue the BEGIN of a new transaction (PostgreSQL, driver in autocommit): it goes to the
+    server with the transaction's first statement (see `flush`)."""
+    plan = _plan(_BEGIN, connection.dialect, None)
+    assert plan is not None
+    connection.info[QUEUE] = [(plan, None, False, Result([], -1))]
 
 
 def flush(connection: Connection, *, commit: bool = False) -> None:
     """Send the deferred statements of this connection's transaction (PostgreSQL); with
     `commit`, the COMMIT goes in the same pipeline (the driver's own commit then finds the
-    transaction closed and sends nothing)."""
+    transaction closed and sends nothing). A transaction that sent nothing yet (only its
+    BEGIN waits) commits by sending nothing."""
     queue = connection.info.get(QUEUE)
     if queue:
         connection.info[QUEUE] = []
+        if commit and len(queue) == 1 and queue[0][0].sql == "BEGIN":
+            return
         if commit:
             plan = _plan(_COMMIT, connection.dialect, None)
             assert plan is not None
