@@ -63,7 +63,9 @@ class Database:
         self._write_engine = self.engine.execution_options(
             **{_BEGIN_OPTION: "IMMEDIATE"}, **own_begin
         )
-        self._read_engine = self.engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"}, **own_begin)
+        self._read_engine = self.engine.execution_options(
+            **{_BEGIN_OPTION: "DEFERRED"}, **own_begin
+        )
         # PostgreSQL: a single-statement read needs no BEGIN and ROLLBACK round trips.
         self._snapshot_engine = (
             self._read_engine
