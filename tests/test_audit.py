@@ -262,3 +262,20 @@ def test_writers_racing_on_the_head_keep_one_chain(trail: Engine) -> None:
     assert len(entries) == before + 45
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
     assert trail.verify_audit().ok
+
+
+def test_many_rows_in_one_flush_are_chained_like_a_few(trail: Engine) -> None:
+    from engine.audit.trail import AuditRecorder
+    from engine.storage import hotsql
+
+    before = len(trail.audit_trail())
+    for count in (1, hotsql.MANY_AUDIT_ROWS, hotsql.MANY_AUDIT_ROWS + 5):
+        with trail.db.write() as session:
+            audit = AuditRecorder(session, trail.clock)
+            for n in range(count):
+                audit.record("carla", "note", reason=str(n), changes={"n": {"after": n}})
+            audit.flush()
+    entries = trail.audit_trail()
+    assert len(entries) == before + 1 + 2 * hotsql.MANY_AUDIT_ROWS + 5
+    assert entries[-1].changes == {"n": {"after": hotsql.MANY_AUDIT_ROWS + 4}}
+    assert trail.verify_audit().ok

@@ -145,14 +145,14 @@ class AuditRecorder:
             hotsql.run(connection, hotsql.SAVE_AUDIT_HEAD, {
                 "seq": again[-1]["seq"], "hash": again[-1]["hash"],
             }, defer=True)  # fmt: skip
-            hotsql.run(connection, hotsql.INSERT_AUDIT, again, defer=True)
+            hotsql.run(connection, *hotsql.insert_audit_rows(again), defer=True)
             _HEADS[key] = (again[-1]["seq"], again[-1]["hash"])
 
         hotsql.guarded(self.session, [
             (hotsql.MOVE_AUDIT_HEAD_OR_FAIL, {
                 "seq": last["seq"], "hash": last["hash"], "old_seq": known[0], "old_hash": known[1],
             }),
-            (hotsql.INSERT_AUDIT, rows),
+            hotsql.insert_audit_rows(rows),
         ], _head_moved_meanwhile, recover)  # fmt: skip
         _HEADS[key] = (last["seq"], last["hash"])
 

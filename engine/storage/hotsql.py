@@ -467,6 +467,28 @@ READY_TASKS = select(CaseTask.id, CaseTask.element_id, CaseTask.due_at).where(
 )
 INSERT_TASK = insert(CaseTask)
 INSERT_AUDIT = insert(AuditEntry)
+_AUDIT_KEYS = ("seq", "at", "actor", "on_behalf_of", "action", "case_id", "task_id", "element_id",
+               "changes", "reason", "prev_hash", "hash")  # fmt: skip
+_INSERT_AUDIT_ROWS: dict[int, Executable] = {}
+MANY_AUDIT_ROWS = 32
+
+
+def insert_audit_rows(rows: list[dict[str, Any]]) -> tuple[Executable, Any]:
+    """INSERT_AUDIT of `rows` as one statement with one VALUES list per row, and its
+    parameters: one statement for the server (PostgreSQL) instead of one per row. More than
+    MANY_AUDIT_ROWS rows: INSERT_AUDIT with a list of rows."""
+    if len(rows) > MANY_AUDIT_ROWS:
+        return INSERT_AUDIT, rows
+    statement = _INSERT_AUDIT_ROWS.get(len(rows))
+    if statement is None:
+        columns = AuditEntry.__table__.c
+        statement = insert(AuditEntry).values([
+            {key: bindparam(f"{key}_{n}", type_=columns[key].type) for key in _AUDIT_KEYS}
+            for n in range(len(rows))
+        ])  # fmt: skip
+        _INSERT_AUDIT_ROWS[len(rows)] = statement
+    params = {f"{key}_{n}": row[key] for n, row in enumerate(rows) for key in _AUDIT_KEYS}
+    return statement, params
 AUDIT_HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
 SAVE_AUDIT_HEAD = (
     update(AuditHead).where(AuditHead.id == 1).values(seq=bindparam("seq"), hash=bindparam("hash"))
