@@ -243,8 +243,10 @@ def rollback_to_guard(connection: Connection) -> None:
     prepared statements, in a way that can lose one still in use."""
     dbapi_connection = connection.connection.dbapi_connection
     assert dbapi_connection is not None
+    from psycopg.pq import ExecStatus
+
     result = dbapi_connection.pgconn.exec_(b"ROLLBACK TO SAVEPOINT stuurboord_guard")
-    if result.status != 1:  # COMMAND_OK
+    if result.status != ExecStatus.COMMAND_OK:
         error = dbapi_connection.pgconn.error_message.decode(errors="replace")
         raise RuntimeError(f"could not return to the guard's savepoint: {error}")
 
