@@ -11,7 +11,7 @@ from sqlalchemy.exc import DatabaseError
 
 from engine import Database, Engine
 from tests.conftest import BPMN
-from tests.helpers import IntakeForm, StartForm, actor
+from tests.helpers import ApproveForm, IntakeForm, StartForm, actor
 
 
 @pytest.fixture
@@ -166,3 +166,116 @@ def test_verify_while_others_write_sees_one_snapshot(trail: Engine) -> None:
         stop.set()
         writer.join()
     assert all((r.ok, r.first_bad_seq) == (False, 3) for r in tampered)
+
+
+def _head_hint(engine: Engine) -> tuple[int, str]:
+    from engine.audit import trail as chain
+
+    return chain._HEADS[engine.db.engine.url]
+
+
+def _set_head_hint(engine: Engine, hint: tuple[int, str]) -> None:
+    from engine.audit import trail as chain
+
+    chain._HEADS[engine.db.engine.url] = hint
+
+
+@pytest.mark.parametrize("stale", ["behind", "wrong-hash"])
+def test_a_stale_head_hint_is_found_and_the_chain_stays_whole(trail: Engine, stale: str) -> None:
+    """The writer chains its rows on the head it last wrote (on PostgreSQL they go to the
+    server with the COMMIT, unchecked until then); when another writer moved the head, the
+    step is stored once, chained on the real head, in the same transaction."""
+    trail.registry.form("review", "approve", ApproveForm)
+    manager = actor(trail, "mona", ("manager", None))
+    approve = trail.tasks_for(manager)[0]
+    seq, digest = _head_hint(trail)
+    _set_head_hint(trail, (seq - 2, digest) if stale == "behind" else (seq, "f" * 64))
+    done = trail.complete_task(approve.id, {"approved": True}, manager)
+    assert done.status == "completed"
+    entries = trail.audit_trail()
+    assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+    assert [e.action for e in entries[seq:]] == [
+        "task_completed", "case_data_changed", "case_completed",
+    ]  # fmt: skip
+    assert [e.action for e in entries].count("task_completed") == 4
+    assert trail.verify_audit().ok
+    assert _head_hint(trail)[0] == entries[-1].seq
+
+
+def test_a_stale_head_hint_found_before_the_commit_keeps_what_came_after(trail: Engine) -> None:
+    """The rows chained on a stale hint can go to the server with a later statement of the
+    same transaction, not the COMMIT: that statement and what was queued with it still run."""
+    from sqlalchemy import select, update
+
+    from engine.audit.trail import AuditRecorder
+    from engine.storage import hotsql
+    from engine.storage.models import UserAccount
+
+    seq, digest = _head_hint(trail)
+    _set_head_hint(trail, (seq - 1, digest))
+    with trail.db.write() as session:
+        audit = AuditRecorder(session, trail.clock)
+        audit.record("carla", "note_one", reason="one")
+        audit.record("carla", "note_two", reason="two")
+        audit.flush()
+        hotsql.run(session, update(UserAccount).where(UserAccount.id == "carla")
+                   .values(display_name="Carla B"), defer=True)  # fmt: skip
+        names = hotsql.run(session, select(UserAccount.display_name).order_by(UserAccount.id))
+        assert "Carla B" in [row.display_name for row in names.all()]
+        audit.record("carla", "note_three")
+        audit.flush()
+    entries = trail.audit_trail()
+    assert [e.action for e in entries[-3:]] == ["note_one", "note_two", "note_three"]
+    assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+    assert trail.verify_audit().ok
+    with trail.db.snapshot() as connection:
+        name = connection.execute(
+            select(UserAccount.display_name).where(UserAccount.id == "carla")
+        ).scalar_one()
+    assert name == "Carla B"
+
+
+def test_writers_racing_on_the_head_keep_one_chain(trail: Engine) -> None:
+    """Threads writing audit rows at once (their head hints go stale under each other)."""
+    from engine.audit.trail import AuditRecorder
+
+    before = len(trail.audit_trail())
+    errors: list[BaseException] = []
+
+    def write(name: str) -> None:
+        try:
+            for n in range(15):
+                with trail.db.write() as session:
+                    audit = AuditRecorder(session, trail.clock)
+                    audit.record(name, "note", reason=str(n))
+                    audit.flush()
+        except BaseException as error:  # pragma: no cover (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(f"w{i}",)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors
+    entries = trail.audit_trail()
+    assert len(entries) == before + 45
+    assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+    assert trail.verify_audit().ok
+
+
+def test_many_rows_in_one_flush_are_chained_like_a_few(trail: Engine) -> None:
+    from engine.audit.trail import AuditRecorder
+    from engine.storage import hotsql
+
+    before = len(trail.audit_trail())
+    for count in (1, hotsql.MANY_AUDIT_ROWS, hotsql.MANY_AUDIT_ROWS + 5):
+        with trail.db.write() as session:
+            audit = AuditRecorder(session, trail.clock)
+            for n in range(count):
+                audit.record("carla", "note", reason=str(n), changes={"n": {"after": n}})
+            audit.flush()
+    entries = trail.audit_trail()
+    assert len(entries) == before + 1 + 2 * hotsql.MANY_AUDIT_ROWS + 5
+    assert entries[-1].changes == {"n": {"after": hotsql.MANY_AUDIT_ROWS + 4}}
+    assert trail.verify_audit().ok

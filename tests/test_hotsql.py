@@ -79,3 +79,59 @@ def test_a_deferred_read_has_its_rows_once_waited_for(db: Database) -> None:
         hotsql.wait(session, later)
         assert [row.id for row in later.all()] == ["ann"]
     assert stored(db) == ["ann", "bert"]
+
+
+def test_a_write_transaction_is_one_transaction_with_the_begin_sent_late(db: Database) -> None:
+    """PostgreSQL: the BEGIN waits for the transaction's first statement; what the
+    transaction wrote before it failed is still undone, whichever way it was sent."""
+    with pytest.raises(RuntimeError), db.write() as session:
+        hotsql.run(session, INSERT_USER, user("ann"))
+        session.execute(insert(UserAccount).values(**user("bert")))
+        hotsql.run(session, INSERT_USER, user("carl"), defer=True)
+        assert len(hotsql.run(session, USERS).all()) == 3
+        raise RuntimeError("changed my mind")
+    assert stored(db) == []
+    with db.write():
+        pass  # nothing ran: nothing to send
+    with db.write() as session:
+        hotsql.run(session, INSERT_USER, user("dora"), defer=True)
+    assert stored(db) == ["dora"]
+
+
+def _not_null(error: Exception) -> bool:
+    return getattr(error, "sqlstate", None) == "23502"
+
+
+def test_a_guard_that_fails_recovers_and_what_followed_it_still_runs(db: Database) -> None:
+    if db.is_sqlite:
+        pytest.skip("guards are for PostgreSQL pipelines")
+    recovered: list[str] = []
+
+    def recover(connection: object) -> None:
+        hotsql.rollback_to_guard(connection)  # type: ignore[arg-type]
+        recovered.append("yes")
+        hotsql.run(connection, INSERT_USER, user("bert"), defer=True)  # type: ignore[arg-type]
+
+    broken = {**user("xavier"), "display_name": None}
+    with db.write() as session:
+        hotsql.run(session, INSERT_USER, user("ann"), defer=True)
+        hotsql.guarded(session, [(INSERT_USER, broken), (INSERT_USER, user("yves"))],
+                       _not_null, recover)  # fmt: skip
+        hotsql.run(session, INSERT_USER, user("carl"), defer=True)
+    assert recovered == ["yes"]
+    assert stored(db) == ["ann", "bert", "carl"]
+
+
+def test_a_guard_that_fails_otherwise_fails_its_transaction(db: Database) -> None:
+    if db.is_sqlite:
+        pytest.skip("guards are for PostgreSQL pipelines")
+    with db.write() as session:
+        hotsql.run(session, INSERT_USER, user("ann"))
+
+    def recover(connection: object) -> None:  # pragma: no cover (must not run)
+        raise AssertionError("recovered from an error the guard does not expect")
+
+    with pytest.raises(IntegrityError), db.write() as session:
+        hotsql.run(session, INSERT_USER, user("bert"), defer=True)
+        hotsql.guarded(session, [(INSERT_USER, user("ann"))], _not_null, recover)
+    assert stored(db) == ["ann"]

@@ -22,7 +22,7 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Executable, select, update
 from sqlalchemy.orm import Session
 
 from engine.audit.trail import AuditRecorder, changed_fields
@@ -256,7 +256,17 @@ class CaseService(Interventions, Firing):
         check_case_open(row.case_id, case_status, suspended)
         clean = self.validate(row.process_id, row.element_id, data, row.case_id)
         self.hooks("after_load", task_id=task_id, actor=actor)
-        with self._writing(row.case_id, seen) as current:
+        # The task is marked completed in the round trip that claims the revision (on
+        # PostgreSQL one pipeline, after the claim: the case row is locked first, as by every
+        # writer); a task completed by someone else meanwhile shows before the step runs.
+        mark = (hotsql.MARK_COMPLETED, {
+            "task_id": task_id, "now": self.clock.now(), "user": actor.user_id,
+            "submitted_data": clean or None,
+        })  # fmt: skip
+        with self.db.write() as session:
+            current, marked = self._claim(session, row.case_id, seen, mark)
+            if marked.rowcount != 1:
+                raise TaskConflict(f"task {task_id} was completed by someone else just now")
             spiff_task = runtime.find_task(current.workflow, task_id)
             if spiff_task is None or spiff_task.state != TaskState.READY:
                 raise TaskNotActive(f"task {task_id} is no longer ready")
@@ -276,22 +286,9 @@ class CaseService(Interventions, Firing):
                 hotsql.run(
                     current.session,
                     hotsql.FORGET_SUBMITTED,
-                    {"of_case": row.case_id, "of_element": row.element_id},
+                    {"of_case": row.case_id, "of_element": row.element_id, "keep": task_id},
                     defer=True,
                 )
-            # Deferred (PostgreSQL: sent with the statements that store the step); its row
-            # count is checked once they ran, before the commit.
-            marked = hotsql.run(
-                current.session,
-                hotsql.MARK_COMPLETED,
-                {
-                    "task_id": task_id,
-                    "now": self.clock.now(),
-                    "user": actor.user_id,
-                    "submitted_data": clean or None,
-                },
-                defer=True,
-            )
             current.completed_had_due = row.due_at is not None
             current.audit.record(
                 actor.user_id,
@@ -310,10 +307,6 @@ class CaseService(Interventions, Firing):
                       "completed_by": actor.user_id},
             )  # fmt: skip
             info = self._finish(current, actor, failure, completed_task=task_id)
-            if marked.rowcount == -1:
-                hotsql.flush(current.session.connection())
-            if marked.rowcount != 1:
-                raise TaskConflict(f"task {task_id} was completed by someone else just now")
             self.hooks("before_commit", task_id=task_id, actor=actor)
         self._committed(current)
         return info
@@ -509,33 +502,50 @@ class CaseService(Interventions, Firing):
     @contextmanager
     def _writing(self, case_id: int, seen: int) -> Iterator[Step]:
         """A write on an existing case: claim the revision we read, load, yield."""
+        with self.db.write() as session:
+            yield self._claim(session, case_id, seen)[0]
+
+    def _claim(
+        self,
+        session: Session,
+        case_id: int,
+        seen: int,
+        also: tuple[Executable, dict[str, Any]] | None = None,
+    ) -> tuple[Step, hotsql.Result]:
+        """Claim the revision we read and load the case; `also` is a statement that goes to
+        the server right after the claim, in the same round trip (its result is returned;
+        an empty one without it)."""
         workflow = self.workflows.take(case_id, seen)
         bump = hotsql.BUMP_CASE if workflow is not None else hotsql.BUMP_CASE_LOADING
-        with self.db.write() as session:
-            webhooks.read_endpoints_early(session)
-            values = hotsql.run(
-                session, bump, {"case_id": case_id, "seen": seen, "next": seen + 1}
-            ).one_or_none()
-            if values is None:
-                raise TaskConflict(
-                    f"case {case_id} was changed by someone else at the same moment; "
-                    "reload and try again"
-                )
-            version = self._version(session, values.process_version_id)
-            case = CaseRow(
-                values.id, values.process_version_id, version.version, values.process_id,
-                values.status, values.suspended, values.title, values.started_by,
-                values.started_at, values.revision, dict(values.data or {}), values.paused_at,
-            )  # fmt: skip
-            if workflow is None:
-                specs = self._specs(version.id)
-                workflow = runtime.load_workflow(values.state_json, specs, self.scripts)
-            current = Step(session, AuditRecorder(session, self.clock), case, workflow, case.data)
-            current.visited = set(values.visited or ())
-            current.visited_known = values.visited is not None
-            current.had_timers = bool(runtime.waiting_timers(workflow))
-            current.ready_before = steps.ready_tasks(workflow)
-            yield current
+        webhooks.read_endpoints_early(session)
+        claimed = hotsql.run(
+            session, bump, {"case_id": case_id, "seen": seen, "next": seen + 1}, defer=True
+        )
+        extra = hotsql.Result([], -1)
+        if also is not None:
+            extra = hotsql.run(session, also[0], also[1], defer=True)
+        hotsql.wait(session, extra if also is not None else claimed)
+        values = claimed.one_or_none()
+        if values is None:
+            raise TaskConflict(
+                f"case {case_id} was changed by someone else at the same moment; "
+                "reload and try again"
+            )
+        version = self._version(session, values.process_version_id)
+        case = CaseRow(
+            values.id, values.process_version_id, version.version, values.process_id,
+            values.status, values.suspended, values.title, values.started_by,
+            values.started_at, values.revision, dict(values.data or {}), values.paused_at,
+        )  # fmt: skip
+        if workflow is None:
+            specs = self._specs(version.id)
+            workflow = runtime.load_workflow(values.state_json, specs, self.scripts)
+        current = Step(session, AuditRecorder(session, self.clock), case, workflow, case.data)
+        current.visited = set(values.visited or ())
+        current.visited_known = values.visited is not None
+        current.had_timers = bool(runtime.waiting_timers(workflow))
+        current.ready_before = steps.ready_tasks(workflow)
+        return current, extra
 
     def _committed(self, current: Step) -> None:
         self.workflows.put(current.case.id, current.case.revision, current.workflow)

@@ -55,8 +55,17 @@ class Database:
         else:
             _ping_idle_connections(self.engine)
             _send_deferred_first(self.engine)
-        self._write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
-        self._read_engine = self.engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
+            _begin_with_first_statement(self.engine)
+        # PostgreSQL: the driver is left in autocommit for these two and the BEGIN is ours
+        # (`_begin_with_first_statement`): psycopg would wait for its own BEGIN's answer, a
+        # round trip of its own in pipeline mode.
+        own_begin = {} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}
+        self._write_engine = self.engine.execution_options(
+            **{_BEGIN_OPTION: "IMMEDIATE"}, **own_begin
+        )
+        self._read_engine = self.engine.execution_options(
+            **{_BEGIN_OPTION: "DEFERRED"}, **own_begin
+        )
         # PostgreSQL: a single-statement read needs no BEGIN and ROLLBACK round trips.
         self._snapshot_engine = (
             self._read_engine
@@ -132,6 +141,19 @@ def _send_deferred_first(engine: Engine) -> None:
     @event.listens_for(engine, "rollback")
     def _on_rollback(connection: Connection) -> None:
         hotsql.discard(connection)
+
+
+def _begin_with_first_statement(engine: Engine) -> None:
+    """PostgreSQL, read and write sessions: the BEGIN waits in the connection's deferred queue
+    (`hotsql.begin`) and goes to the server in one pipeline with the transaction's first
+    statement. The driver is in autocommit for these connections, so it sends no BEGIN of
+    its own, while its commit and rollback still end the transaction the server has open.
+    A transaction that ran no statement sends nothing at all."""
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if _BEGIN_OPTION in connection.get_execution_options():
+            hotsql.begin(connection)
 
 
 IDLE_PING_SECONDS = 10.0
