@@ -320,6 +320,8 @@ def child(variant: str, cases: int, work: Path, postgres: str | None, late: int)
         return {"pg": pg, "sqlite": sqlite, "ratio": pg / sqlite}
     if variant == "d":
         return loop_child(work, late)
+    if variant == "pages":
+        return pages_child(work, cases)
     raise SystemExit(f"unknown variant {variant!r}")
 
 
@@ -337,6 +339,92 @@ def loop_child(work: Path, late: int) -> dict[str, Any]:
     sb.engine.db.dispose()
     naive.conn.close()
     return {"stuurboord": stuurboord, "naive": plain, "ratio": stuurboord[1] / stuurboord[0]}
+
+
+def wal_commits(wal: Path) -> list[list[int]]:
+    """The page numbers written by each committed transaction in a WAL file, in order (a WAL
+    frame is a 24-byte header, whose first field is the page number and second the database
+    size for a commit frame, then the page)."""
+    data = wal.read_bytes()
+    if len(data) < 32:
+        return []
+    page_size = int.from_bytes(data[8:12], "big")
+    commits: list[list[int]] = []
+    pages: list[int] = []
+    for offset in range(32, len(data) - 24 - page_size + 1, 24 + page_size):
+        pages.append(int.from_bytes(data[offset : offset + 4], "big"))
+        if int.from_bytes(data[offset + 4 : offset + 8], "big"):  # a commit frame
+            commits.append(pages)
+            pages = []
+    return commits
+
+
+def page_owners(path: Path) -> dict[int, str]:
+    """Which table or index each page of an SQLite file belongs to (dbstat; page 1 is the
+    header and schema; unlisted pages are on the freelist)."""
+    conn = sqlite3.connect(path)
+    try:
+        return dict(conn.execute("SELECT pageno, name FROM dbstat"))
+    finally:
+        conn.close()
+
+
+def pages_child(work: Path, cases: int) -> dict[str, Any]:
+    """WAL pages written per commit by the naive variant and by Stuurboord, with
+    wal_autocheckpoint off: exact counts (a commit writes each page it changed once), and which
+    b-tree each Stuurboord page belongs to."""
+    from sqlalchemy import event
+
+    review = parse("review.bpmn", "review")
+    naive = Naive(work / "pages-naive.db")
+    naive.conn.execute("PRAGMA wal_autocheckpoint=0")
+    sb = Stuurboord(_sqlite_url(work, "pages.db"))
+
+    @event.listens_for(sb.engine.db.engine, "connect")
+    def _no_checkpoint(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+
+    sb.engine.db.engine.dispose()  # reconnect with the listener in place
+    for i in range(WARM_UP):
+        naive.case(review, i)
+        sb.case(i)
+    for conn in (sqlite3.connect(work / "pages.db"), naive.conn):  # count from an empty WAL
+        [(busy, _, _)] = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        assert not busy
+    for i in range(cases):
+        naive.case(review, i)
+        sb.case(i)
+    mine = wal_commits(work / "pages.db-wal")
+    theirs = wal_commits(work / "pages-naive.db-wal")
+    owners = page_owners(work / "pages.db")
+    per_step: list[list[int]] = [[], [], []]  # start, first and second completion
+    by_tree: dict[str, int] = {}
+    for number, pages in enumerate(mine):
+        per_step[number % 3].append(len(pages))
+        for page in pages:
+            name = "page 1 (header)" if page == 1 else owners.get(page, "freelist/new")
+            by_tree[name] = by_tree.get(name, 0) + 1
+    sb.engine.db.dispose()
+    naive.conn.close()
+    return {
+        "cases": cases,
+        "commits": [len(mine), len(theirs)],
+        "naive": sum(map(len, theirs)) / cases,
+        "stuurboord": sum(map(len, mine)) / cases,
+        "per_step": [sum(step) / len(step) for step in per_step if step],
+        "by_tree": {k: v / cases for k, v in sorted(by_tree.items(), key=lambda kv: -kv[1])},
+    }
+
+
+def print_pages(result: dict[str, Any]) -> None:
+    print(f"WAL pages per case, wal_autocheckpoint off, {result['cases']} cases "
+          f"({result['commits'][0]} and {result['commits'][1]} commits):")  # fmt: skip
+    print(f"  (b) naive JSON in SQLite      {result['naive']:6.2f}")
+    steps = " / ".join(f"{n:.2f}" for n in result["per_step"])
+    print(f"  (c) Stuurboord SQLite+audit   {result['stuurboord']:6.2f}"
+          f"  (per commit: start / first / second completion {steps})")  # fmt: skip
+    for name, pages in result["by_tree"].items():
+        print(f"      {name:36} {pages:6.2f}")
 
 
 # -- parent --------------------------------------------------------------------------------
@@ -461,12 +549,18 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     parser.add_argument("--postgres", help=f"admin URL for the pg variant (default {DEFAULT_PG})")
     parser.add_argument("--no-postgres", action="store_true", help="leave out the pg variant")
+    parser.add_argument("--pages", action="store_true",
+                        help="only count the WAL pages each commit writes, by b-tree")  # fmt: skip
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--late", type=int, default=1000, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child, args.cases, args.work, args.postgres, args.late)))
+        return 0
+    if args.pages:
+        with tempfile.TemporaryDirectory(prefix="stuurboord-pages-") as tmp:
+            print_pages(pages_child(Path(tmp), 50 if args.cases == 300 else args.cases))
         return 0
     return parent(args)
 
