@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/engine.py [--cases N] [--rounds N] [--quick] [--check]
                                      [--postgres URL | --no-postgres]
+    .venv/bin/python bench/engine.py --pages [--cases N]
 
 Every measurement runs in a fresh child process; each round starts one child per variant, in
 alternating order (forwards, then backwards), so machine noise and drift hit every variant
@@ -22,6 +23,10 @@ when another worker served the previous step): p50 cold / p50 warm completion, t
 p50 on SQLite, target <= 1.6.
 (d) step cost in tests/bpmn/loop.bpmn (one child): median time of one user-task completion in a
 window of 20 around 1,000 completed user tasks, divided by the same around 10; target <= 2.
+
+--pages: no timing; runs naive and Stuurboord cases in turn (50 unless --cases) with
+wal_autocheckpoint off and reads the WAL files: pages written per case and per commit (exact,
+whatever the load), and which table or index each Stuurboord page belongs to.
 """
 
 from __future__ import annotations
@@ -388,9 +393,11 @@ def pages_child(work: Path, cases: int) -> dict[str, Any]:
     for i in range(WARM_UP):
         naive.case(review, i)
         sb.case(i)
-    for conn in (sqlite3.connect(work / "pages.db"), naive.conn):  # count from an empty WAL
+    checkpointer = sqlite3.connect(work / "pages.db")
+    for conn in (checkpointer, naive.conn):  # count from an empty WAL
         [(busy, _, _)] = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         assert not busy
+    checkpointer.close()
     for i in range(cases):
         naive.case(review, i)
         sb.case(i)
@@ -481,7 +488,7 @@ def report(name: str, values: list[float], extra: str = "") -> bool:
 
 
 def parent(args: argparse.Namespace) -> int:
-    cases, rounds, late = (20, 2, 60) if args.quick else (args.cases, args.rounds, 1000)
+    cases, rounds, late = (20, 2, 60) if args.quick else (args.cases or 300, args.rounds, 1000)
     postgres = None if args.no_postgres else args.postgres or DEFAULT_PG
     with tempfile.TemporaryDirectory(prefix="stuurboord-bench-") as tmp:
         work = Path(tmp)
@@ -543,7 +550,7 @@ def summarise(results: dict[str, list[Any]], loop: dict[str, Any], cases: int, r
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", type=int, default=300, help="measured cases per child")
+    parser.add_argument("--cases", type=int, help="measured cases per child (300; --pages 50)")
     parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds")
     parser.add_argument("--quick", action="store_true", help="smoke run: few cases, short loop")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
@@ -560,7 +567,7 @@ def main() -> int:
         return 0
     if args.pages:
         with tempfile.TemporaryDirectory(prefix="stuurboord-pages-") as tmp:
-            print_pages(pages_child(Path(tmp), 50 if args.cases == 300 else args.cases))
+            print_pages(pages_child(Path(tmp), args.cases or 50))
         return 0
     return parent(args)
 
