@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/engine.py [--cases N] [--rounds N] [--quick] [--check]
                                      [--postgres URL | --no-postgres]
+    .venv/bin/python bench/engine.py --pages [--cases N]
 
 Every measurement runs in a fresh child process; each round starts one child per variant, in
 alternating order (forwards, then backwards), so machine noise and drift hit every variant
@@ -22,6 +23,10 @@ when another worker served the previous step): p50 cold / p50 warm completion, t
 p50 on SQLite, target <= 1.6.
 (d) step cost in tests/bpmn/loop.bpmn (one child): median time of one user-task completion in a
 window of 20 around 1,000 completed user tasks, divided by the same around 10; target <= 2.
+
+--pages: no timing; runs naive and Stuurboord cases in turn (50 unless --cases) with
+wal_autocheckpoint off and reads the WAL files: pages written per case and per commit (exact,
+whatever the load), and which table or index each Stuurboord page belongs to.
 """
 
 from __future__ import annotations
@@ -320,6 +325,8 @@ def child(variant: str, cases: int, work: Path, postgres: str | None, late: int)
         return {"pg": pg, "sqlite": sqlite, "ratio": pg / sqlite}
     if variant == "d":
         return loop_child(work, late)
+    if variant == "pages":
+        return pages_child(work, cases)
     raise SystemExit(f"unknown variant {variant!r}")
 
 
@@ -337,6 +344,94 @@ def loop_child(work: Path, late: int) -> dict[str, Any]:
     sb.engine.db.dispose()
     naive.conn.close()
     return {"stuurboord": stuurboord, "naive": plain, "ratio": stuurboord[1] / stuurboord[0]}
+
+
+def wal_commits(wal: Path) -> list[list[int]]:
+    """The page numbers written by each committed transaction in a WAL file, in order (a WAL
+    frame is a 24-byte header, whose first field is the page number and second the database
+    size for a commit frame, then the page)."""
+    data = wal.read_bytes()
+    if len(data) < 32:
+        return []
+    page_size = int.from_bytes(data[8:12], "big")
+    commits: list[list[int]] = []
+    pages: list[int] = []
+    for offset in range(32, len(data) - 24 - page_size + 1, 24 + page_size):
+        pages.append(int.from_bytes(data[offset : offset + 4], "big"))
+        if int.from_bytes(data[offset + 4 : offset + 8], "big"):  # a commit frame
+            commits.append(pages)
+            pages = []
+    return commits
+
+
+def page_owners(path: Path) -> dict[int, str]:
+    """Which table or index each page of an SQLite file belongs to (dbstat; page 1 is the
+    header and schema; unlisted pages are on the freelist)."""
+    conn = sqlite3.connect(path)
+    try:
+        return dict(conn.execute("SELECT pageno, name FROM dbstat"))
+    finally:
+        conn.close()
+
+
+def pages_child(work: Path, cases: int) -> dict[str, Any]:
+    """WAL pages written per commit by the naive variant and by Stuurboord, with
+    wal_autocheckpoint off: exact counts (a commit writes each page it changed once), and which
+    b-tree each Stuurboord page belongs to."""
+    from sqlalchemy import event
+
+    review = parse("review.bpmn", "review")
+    naive = Naive(work / "pages-naive.db")
+    naive.conn.execute("PRAGMA wal_autocheckpoint=0")
+    sb = Stuurboord(_sqlite_url(work, "pages.db"))
+
+    @event.listens_for(sb.engine.db.engine, "connect")
+    def _no_checkpoint(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+
+    sb.engine.db.engine.dispose()  # reconnect with the listener in place
+    for i in range(WARM_UP):
+        naive.case(review, i)
+        sb.case(i)
+    checkpointer = sqlite3.connect(work / "pages.db")
+    for conn in (checkpointer, naive.conn):  # count from an empty WAL
+        [(busy, _, _)] = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        assert not busy
+    checkpointer.close()
+    for i in range(cases):
+        naive.case(review, i)
+        sb.case(i)
+    mine = wal_commits(work / "pages.db-wal")
+    theirs = wal_commits(work / "pages-naive.db-wal")
+    owners = page_owners(work / "pages.db")
+    per_step: list[list[int]] = [[], [], []]  # start, first and second completion
+    by_tree: dict[str, int] = {}
+    for number, pages in enumerate(mine):
+        per_step[number % 3].append(len(pages))
+        for page in pages:
+            name = "page 1 (header)" if page == 1 else owners.get(page, "freelist/new")
+            by_tree[name] = by_tree.get(name, 0) + 1
+    sb.engine.db.dispose()
+    naive.conn.close()
+    return {
+        "cases": cases,
+        "commits": [len(mine), len(theirs)],
+        "naive": sum(map(len, theirs)) / cases,
+        "stuurboord": sum(map(len, mine)) / cases,
+        "per_step": [sum(step) / len(step) for step in per_step if step],
+        "by_tree": {k: v / cases for k, v in sorted(by_tree.items(), key=lambda kv: -kv[1])},
+    }
+
+
+def print_pages(result: dict[str, Any]) -> None:
+    print(f"WAL pages per case, wal_autocheckpoint off, {result['cases']} cases "
+          f"({result['commits'][0]} and {result['commits'][1]} commits):")  # fmt: skip
+    print(f"  (b) naive JSON in SQLite      {result['naive']:6.2f}")
+    steps = " / ".join(f"{n:.2f}" for n in result["per_step"])
+    print(f"  (c) Stuurboord SQLite+audit   {result['stuurboord']:6.2f}"
+          f"  (per commit: start / first / second completion {steps})")  # fmt: skip
+    for name, pages in result["by_tree"].items():
+        print(f"      {name:36} {pages:6.2f}")
 
 
 # -- parent --------------------------------------------------------------------------------
@@ -393,7 +488,7 @@ def report(name: str, values: list[float], extra: str = "") -> bool:
 
 
 def parent(args: argparse.Namespace) -> int:
-    cases, rounds, late = (20, 2, 60) if args.quick else (args.cases, args.rounds, 1000)
+    cases, rounds, late = (20, 2, 60) if args.quick else (args.cases or 300, args.rounds, 1000)
     postgres = None if args.no_postgres else args.postgres or DEFAULT_PG
     with tempfile.TemporaryDirectory(prefix="stuurboord-bench-") as tmp:
         work = Path(tmp)
@@ -455,18 +550,24 @@ def summarise(results: dict[str, list[Any]], loop: dict[str, Any], cases: int, r
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", type=int, default=300, help="measured cases per child")
+    parser.add_argument("--cases", type=int, help="measured cases per child (300; --pages 50)")
     parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds")
     parser.add_argument("--quick", action="store_true", help="smoke run: few cases, short loop")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     parser.add_argument("--postgres", help=f"admin URL for the pg variant (default {DEFAULT_PG})")
     parser.add_argument("--no-postgres", action="store_true", help="leave out the pg variant")
+    parser.add_argument("--pages", action="store_true",
+                        help="only count the WAL pages each commit writes, by b-tree")  # fmt: skip
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--late", type=int, default=1000, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child, args.cases, args.work, args.postgres, args.late)))
+        return 0
+    if args.pages:
+        with tempfile.TemporaryDirectory(prefix="stuurboord-pages-") as tmp:
+            print_pages(pages_child(Path(tmp), args.cases or 50))
         return 0
     return parent(args)
 
