@@ -287,3 +287,12 @@ def test_what_the_fast_path_does_not_know_goes_through_spiffworkflow(
     with pytest.raises(TypeError):  # SpiffWorkflow's restore knows no such type either
         state_from_json(json.dumps(dct), specs[0], specs[1], SCRIPTS)
     assert len(slow) == 1
+
+
+@pytest.mark.parametrize(
+    "value", [2**70, -(2**64), float("inf"), "\ud800 lone surrogate", 0.1, -0.0], ids=str
+)
+def test_odd_json_values_load_as_spiffworkflow_loads_them(value: Any) -> None:
+    text, specs = _review_state({"odd": value, "nested": {"odd": [value]}})
+    workflow = assert_same_load(text, specs)
+    assert repr(workflow.task_tree.data["odd"]) == repr(value)

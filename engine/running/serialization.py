@@ -60,10 +60,15 @@ def task_uuid(text: str) -> UUID:
     it is the cost of a completion served by a process that did not serve the previous one."""
     if len(text) != 36:
         return UUID(text)
-    value = object.__new__(UUID)
-    object.__setattr__(value, "int", int(text.replace("-", ""), 16))
-    object.__setattr__(value, "is_safe", SafeUUID.unknown)
+    value = _new(UUID)
+    _set_attribute(value, "int", int(text.replace("-", ""), 16))
+    _set_attribute(value, "is_safe", _UNKNOWN)
     return value
+
+
+_new = object.__new__
+_set_attribute = object.__setattr__
+_UNKNOWN = SafeUUID.unknown  # (an Enum member's attribute access is a Python-level __get__)
 
 
 class CaseStateConverter(BpmnWorkflowConverter):
@@ -319,44 +324,35 @@ def _fast_tasks(
     is looked up among the tasks built before it, as Task.__init__ registers them in turn."""
     task_specs = workflow.spec.task_specs
     tasks: dict[UUID, Task] = {}
-    new = object.__new__
     waiting = TaskState.WAITING
     thread_id = Task.thread_id_pool
     add_waiting = top.event_manager.add_task
     for key, item in tasks_dct.items():
         task_spec = task_specs.get(item["task_spec"])
-        if item.get("typename") != "Task" or key != item["id"] or task_spec is None:
+        parent_text = item["parent"]
+        if (
+            item.get("typename") != "Task"
+            or key != item["id"]
+            or task_spec is None
+            or parent_text == key
+        ):
             raise _NotFast
         task_id = uuids.get(key)
         if task_id is None:
             task_id = uuids[key] = task_uuid(key)
-        parent_text = item["parent"]
-        parent_id = None if parent_text is None else _uuid(uuids, parent_text)
         children = []
         for child in item["children"]:
             child_id = uuids.get(child)
             if child_id is None:
                 child_id = uuids[child] = task_uuid(child)
             children.append(child_id)
-        state = item["state"]
-        task = new(Task)
-        # Task.__init__'s attributes in its order, with the values the converter then sets.
-        task.id = task_id
-        task.workflow = workflow
-        task._parent = parent_id
-        task._children = children
-        task._state = state
-        task.triggered = item["triggered"]
-        task.task_spec = task_spec
-        task.thread_id = thread_id
-        task.data = {}
-        task.internal_data = restore(item["internal_data"])
-        task.last_state_change = item["last_state_change"]
-        tasks[task_id] = task
-        if state & waiting and isinstance(task_spec, CatchingEvent):
-            add_waiting(task)
+        internal_data = restore(item["internal_data"])
         delta = item.get("delta")
-        parent = tasks.get(parent_id) if parent_id is not None else None
+        if parent_text is None:
+            parent_id = parent = None
+        else:
+            parent_id = _uuid(uuids, parent_text)
+            parent = tasks.get(parent_id)
         if delta and parent is not None:
             data = _merge_copy(parent.data)
             data.update(restore(delta.get("updates", {})))
@@ -365,21 +361,39 @@ def _fast_tasks(
                     del data[name]
         else:
             data = restore(item["data"])
-        task.data = data
+        state = item["state"]
+        task = _new(Task)
+        # Task.__init__'s attributes in its order, with the values the converter then sets.
+        task.__dict__ = {
+            "id": task_id,
+            "workflow": workflow,
+            "_parent": parent_id,
+            "_children": children,
+            "_state": state,
+            "triggered": item["triggered"],
+            "task_spec": task_spec,
+            "thread_id": thread_id,
+            "data": data,
+            "internal_data": internal_data,
+            "last_state_change": item["last_state_change"],
+        }
+        tasks[task_id] = task
+        if state & waiting and isinstance(task_spec, CatchingEvent):
+            add_waiting(task)
     return tasks
 
 
 def _merge_copy(data: dict[str, Any]) -> dict[str, Any]:
     """DeepMerge.merge({}, data): each value as it is, dicts, lists and sets copied one level."""
-    copied = {}
+    copied = dict(data)
     for name, value in data.items():
-        kind = type(value)
-        if kind is dict or kind is list:
-            value = value.copy()
-        elif isinstance(value, (dict, list, set)):
-            value = copy(value)
-        copied[name] = value
+        if isinstance(value, _CONTAINERS):
+            copied[name] = value.copy() if type(value) in _PLAIN_CONTAINERS else copy(value)
     return copied
+
+
+_CONTAINERS = (dict, list, set)
+_PLAIN_CONTAINERS = (dict, list)
 
 
 def prune(workflow: BpmnWorkflow) -> int:
