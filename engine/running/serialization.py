@@ -271,9 +271,11 @@ def _fast_state(
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine, deserializing=True)
     workflow.tasks = _fast_tasks(workflow, workflow, dct["tasks"], restore, uuids)
     workflow.task_tree = workflow.tasks.get(_uuid(uuids, dct["root"]))
-    _fast_defaults(workflow, dct, restore)
-    _fast_subprocesses(dct["subprocesses"], workflow, workflow, restore, uuids)
-    workflow.bpmn_events = SERIALIZER.registry.restore(dct.pop("bpmn_events", []))
+    _fast_defaults(workflow, dct, restore, uuids)
+    if dct["subprocesses"]:
+        _fast_subprocesses(dct["subprocesses"], workflow, workflow, restore, uuids)
+    events = dct.pop("bpmn_events", [])
+    workflow.bpmn_events = SERIALIZER.registry.restore(events) if events else []
     return workflow
 
 
@@ -284,13 +286,15 @@ def _uuid(uuids: dict[str, UUID], text: str) -> UUID:
     return value
 
 
-def _fast_defaults(workflow: Any, dct: dict[str, Any], restore: Any) -> None:
+def _fast_defaults(
+    workflow: Any, dct: dict[str, Any], restore: Any, uuids: dict[str, UUID]
+) -> None:
     """WorkflowConverter.set_default_attributes."""
     workflow.success = dct["success"]
     workflow.completed = dct.get("completed", False)
     workflow.correlations = dct.pop("correlations", {})
     if isinstance(dct["last_task"], str):
-        workflow.last_task = workflow.tasks.get(UUID(dct["last_task"]))
+        workflow.last_task = workflow.tasks.get(_uuid(uuids, dct["last_task"]))
     workflow.data = restore(dct.pop("data", {}))
 
 
@@ -307,7 +311,7 @@ def _fast_subprocesses(
             sub = BpmnSubWorkflow(sub_spec, task.id, top, deserializing=True)
             sub.tasks = _fast_tasks(sub, top, sub_dct["tasks"], restore, uuids)
             sub.task_tree = sub.tasks.get(_uuid(uuids, sub_dct["root"]))
-            _fast_defaults(sub, sub_dct, restore)
+            _fast_defaults(sub, sub_dct, restore, uuids)
             top.subprocesses[task.id] = sub
             sub.completed_event.connect(task.task_spec._on_subworkflow_completed, task)
             _fast_subprocesses(dct, sub, top, restore, uuids)
