@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from copy import copy
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -29,13 +30,16 @@ from uuid import UUID, SafeUUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnSubWorkflowConverter,
     BpmnWorkflowConverter,
     TaskConverter,
     WorkflowConverter,
 )
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.serializer.task_spec import SpiffBpmnTaskConverter
 from SpiffWorkflow.task import Task
@@ -56,10 +60,15 @@ def task_uuid(text: str) -> UUID:
     it is the cost of a completion served by a process that did not serve the previous one."""
     if len(text) != 36:
         return UUID(text)
-    value = object.__new__(UUID)
-    object.__setattr__(value, "int", int(text.replace("-", ""), 16))
-    object.__setattr__(value, "is_safe", SafeUUID.unknown)
+    value = _new(UUID)
+    _set_attribute(value, "int", int(text.replace("-", ""), 16))
+    _set_attribute(value, "is_safe", _UNKNOWN)
     return value
+
+
+_new = object.__new__
+_set_attribute = object.__setattr__
+_UNKNOWN = SafeUUID.unknown  # (an Enum member's attribute access is a Python-level __get__)
 
 
 class CaseStateConverter(BpmnWorkflowConverter):
@@ -161,11 +170,234 @@ def state_from_json(
     subprocess_specs: dict[str, BpmnProcessSpec],
     script_engine: Any,
 ) -> BpmnWorkflow:
+    """The workflow a stored case state describes, on specs we already hold.
+
+    States in the current serializer version go through `_fast_state` (the cost of a completion
+    served by a process that did not have the case cached); older ones, and anything the fast
+    path does not recognise, through SpiffWorkflow's own (migrating) deserializer."""
     dct = json.loads(text)
+    if _FAST_PATH and dct.get(_VERSION_KEY) == SERIALIZER.VERSION:
+        try:
+            return _fast_state(dct, _plain_values(text, dct), spec, subprocess_specs, script_engine)
+        except _NotFast:
+            dct = json.loads(text)
+    return slow_state_from_dict(dct, spec, subprocess_specs, script_engine)
+
+
+def slow_state_from_dict(
+    dct: dict[str, Any],
+    spec: BpmnProcessSpec,
+    subprocess_specs: dict[str, BpmnProcessSpec],
+    script_engine: Any,
+) -> BpmnWorkflow:
+    """SpiffWorkflow's own way: migrate, then `DictionaryConverter.restore` over everything."""
     SERIALIZER.migrate(dct)
     return SERIALIZER.from_dict(
         dct, spec=spec, subprocess_specs=subprocess_specs, script_engine=script_engine
     )
+
+
+# -- the fast path ---------------------------------------------------------------------------
+#
+# `SERIALIZER.from_dict` builds the same objects, but spends most of its time in
+# `DictionaryConverter.restore`, which walks every value of every task's data looking for a
+# `typename` key (a date, a decimal, ...) and copies every dict and list it meets. The fast
+# path builds the workflow, its tasks and subprocesses exactly as the converters above do
+# (CaseStateConverter, CaseTaskConverter, BpmnSubWorkflowConverter), and:
+#
+# - counts `"typename"` in the JSON text: when the only ones are those of the workflow, its
+#   subprocesses and their tasks, no value needs restoring and the parsed values are used as
+#   they are (`restore` of a plain JSON value is an equal fresh copy, and nothing else holds
+#   the parsed ones). A `"typename"` anywhere else (a key of task data, a string value,
+#   events) sends every value through `registry.restore`, as before;
+# - parses each task id once (a state names each id up to three times);
+# - builds `Task` objects without `Task.__init__` (same attributes, same order, same values);
+# - copies the parent's data with DeepMerge.merge({}, data)'s semantics (one level deep).
+#
+# tests/test_serialization.py compares it with SpiffWorkflow's deserializer, attribute by
+# attribute, for the corpus models at every point of their run.
+
+_VERSION_KEY = BpmnWorkflowSerializer.VERSION_KEY
+_MARKER = '"typename"'
+
+
+class _NotFast(Exception):
+    """The state has something the fast path does not handle: use SpiffWorkflow's."""
+
+
+def _converter_type(typename: str) -> type | None:
+    restore = SERIALIZER.registry.convert_from_dict.get(typename)
+    bound = getattr(restore, "args", (None,))[0] if restore is not None else None
+    owner = getattr(bound, "__self__", None)
+    return type(owner) if owner is not None else None
+
+
+# The fast path mirrors these converters; it stays off if the registry is configured otherwise.
+_FAST_PATH = (
+    _converter_type("BpmnWorkflow") is CaseStateConverter
+    and _converter_type("Task") is CaseTaskConverter
+    and _converter_type("BpmnSubWorkflow") is BpmnSubWorkflowConverter
+)
+
+
+def _plain_values(text: str, dct: dict[str, Any]) -> bool:
+    """True if no value in the state carries a `typename` marker: the text holds exactly one per
+    workflow, subprocess and task. (An over-count only costs the slow restore.)"""
+    if dct.get("bpmn_events"):
+        return False
+    structural = 1 + len(dct["tasks"])
+    for sub in dct["subprocesses"].values():
+        structural += 1 + len(sub["tasks"])
+    return text.count(_MARKER) == structural
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _fast_state(
+    dct: dict[str, Any],
+    plain: bool,
+    spec: BpmnProcessSpec,
+    subprocess_specs: dict[str, BpmnProcessSpec],
+    script_engine: Any,
+) -> BpmnWorkflow:
+    """CaseStateConverter.from_dict (see above); raises _NotFast before any side effect on
+    anything but the workflow being built."""
+    if dct.get("typename") != "BpmnWorkflow":
+        raise _NotFast
+    restore = _same if plain else SERIALIZER.registry.restore
+    uuids: dict[str, UUID] = {}
+    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine, deserializing=True)
+    workflow.tasks = _fast_tasks(workflow, workflow, dct["tasks"], restore, uuids)
+    workflow.task_tree = workflow.tasks.get(_uuid(uuids, dct["root"]))
+    _fast_defaults(workflow, dct, restore, uuids)
+    if dct["subprocesses"]:
+        _fast_subprocesses(dct["subprocesses"], workflow, workflow, restore, uuids)
+    events = dct.pop("bpmn_events", [])
+    workflow.bpmn_events = SERIALIZER.registry.restore(events) if events else []
+    return workflow
+
+
+def _uuid(uuids: dict[str, UUID], text: str) -> UUID:
+    value = uuids.get(text)
+    if value is None:
+        value = uuids[text] = task_uuid(text)
+    return value
+
+
+def _fast_defaults(
+    workflow: Any, dct: dict[str, Any], restore: Any, uuids: dict[str, UUID]
+) -> None:
+    """WorkflowConverter.set_default_attributes."""
+    workflow.success = dct["success"]
+    workflow.completed = dct.get("completed", False)
+    workflow.correlations = dct.pop("correlations", {})
+    if isinstance(dct["last_task"], str):
+        workflow.last_task = workflow.tasks.get(_uuid(uuids, dct["last_task"]))
+    workflow.data = restore(dct.pop("data", {}))
+
+
+def _fast_subprocesses(
+    dct: dict[str, Any], workflow: Any, top: BpmnWorkflow, restore: Any, uuids: dict[str, UUID]
+) -> None:
+    """BpmnWorkflowConverter.subprocesses_from_dict with BpmnSubWorkflowConverter.from_dict."""
+    for task in list(workflow.tasks.values()):
+        if isinstance(task.task_spec, SubWorkflowTask) and str(task.id) in dct:
+            sub_dct = dct.pop(str(task.id))
+            if sub_dct.get("typename") != "BpmnSubWorkflow":
+                raise _NotFast
+            sub_spec = top.subprocess_specs.get(task.task_spec.spec)
+            sub = BpmnSubWorkflow(sub_spec, task.id, top, deserializing=True)
+            sub.tasks = _fast_tasks(sub, top, sub_dct["tasks"], restore, uuids)
+            sub.task_tree = sub.tasks.get(_uuid(uuids, sub_dct["root"]))
+            _fast_defaults(sub, sub_dct, restore, uuids)
+            top.subprocesses[task.id] = sub
+            sub.completed_event.connect(task.task_spec._on_subworkflow_completed, task)
+            _fast_subprocesses(dct, sub, top, restore, uuids)
+
+
+def _fast_tasks(
+    workflow: Any,
+    top: BpmnWorkflow,
+    tasks_dct: dict[str, Any],
+    restore: Any,
+    uuids: dict[str, UUID],
+) -> dict[UUID, Task]:
+    """mapping_from_dict(tasks) with CaseTaskConverter.from_dict for each task. A task's parent
+    is looked up among the tasks built before it, as Task.__init__ registers them in turn."""
+    task_specs = workflow.spec.task_specs
+    tasks: dict[UUID, Task] = {}
+    waiting = TaskState.WAITING
+    thread_id = Task.thread_id_pool
+    add_waiting = top.event_manager.add_task
+    for key, item in tasks_dct.items():
+        task_spec = task_specs.get(item["task_spec"])
+        parent_text = item["parent"]
+        if (
+            item.get("typename") != "Task"
+            or key != item["id"]
+            or task_spec is None
+            or parent_text == key
+        ):
+            raise _NotFast
+        task_id = uuids.get(key)
+        if task_id is None:
+            task_id = uuids[key] = task_uuid(key)
+        children = []
+        for child in item["children"]:
+            child_id = uuids.get(child)
+            if child_id is None:
+                child_id = uuids[child] = task_uuid(child)
+            children.append(child_id)
+        internal_data = restore(item["internal_data"])
+        delta = item.get("delta")
+        if parent_text is None:
+            parent_id = parent = None
+        else:
+            parent_id = _uuid(uuids, parent_text)
+            parent = tasks.get(parent_id)
+        if delta and parent is not None:
+            data = _merge_copy(parent.data)
+            data.update(restore(delta.get("updates", {})))
+            for name in delta.get("deletions", {}):
+                if name in data:
+                    del data[name]
+        else:
+            data = restore(item["data"])
+        state = item["state"]
+        task = _new(Task)
+        # Task.__init__'s attributes in its order, with the values the converter then sets.
+        task.__dict__ = {
+            "id": task_id,
+            "workflow": workflow,
+            "_parent": parent_id,
+            "_children": children,
+            "_state": state,
+            "triggered": item["triggered"],
+            "task_spec": task_spec,
+            "thread_id": thread_id,
+            "data": data,
+            "internal_data": internal_data,
+            "last_state_change": item["last_state_change"],
+        }
+        tasks[task_id] = task
+        if state & waiting and isinstance(task_spec, CatchingEvent):
+            add_waiting(task)
+    return tasks
+
+
+def _merge_copy(data: dict[str, Any]) -> dict[str, Any]:
+    """DeepMerge.merge({}, data): each value as it is, dicts, lists and sets copied one level."""
+    copied = dict(data)
+    for name, value in data.items():
+        if isinstance(value, _CONTAINERS):
+            copied[name] = value.copy() if type(value) in _PLAIN_CONTAINERS else copy(value)
+    return copied
+
+
+_CONTAINERS = (dict, list, set)
+_PLAIN_CONTAINERS = (dict, list)
 
 
 def prune(workflow: BpmnWorkflow) -> int:
