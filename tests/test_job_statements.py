@@ -96,7 +96,9 @@ def test_cancel_for_tasks_leaves_other_cases_alone(db: Database, clock: ManualCl
     engine.deploy([BPMN / "deadline.bpmn"])
     one, two = (engine.start_case("deadline", {}).id for _ in range(2))
     with db.write() as session:
-        jobs.add(session, [_row("one", jobs.REMINDER, one, "t"), _row("two", jobs.REMINDER, two, "t")])
+        jobs.add(
+            session, [_row("one", jobs.REMINDER, one, "t"), _row("two", jobs.REMINDER, two, "t")]
+        )
     with db.write() as session:
         jobs.cancel_for_tasks(session, one, ["t"], NOW)
     assert _states(db, one)["one"] == ("cancelled", NOW)
@@ -149,7 +151,7 @@ def test_organisation_rows_match_an_in_list_for_any_number_of_codes(db: Database
     with db.read() as session:
         for count in (1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 33, 64, 65, 70):
             # known codes, unknown ones and repeats, in no order
-            wanted = codes[:count:2] + ["nope", codes[0]] + codes[1:count:2][::-1]
+            wanted = [*codes[:count:2], "nope", codes[0], *codes[1:count:2][::-1]]
             wanted = wanted[:count]
             known = {code for code in wanted if code in codes}
             assert {r[0] for r in organisation_rows(session, wanted)} == known
