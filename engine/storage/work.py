@@ -14,6 +14,8 @@ from datetime import datetime
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
+from engine.storage import hotsql
+
 CHANNEL = "stuurboord_work"
 _KEY = "stuurboord_new_work"
 _NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', :due)")
@@ -27,7 +29,9 @@ def announce_work(session: Session, due: datetime) -> None:
         return
     session.info[_KEY] = due
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(_NOTIFY, {"due": due.isoformat()})
+        # prebuilt; it goes with the transaction's next statement or its COMMIT (a NOTIFY is
+        # only delivered at commit anyway)
+        hotsql.run(session, _NOTIFY, {"due": due.isoformat()}, defer=True)
 
 
 def listen_on_commit(sessions: object, listeners: list[Listener]) -> None:

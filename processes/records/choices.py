@@ -17,10 +17,11 @@ from datetime import date
 from typing import Any
 
 from marshmallow import Schema, fields
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from engine import FormInput
+from engine.storage import hotsql
 from engine.storage.models import Case, UserAccount
 from processes.records import dates, titles
 from processes.records.models import (
@@ -139,13 +140,50 @@ def _organisation_options(session: Session, language: str) -> list[Option]:
     ]
 
 
+_ORGANISATIONS_BY_ID: dict[tuple[int, bool, bool], Select[Any]] = {}
+_MOST_IDS = 64
+"""Up to this many ids go through a prebuilt statement (one per power of two of them)."""
+
+
+def _organisations_statement(size: int, names: bool, active_only: bool) -> Select[Any]:
+    """SELECT id[, name] FROM organisation WHERE id IN (:id0, ... :id<size-1>)[ AND active]:
+    fixed parameters, not an expanding list, so that `hotsql.run` sends it as compiled."""
+    key = (size, names, active_only)
+    found = _ORGANISATIONS_BY_ID.get(key)
+    if found is None:
+        columns = (Organisation.id, Organisation.name) if names else (Organisation.id,)
+        wanted = [bindparam(f"id{n}", type_=Organisation.id.type) for n in range(size)]
+        found = select(*columns).where(Organisation.id.in_(wanted))
+        if active_only:
+            found = found.where(Organisation.active.is_(True))
+        found = _ORGANISATIONS_BY_ID.setdefault(key, found)
+    return found
+
+
+def organisation_rows(
+    session: Session, codes: list[str], *, names: bool = False, active_only: bool = False
+) -> list[Any]:
+    """The rows (id, and name with `names`) of the organisations among `codes`, active ones
+    only with `active_only`; in no particular order."""
+    if not codes:
+        return []
+    if session.autoflush:
+        session.flush()  # what `session.execute` would do first (nothing when clean)
+    if len(codes) > _MOST_IDS:
+        columns = (Organisation.id, Organisation.name) if names else (Organisation.id,)
+        query = select(*columns).where(Organisation.id.in_(codes))
+        if active_only:
+            query = query.where(Organisation.active.is_(True))
+        return list(session.execute(query).all())
+    size = 1 << (len(codes) - 1).bit_length()
+    # the list padded to the statement's size with its first code: IN ignores repeats
+    params = {f"id{n}": codes[n] if n < len(codes) else codes[0] for n in range(size)}
+    return hotsql.run(session, _organisations_statement(size, names, active_only), params).rows
+
+
 def _known_organisations(session: Session, values: list[Any]) -> set[str]:
     codes = [str(v) for v in values]
-    return set(
-        session.execute(
-            select(Organisation.id).where(Organisation.id.in_(codes), Organisation.active.is_(True))
-        ).scalars()
-    )
+    return {row[0] for row in organisation_rows(session, codes, active_only=True)}
 
 
 # -- meetings -----------------------------------------------------------------------------------
@@ -519,6 +557,14 @@ def reference_errors(session: Session, schema: Schema, data: Mapping[str, Any]) 
     return errors
 
 
+_SCHEMAS: dict[type[Schema], Schema] = {}
+"""One instance per form class: making one costs more than the whole check (the instance is
+only read: its fields and their metadata)."""
+
+
 def check_references(session: Session, form: FormInput) -> dict[str, Any]:
     """The registry's form check: every field with ``choices_from`` names known records."""
-    return reference_errors(session, form.schema(), form.data)
+    schema = _SCHEMAS.get(form.schema)
+    if schema is None:
+        schema = _SCHEMAS.setdefault(form.schema, form.schema())
+    return reference_errors(session, schema, form.data)

@@ -12,11 +12,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from engine import SCHEDULER_ACTOR, SYSTEM_ACTOR, ServiceCall
 from processes.records import dates
-from processes.records.models import Meeting, Organisation
+from processes.records.choices import organisation_rows
+from processes.records.models import Meeting
 from processes.records.notify import day_names, notify, role_holders
 from processes.records.reference import AGENDA_KINDS
 from processes.topics import screening
@@ -55,6 +55,9 @@ def register_submission(call: ServiceCall, params: dict[str, Any]) -> str | None
 
 
 ALIASES = {"question_or_proposal": "question"}
+_SUBMISSION_FORM = TopicSubmissionForm()
+"""Made once: a marshmallow schema keeps no state between loads, and making one costs more
+than a load."""
 """Start-data names other processes use for the dossier fields (see processes.followup.agenda)."""
 
 
@@ -66,7 +69,7 @@ def dossier(data: dict[str, Any]) -> dict[str, Any]:
     it left out get the form's defaults and known aliases are mapped. Data the form refuses
     (too long, unknown codes) raises ValueError naming the fields: an incident to fix by retry.
     """
-    form = TopicSubmissionForm()
+    form = _SUBMISSION_FORM
     raw = {name: data[name] for name in form.fields if data.get(name) is not None}
     for alias, name in ALIASES.items():
         if name not in raw and data.get(alias) is not None:
@@ -88,11 +91,7 @@ def screening_facts(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]
     now = call.clock.now()
     received = dates.local_date(now)
     entities = [str(code) for code in facts["affected_entities"]]
-    named = dict(
-        call.session.execute(
-            select(Organisation.id, Organisation.name).where(Organisation.id.in_(entities))
-        ).all()
-    )
+    named = dict(organisation_rows(call.session, entities, names=True))
     found = set(named)
     meeting_id = facts["target_meeting_id"]
     facts.update(
