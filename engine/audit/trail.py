@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
@@ -95,14 +94,10 @@ class AuditRecorder:
         """
         if not self.pending:
             return 0
-        bind = self.session.get_bind()
-        key = bind.url
+        key = self.session.get_bind().url
         now = self.clock.now().astimezone(UTC)
         known = _HEADS.get(key)
-        if known is not None and bind.dialect.name == "postgresql":
-            self._queue_on_hint(key, known, now)
-        else:
-            self._write(key, known, now)
+        self._write(key, known, now)
         count = len(self.pending)
         self.pending.clear()
         return count
@@ -125,35 +120,7 @@ class AuditRecorder:
             hotsql.run(
                 self.session, hotsql.SAVE_AUDIT_HEAD, {"seq": last["seq"], "hash": last["hash"]}
             )
-        hotsql.run(self.session, hotsql.INSERT_AUDIT, rows)
-        _HEADS[key] = (last["seq"], last["hash"])
-
-    def _queue_on_hint(self, key: URL, known: tuple[int, str], now: datetime) -> None:
-        """PostgreSQL: the head move and the rows, chained on the hint, wait and go to the server
-        with the COMMIT (or the next statement): one round trip fewer than checking the hint
-        first. If the hint is out of date the move fails, the server skips what followed, and
-        `hotsql.guarded` returns to the savepoint before it: the head is then read under lock
-        and the chain computed again, before the rest is sent again."""
-        rows = self._chain(known[0], known[1], now)
-        last = rows[-1]
-        pending = list(self.pending)
-
-        def recover(connection: Connection) -> None:
-            hotsql.rollback_to_guard(connection)
-            head = hotsql.run(connection, hotsql.AUDIT_HEAD).one()
-            again = _chain(pending, head.seq, head.hash, now)
-            hotsql.run(connection, hotsql.SAVE_AUDIT_HEAD, {
-                "seq": again[-1]["seq"], "hash": again[-1]["hash"],
-            }, defer=True)  # fmt: skip
-            hotsql.run(connection, *hotsql.insert_audit_rows(again), defer=True)
-            _HEADS[key] = (again[-1]["seq"], again[-1]["hash"])
-
-        hotsql.guarded(self.session, [
-            (hotsql.MOVE_AUDIT_HEAD_OR_FAIL, {
-                "seq": last["seq"], "hash": last["hash"], "old_seq": known[0], "old_hash": known[1],
-            }),
-            hotsql.insert_audit_rows(rows),
-        ], _head_moved_meanwhile, recover)  # fmt: skip
+        hotsql.run(self.session, *hotsql.insert_audit_rows(rows))
         _HEADS[key] = (last["seq"], last["hash"])
 
     def _chain(self, seq: int, prev: str, now: datetime) -> list[dict[str, Any]]:
@@ -180,16 +147,6 @@ def _chain(pending: list[PendingEntry], seq: int, prev: str, now: datetime) -> l
         rows.append({**row, "prev_hash": prev, "hash": digest})
         prev = digest
     return rows
-
-
-def _head_moved_meanwhile(error: Exception) -> bool:
-    """MOVE_AUDIT_HEAD_OR_FAIL's failure: the head was not at the hint."""
-    diag = getattr(error, "diag", None)
-    return (
-        getattr(error, "sqlstate", None) == "23502"
-        and getattr(diag, "table_name", None) == "audit_head"
-        and getattr(diag, "column_name", None) == "seq"
-    )
 
 
 # The last chain head this process wrote, per database: a hint checked by the UPDATE's WHERE.

@@ -21,9 +21,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Executable,
-    and_,
     bindparam,
-    case,
     event,
     insert,
     null,
@@ -78,19 +76,6 @@ class Result:
 
     def scalar(self) -> Any:
         return self.rows[0][0] if self.rows else None
-
-
-class Guard(Result):
-    """The result of a `guarded` SAVEPOINT: what to do when the statement after it fails the
-    way `failed` recognises (see `guarded`)."""
-
-    __slots__ = ("failed", "recover", "size")
-
-    def __init__(
-        self, size: int, failed: Callable[[Exception], bool], recover: Callable[[Connection], None]
-    ) -> None:
-        super().__init__([], -1)
-        self.size, self.failed, self.recover = size, failed, recover
 
 
 class _Plan:
@@ -234,48 +219,6 @@ def flush(connection: Connection, *, commit: bool = False) -> None:
         _execute(connection, queue)
 
 
-_SAVEPOINT = text("SAVEPOINT stuurboord_guard")
-
-
-def rollback_to_guard(connection: Connection) -> None:
-    """Undo what followed the last guard's SAVEPOINT (in a guard's `recover`). Sent through
-    libpq itself: psycopg would take the ROLLBACK for the end of the transaction and drop its
-    prepared statements, in a way that can lose one still in use."""
-    dbapi_connection = connection.connection.dbapi_connection
-    assert dbapi_connection is not None
-    from psycopg.pq import ExecStatus
-
-    result = dbapi_connection.pgconn.exec_(b"ROLLBACK TO SAVEPOINT stuurboord_guard")
-    if result.status != ExecStatus.COMMAND_OK:
-        error = dbapi_connection.pgconn.error_message.decode(errors="replace")
-        raise RuntimeError(f"could not return to the guard's savepoint: {error}")
-
-
-def guarded(
-    session: Session | Connection,
-    statements: list[tuple[Executable, Any]],
-    failed: Callable[[Exception], bool],
-    recover: Callable[[Connection], None],
-) -> None:
-    """PostgreSQL: queue `statements` (deferred) behind a SAVEPOINT, on the assumption that
-    the first of them fails, with an error `failed` recognises, whenever what they were
-    computed from is out of date. They then go to the server with the next statement or the
-    COMMIT, saving the round trip that checking the assumption first would cost. If the first
-    one fails, the server skips the rest of that pipeline (the COMMIT included) and nothing of
-    it is kept; the transaction goes back to the savepoint (everything before it stays), then
-    `recover(connection)` runs (it starts with `rollback_to_guard`, and may read and queue
-    statements in place of `statements`), and what was queued after them is sent again, in
-    order, the COMMIT included."""
-    connection = _connection(session)
-    assert connection.dialect.name != "sqlite"
-    savepoint = _plan(_SAVEPOINT, connection.dialect, None)
-    assert savepoint is not None
-    queue = connection.info.setdefault(QUEUE, [])
-    queue.append((savepoint, None, False, Guard(len(statements), failed, recover)))
-    for statement, params in statements:
-        run(connection, statement, params, defer=True)
-
-
 def _connection(session: Session | Connection) -> Connection:
     if isinstance(session, Connection):
         return session
@@ -314,29 +257,16 @@ def _execute(connection: Connection, batch: list[tuple[_Plan, Any, bool, Result]
     plan, arguments = batch[-1][0], batch[-1][1]
     errors = connection.dialect.loaded_dbapi.Error
     try:
-        try:
-            if len(batch) == 1 and connection.dialect.name == "sqlite":
-                _send(cursors[0], plan, arguments, batch[0][2])
-            else:
-                _pipeline(dbapi_connection, cursors, batch, errors)
-            _fill(batch, cursors)
-            return
-        except errors as error:
-            at = _failed_guard(batch, cursors, error)
-            if at is None:
-                connection._handle_dbapi_exception(error, plan.sql, arguments, cursors[-1], None)
-                raise  # pragma: no cover (the line above raises)
-            _fill(batch[: at + 1], cursors[: at + 1])
+        if len(batch) == 1 and connection.dialect.name == "sqlite":
+            _send(cursors[0], plan, arguments, batch[0][2])
+        else:
+            _pipeline(dbapi_connection, cursors, batch, errors)
+        _fill(batch, cursors)
+    except errors as error:
+        connection._handle_dbapi_exception(error, plan.sql, arguments, cursors[-1], None)
     finally:
         for cursor in cursors:
             cursor.close()
-    # A guarded statement failed as expected: everything from it on was skipped by the server.
-    guard = batch[at][3]
-    assert isinstance(guard, Guard)
-    guard.recover(connection)
-    queue = connection.info.get(QUEUE) or []
-    connection.info[QUEUE] = []
-    _execute(connection, queue + batch[at + 1 + guard.size :])
 
 
 def _pipeline(dbapi_connection: Any, cursors: list[Any], batch: list[Any], errors: Any) -> None:
@@ -344,16 +274,11 @@ def _pipeline(dbapi_connection: Any, cursors: list[Any], batch: list[Any], error
     being sent; it is kept and raised once the pipeline is closed (the server skipped the
     rest), rather than the driver's "pipeline aborted" on closing it."""
     first = None
-    prepare = None
     try:
         with dbapi_connection.pipeline():
             try:
-                for cursor, (plan, arguments, many, result) in zip(cursors, batch, strict=True):
-                    if isinstance(result, Guard):
-                        # psycopg can lose track of a statement it prepares in a part of a
-                        # pipeline the server skips: none is prepared from a guard on.
-                        prepare = False
-                    _send(cursor, plan, arguments, many, prepare)
+                for cursor, (plan, arguments, many, _) in zip(cursors, batch, strict=True):
+                    _send(cursor, plan, arguments, many)
             except errors as error:
                 first = error
     except errors as error:
@@ -369,27 +294,8 @@ def _fill(batch: list[tuple[_Plan, Any, bool, Result]], cursors: list[Any]) -> N
         result.rowcount = cursor.rowcount
 
 
-def _failed_guard(batch: list[Any], cursors: list[Any], error: Exception) -> int | None:
-    """The index of the guard whose statement failed the way the guard expects, if that is
-    what happened: its SAVEPOINT ran and the statement after it did not."""
-    for at, entry in enumerate(batch):
-        result = entry[3]
-        if isinstance(result, Guard) and at + 1 < len(batch):
-            if cursors[at].pgresult is None:
-                return None  # something before the guard failed
-            if cursors[at + 1].pgresult is None:
-                return at if result.failed(error) else None
-    return None
-
-
-def _send(
-    cursor: Any, plan: _Plan, arguments: Any, many: bool, prepare: bool | None = None
-) -> None:
-    if prepare is not None:
-        # psycopg's executemany always prepares: one execute per row instead.
-        for row in arguments if many else [arguments]:
-            cursor.execute(plan.sql, row, prepare=prepare)
-    elif many:
+def _send(cursor: Any, plan: _Plan, arguments: Any, many: bool) -> None:
+    if many:
         cursor.executemany(plan.sql, arguments)
     elif arguments is None:
         cursor.execute(plan.sql)
@@ -495,20 +401,6 @@ AUDIT_HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with
 SAVE_AUDIT_HEAD = (
     update(AuditHead).where(AuditHead.id == 1).values(seq=bindparam("seq"), hash=bindparam("hash"))
 )
-MOVE_AUDIT_HEAD_OR_FAIL = (
-    update(AuditHead)
-    .where(AuditHead.id == 1)
-    .values(
-        seq=case(
-            (and_(AuditHead.seq == bindparam("old_seq"), AuditHead.hash == bindparam("old_hash")),
-             bindparam("seq")),
-            else_=null(),
-        ),
-        hash=bindparam("hash"),
-    )
-)  # fmt: skip
-"""MOVE_AUDIT_HEAD that fails (NOT NULL violation on audit_head.seq) instead of changing no
-row when the head is not where the writer thought: for `guarded`."""
 MOVE_AUDIT_HEAD = (
     update(AuditHead)
     .where(AuditHead.id == 1, AuditHead.seq == bindparam("old_seq"),
