@@ -93,7 +93,9 @@ def record_intake(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
     )
     if accepted:
         return review_view(review, project)
-    return {**review_view(review, project), "owner_notified": _tell_declined(call, review, project)}
+    told = _tell_owner(call, review, project, "review_declined",
+                       {"intake_note": review.intake_note or ""})  # fmt: skip
+    return {**review_view(review, project), "owner_notified": told}
 
 
 def record_checks(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
@@ -158,40 +160,31 @@ def approve(call: ServiceCall, params: dict[str, Any]) -> dict[str, Any]:
         "project_review_advice_approved",
         reason=decision["advice_remark"],
     )
-    told = _tell_owner(call, review, project)
+    verdict = ADVICE_VERDICTS.get(review.verdict or "", {"nl": "", "en": ""})
+    told = _tell_owner(call, review, project, "review_advice", {
+        "verdict": {language: text.lower() for language, text in verdict.items()},
+        "advice_text": review.advice_text or "",
+    })  # fmt: skip
     return {**review_view(review, project), "owner_notified": told}
 
 
-def _tell_owner(call: ServiceCall, review: ProjectReview, project: Project) -> list[str]:
-    if not project.owner_user_id:
-        return []
-    verdict = ADVICE_VERDICTS.get(review.verdict or "", {"nl": "", "en": ""})
-    return notify.notify(
-        call,
-        [project.owner_user_id],
-        event=f"review-advice:{review.id}",
-        template="review_advice",
-        params={
-            "project_title": project.title,
-            "government_meeting": notify.day_names(review.government_meeting_on),
-            "verdict": {language: text.lower() for language, text in verdict.items()},
-            "advice_text": review.advice_text or "",
-        },
-    )
-
-
-def _tell_declined(call: ServiceCall, review: ProjectReview, project: Project) -> list[str]:
+def _tell_owner(
+    call: ServiceCall, review: ProjectReview, project: Project, template: str,
+    params: dict[str, Any],
+) -> list[str]:  # fmt: skip
+    """Notify the project's owner (if it names one) about its review: `template`, with the
+    project's title and the government's meeting day besides `params`."""
     if not project.owner_user_id:
         return []
     return notify.notify(
         call,
         [project.owner_user_id],
-        event=f"review-declined:{review.id}",
-        template="review_declined",
+        event=f"{template.replace('_', '-')}:{review.id}",
+        template=template,
         params={
             "project_title": project.title,
             "government_meeting": notify.day_names(review.government_meeting_on),
-            "intake_note": review.intake_note or "",
+            **params,
         },
     )
 
