@@ -81,6 +81,28 @@ def test_list_cases_and_involvement(review: Engine) -> None:
     assert [c.id for c in review.list_cases(status="completed")] == [first.id]
 
 
+def test_display_names_of_some_users_or_all(review: Engine) -> None:
+    actor(review, "carla", ("clerk", None))
+    actor(review, "mona", ("manager", None))
+    everyone = review.display_names()
+    assert {"carla", "mona"} <= everyone.keys()
+    assert review.display_names(["mona", "nobody", "mona"]) == {"mona": everyone["mona"]}
+    assert review.display_names({"carla", "mona"}) == {k: everyone[k] for k in ("carla", "mona")}
+    assert review.display_names([]) == {}
+
+
+def test_cases_by_id_takes_any_number_of_ids(review: Engine) -> None:
+    """More ids than psycopg's limit for a prepared statement's parameters, missing ones too."""
+    carla = actor(review, "carla", ("clerk", None))
+    started = [review.start_case("review", {"requester": "carla"}, carla) for _ in range(60)]
+    ids = [case.id for case in started]
+    found = review.cases([*ids, max(ids) + 1000], data_keys=["requester"])
+    assert sorted(found) == sorted(ids)
+    assert all(found[i].data == {"requester": "carla"} for i in ids)
+    assert review.cases(ids[:1]) == {ids[0]: review.case(ids[0])}
+    assert review.cases([]) == {}
+
+
 def test_diagram_state_marks_completed_active_and_failing_elements(review: Engine) -> None:
     carla = actor(review, "carla", ("clerk", None))
     case = review.start_case("review", {"requester": "carla"}, carla)
