@@ -352,22 +352,27 @@ def cases_by_id(
     if not wanted:
         return {}
     bare = _bare(connection)
-    query = (
+    keys = None if data_keys is None else tuple(data_keys)
+    rows = bare.execute(_cases_statement(keys, bare.dialect.name), {"ids": wanted}).all()
+    return {row.id: _case_info(row, data_keys) for row in rows}
+
+
+@functools.lru_cache(maxsize=64)
+def _cases_statement(data_keys: tuple[str, ...] | None, dialect: str) -> Select[Any]:
+    """Cases by id, built once per set of data keys. PostgreSQL: the ids are one array
+    parameter (`= ANY(:ids)`), so the statement's text is the same for any number of ids and
+    psycopg prepares it once (an IN list is a parameter per id: another statement for each
+    count, and past psycopg's limit on parameters one parsed and planned on every call).
+    SQLite: an IN list."""
+    if dialect == "postgresql":
+        among = Case.id == any_(bindparam("ids", type_=ARRAY(Case.id.type)))
+    else:
+        among = Case.id.in_(bindparam("ids", expanding=True))
+    return (
         select(*_case_columns(data_keys), ProcessVersion.version)
         .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
-        .where(id_among(Case.id, wanted, bare.dialect.name))
+        .where(among)
     )
-    return {row.id: _case_info(row, data_keys) for row in bare.execute(query)}
-
-
-def id_among(column: Any, ids: Sequence[Any], dialect: str) -> Any:
-    """`column IN ids`. PostgreSQL: one array parameter (`= ANY(:ids)`), so the statement's
-    text is the same for any number of ids and psycopg prepares it once (an IN list is a
-    parameter per id: another statement for each count, and past psycopg's limit on
-    parameters one that is parsed and planned on every call). SQLite: a plain IN list."""
-    if dialect == "postgresql":
-        return column == any_(bindparam("ids", list(ids), type_=ARRAY(column.type)))
-    return column.in_(ids)
 
 
 def _visible(actor: Actor) -> Any:
