@@ -308,21 +308,22 @@ class Engine:
         `visible_to` also those the actors may act on now through their roles, `text` those
         whose title or data contain it (case-insensitive). With `data_keys`, each case's
         `data` holds only those keys (for lists that need no more)."""
-        with self.db.read() as session:
-            return queries.list_cases(session, status=status, process_id=process_id,
+        with self.db.snapshot() as connection:  # one statement
+            return queries.list_cases(connection, status=status, process_id=process_id,
                                       involving=involving, visible_to=visible_to, limit=limit,
                                       offset=offset, text=text, data_keys=data_keys)  # fmt: skip
 
     def cases(self, case_ids: Iterable[int],
               data_keys: Sequence[str] | None = None) -> dict[int, CaseInfo]:  # fmt: skip
         """Several cases at once (missing ids are left out; `data_keys` as in list_cases)."""
-        with self.db.read() as session:
-            return queries.cases_by_id(session, case_ids, data_keys)
+        with self.db.snapshot() as connection:  # one statement
+            return queries.cases_by_id(connection, case_ids, data_keys)
 
-    def display_names(self) -> dict[str, str]:
-        """Every user's display name by id (one light query, for pages that name many people)."""
+    def display_names(self, user_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Display names by user id (one light query): every user's, or only those of
+        `user_ids` (unknown ids are left out), for a page that names a few people."""
         with self.db.snapshot() as connection:
-            return users.display_names(connection)
+            return users.display_names(connection, user_ids)
 
     def user(self, user_id: str) -> users.UserInfo | None:
         """One user (active or not) with their grants, or None."""
@@ -361,8 +362,8 @@ class Engine:
     # -- tasks ------------------------------------------------------------------------------
 
     def tasks_for(self, actor: Actor, role: str | None = None) -> list[TaskInfo]:
-        with self.db.read() as session:
-            return queries.inbox(session, actor, role)
+        with self.db.snapshot() as connection:  # every inbox page: one statement
+            return queries.inbox(connection, actor, role)
 
     def ready_tasks(self, role: str | None = None) -> list[TaskInfo]:
         """Every ready task (an admin's view), optionally of one role."""
@@ -487,8 +488,8 @@ class Engine:
             )
 
     def unread_count(self, user_id: str) -> int:
-        with self.db.read() as session:
-            return notifications.unread_count(session, user_id)
+        with self.db.snapshot() as connection:  # every page: one statement
+            return notifications.unread_count(connection, user_id)
 
     def mark_read(self, user_id: str, ids: Sequence[int] | None = None) -> int:
         with self.db.write() as session:

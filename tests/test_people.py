@@ -81,6 +81,54 @@ def test_list_cases_and_involvement(review: Engine) -> None:
     assert [c.id for c in review.list_cases(status="completed")] == [first.id]
 
 
+def test_list_cases_visible_to_pages_newest_first(review: Engine, clock) -> None:
+    """Cases an actor started, has or had a task in, may act on through a role, or those of
+    whom they deputise for: newest first, paged, the same with or without other filters."""
+    carla = actor(review, "carla", ("clerk", None))
+    mona = actor(review, "mona", ("manager", None))
+    dora = actor(review, "dora")
+    cases = [review.start_case("review", {"requester": "carla"}, carla) for _ in range(5)]
+    for case in cases[:3]:
+        [intake] = [t for t in review.case_tasks(case.id) if t.state == "ready"]
+        review.complete_task(intake.id, {"amount": 5000}, carla)  # approve: mona's role
+    [approve, *_] = sorted(review.tasks_for(mona), key=lambda t: t.case_id)
+    review.complete_task(approve.id, {"approved": True}, mona)
+    newest = sorted((case.id for case in cases), reverse=True)
+    by_mona = [c for c in newest if c in {case.id for case in cases[:3]}]
+    assert [c.id for c in review.list_cases(visible_to=[mona])] == by_mona
+    assert [c.id for c in review.list_cases(visible_to=[mona], limit=1, offset=1)] == by_mona[1:2]
+    assert [c.id for c in review.list_cases(visible_to=[carla], limit=2, offset=1)] == newest[1:3]
+    assert [c.id for c in review.list_cases(visible_to=[dora])] == []
+    now = clock.now()
+    review.set_deputy("mona", "dora", now - timedelta(days=1), now + timedelta(days=1), mona)
+    as_deputy = review.acting_for("dora", "mona")
+    assert [c.id for c in review.list_cases(visible_to=[dora, as_deputy])] == by_mona
+    texts = review.list_cases(visible_to=[mona], text="carla", limit=2, offset=1)
+    assert [c.id for c in texts] == by_mona[1:3]
+
+
+def test_display_names_of_some_users_or_all(review: Engine) -> None:
+    actor(review, "carla", ("clerk", None))
+    actor(review, "mona", ("manager", None))
+    everyone = review.display_names()
+    assert {"carla", "mona"} <= everyone.keys()
+    assert review.display_names(["mona", "nobody", "mona"]) == {"mona": everyone["mona"]}
+    assert review.display_names({"carla", "mona"}) == {k: everyone[k] for k in ("carla", "mona")}
+    assert review.display_names([]) == {}
+
+
+def test_cases_by_id_takes_any_number_of_ids(review: Engine) -> None:
+    """More ids than psycopg's limit for a prepared statement's parameters, missing ones too."""
+    carla = actor(review, "carla", ("clerk", None))
+    started = [review.start_case("review", {"requester": "carla"}, carla) for _ in range(60)]
+    ids = [case.id for case in started]
+    found = review.cases([*ids, max(ids) + 1000], data_keys=["requester"])
+    assert sorted(found) == sorted(ids)
+    assert all(found[i].data == {"requester": "carla"} for i in ids)
+    assert review.cases(ids[:1]) == {ids[0]: review.case(ids[0])}
+    assert review.cases([]) == {}
+
+
 def test_diagram_state_marks_completed_active_and_failing_elements(review: Engine) -> None:
     carla = actor(review, "carla", ("clerk", None))
     case = review.start_case("review", {"requester": "carla"}, carla)

@@ -8,6 +8,7 @@ builds it (STUURBOORD_DATABASE_URL etc.).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -80,13 +81,42 @@ def _context() -> dict[str, Any]:
 
 
 def display_name(user_id: str | None) -> str:
-    """A user's name for pages (cached per request); ids of system actors as they are."""
+    """A user's name for pages (cached per request); ids of system actors as they are.
+
+    A page that called `remember_names` for the people it shows has their names; any other
+    name loads every user's (once per request), as does the first name on any other page."""
     if not user_id:
         return ""
-    names = g.get("_names")
+    names: dict[str, str] | None = g.get("_names")
     if names is None:
-        names = g._names = identity.engine().display_names()
-    return str(names.get(user_id, user_id))
+        names = g._names = {}
+    name = names.get(user_id)
+    if name is None:
+        if not g.get("_all_names"):
+            for known, known_name in identity.engine().display_names().items():
+                names.setdefault(known, known_name)
+            g._all_names = True
+        name = names.get(user_id, user_id)
+    return str(name)
+
+
+def remember_names(user_ids: Iterable[str | None]) -> None:
+    """Load the names of the people a page is about to show, and the signed-in user's (its
+    header), in one query: the page's `display_name` calls need not load every user's name.
+    Read on every request, so a rename shows on the next one."""
+    names: dict[str, str] | None = g.get("_names")
+    if names is None:
+        names = g._names = {}
+    if g.get("_all_names"):
+        return
+    wanted = {user_id for user_id in user_ids if user_id}
+    actor = g.get("actor")
+    if actor is not None:
+        wanted.add(actor.user_id)
+    wanted.difference_update(names)
+    if wanted:
+        found = identity.engine().display_names(wanted)
+        names.update({user_id: found.get(user_id, user_id) for user_id in wanted})
 
 
 def url_prefix(endpoint: str, key: str) -> str:

@@ -46,6 +46,8 @@ def _me() -> Actor:
 @bp.get("/dossiers")
 @login_required
 def index() -> str:
+    from webapp.app import remember_names
+
     status = request.args.get("status") or None
     status = status if status in STATUSES else None
     page = max(1, request.args.get("pagina", 1, type=int) or 1)
@@ -54,9 +56,11 @@ def index() -> str:
         engine(), _me(), status=status, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
         text=query or None, data_keys=CASE_KIND_KEYS,
     )  # fmt: skip
+    shown = found[:PAGE_SIZE]
+    remember_names(case.started_by for case in shown)
     return render_template(
         "cases.html",
-        cases=found[:PAGE_SIZE],
+        cases=shown,
         query=query,
         status=status,
         statuses=STATUSES,

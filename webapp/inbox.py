@@ -95,6 +95,8 @@ PAGE_SIZE = 50  # rows per page: the whole queue is sorted and filtered, one pag
 @bp.get("/taken")
 @login_required
 def index() -> str:
+    from webapp.app import remember_names
+
     actor = current_actor()
     assert actor is not None
     role = request.args.get("rol") or None
@@ -109,9 +111,11 @@ def index() -> str:
     roles = sorted({r for r, _scope in actor.grants})
     filters = {"rol": role, "zoek": search or None, "opgenomen": claimed, "sorteer": sort,
                "richting": "af" if descending else None}  # fmt: skip
+    shown = with_cases(rows[start : start + PAGE_SIZE])
+    remember_names([row.on_behalf_of for row in shown] + [row.task.claimed_by for row in shown])
     return render_template(
         "inbox.html",
-        rows=with_cases(rows[start : start + PAGE_SIZE]),
+        rows=shown,
         total=len(rows),
         page=page,
         more=start + PAGE_SIZE < len(rows),

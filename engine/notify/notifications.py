@@ -28,7 +28,7 @@ from typing import Any
 
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -303,12 +303,12 @@ def _info(row: Notification, language: str) -> NotificationInfo:
     )
 
 
-def unread_count(session: Session, user_id: str) -> int:
+def unread_count(connection: Session | Connection, user_id: str) -> int:
     """How many delivered in-app notifications the user has not read."""
     query = select(func.count(Notification.id)).where(
         _visible(user_id), Notification.read_at.is_(None)
     )
-    return int(session.execute(query).scalar_one())
+    return int(connection.execute(query).scalar_one())
 
 
 def mark_read(

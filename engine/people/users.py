@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from engine.audit.trail import AuditRecorder
@@ -111,9 +112,21 @@ def list_users(session: Session) -> list[UserInfo]:
     ]  # fmt: skip
 
 
-def display_names(connection: Connection) -> dict[str, str]:
-    rows = connection.execute(select(UserAccount.id, UserAccount.display_name))
-    return {row.id: row.display_name for row in rows}
+def display_names(connection: Connection, user_ids: Iterable[str] | None = None) -> dict[str, str]:
+    """Display names by user id: every user's, or those of `user_ids` (unknown ids left out).
+    PostgreSQL: the ids go as one array parameter, so the statement's text is the same for
+    any number of them and psycopg prepares it once."""
+    query = select(UserAccount.id, UserAccount.display_name)
+    if user_ids is not None:
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return {}
+        if connection.dialect.name == "postgresql":
+            ids = bindparam("user_ids", wanted, type_=ARRAY(UserAccount.id.type))
+            query = query.where(UserAccount.id == any_(ids))
+        else:
+            query = query.where(UserAccount.id.in_(wanted))
+    return {row.id: row.display_name for row in connection.execute(query)}
 
 
 def user_info(session: Session, user_id: str) -> UserInfo | None:

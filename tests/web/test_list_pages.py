@@ -112,3 +112,55 @@ def test_case_list_links_and_kinds(client, web_engine):
     assert len(rows) == 3
     for case_id, row in zip(sorted(ids, reverse=True), rows, strict=True):
         assert f'<a href="/dossiers/{case_id}">Review</a>' in row
+
+
+def _names_asked(monkeypatch, web_engine) -> list[set[str] | None]:
+    """Record each display_names call's ids (None: every user's)."""
+    asked: list[set[str] | None] = []
+    loader = web_engine.display_names
+
+    def recording(user_ids=None):
+        asked.append(None if user_ids is None else set(user_ids))
+        return loader(user_ids)
+
+    monkeypatch.setattr(web_engine, "display_names", recording)
+    return asked
+
+
+def test_inbox_and_case_list_load_only_the_names_they_show(monkeypatch, client, web_engine, clock):
+    """One query for the names on the page (and the header's), not every user's; a rename
+    shows on the next request."""
+    _, intake = start_review(web_engine, "carla")
+    web_engine.complete_task(intake, {"amount": 5000}, web_engine.actor("carla"))
+    maria, now = web_engine.actor("maria"), clock.now()
+    web_engine.set_deputy("maria", "dirk", now - timedelta(days=1), now + timedelta(days=7), maria)
+    asked = _names_asked(monkeypatch, web_engine)
+    sign_in(client, "dirk")
+    asked.clear()
+    html = client.get("/taken").text
+    assert "voor Maria Manager" in html and "Dirk" in html
+    assert asked == [{"dirk", "maria"}]
+    asked.clear()
+    html = client.get("/dossiers").text
+    assert "Carla" in html
+    assert asked == [{"dirk", "carla"}]
+    web_engine.set_display_name("maria", "Maria Nieuw", web_engine.actor("anna"))
+    assert "voor Maria Nieuw" in client.get("/taken").text
+
+
+def test_display_name_beyond_the_remembered_ones_loads_every_name(app, web_engine):
+    with app.test_request_context("/"):
+        from flask import g
+
+        from webapp.app import display_name, remember_names
+
+        g.actor = web_engine.actor("dirk")
+        remember_names(["carla", None, "system"])
+        assert set(g._names) == {"carla", "dirk", "system"}
+        assert not g.get("_all_names")
+        assert display_name("carla") == "Carla Clerk"
+        assert display_name("system") == "system"
+        assert display_name("maria") == "Maria Manager"  # not remembered: every name loads
+        assert g._all_names
+        assert display_name("nobody") == "nobody"
+        assert display_name(None) == ""
