@@ -10,7 +10,8 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
 
-from engine import Engine
+from engine import Actor, Engine, NotFound
+from engine.people import users
 from engine.storage import hotsql
 from webapp.models import ApiToken
 
@@ -52,6 +53,21 @@ def resolve(engine: Engine, token: str) -> str | None:
     with engine.db.snapshot() as connection:  # every API request: one light statement
         found = hotsql.run(connection, _RESOLVE, {"digest": _digest(token)}).one_or_none()
     return None if found is None else str(found[0])
+
+
+def actor_of(engine: Engine, token: str) -> Actor | None:
+    """The actor of a live token (the user with their grants), or None: also for a token of
+    a user who is inactive or gone. Both reads on one connection (every API request asks)."""
+    if not token.startswith(PREFIX) or len(token) > 100:
+        return None
+    with engine.db.snapshot() as connection:
+        found = hotsql.run(connection, _RESOLVE, {"digest": _digest(token)}).one_or_none()
+        if found is None:
+            return None
+        try:
+            return users.actor_of(connection, found[0])
+        except NotFound:  # deactivated or removed since: the token no longer counts
+            return None
 
 
 _RESOLVE = select(ApiToken.user_id).where(
