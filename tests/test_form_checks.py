@@ -73,3 +73,43 @@ def test_the_task_coming_back_finds_what_it_was_last_completed_with(loop: Engine
     assert loop.last_submission(case.id, "start") is None
     other = loop.start_case("loop", {"passes": 0, "limit": 3}, clerk)
     assert loop.last_submission(other.id, "work") is None
+
+
+def test_a_form_check_reads_committed_records_and_its_error_passes_through(
+    loop: Engine, registry: Registry
+) -> None:
+    """The checks run on a snapshot connection (PostgreSQL: autocommit, no transaction of
+    their own; on completion the connection that read the task): ORM reads there see the
+    committed rows, and an exception in a check reaches the caller before anything is stored."""
+    from sqlalchemy import select
+
+    from engine.storage.models import Case, CaseTask
+
+    seen: list[tuple[str, int, str]] = []  # case status, revision, its tasks' states
+
+    def reads(session: Session, form: FormInput) -> dict[str, Any]:
+        if form.case_id is None:
+            return {}
+        case = session.get(Case, form.case_id)
+        assert case is not None
+        states = session.execute(
+            select(CaseTask.state).where(CaseTask.case_id == form.case_id)
+        ).scalars()
+        seen.append((case.status, case.revision, ",".join(sorted(states))))
+        if form.data.get("colour") == "boom":
+            raise RuntimeError("check broke")
+        return {}
+
+    registry.form_check(reads)
+    clerk = actor(loop, "carla", ("clerk", None))
+    loop.start_case("loop", {"passes": 0, "limit": 3}, clerk)
+    [task] = loop.tasks_for(clerk)
+    with pytest.raises(RuntimeError, match="check broke"):
+        loop.complete_task(task.id, {"colour": "boom"}, clerk)
+    assert [(status, states) for status, _, states in seen] == [("running", "ready")]
+    assert loop.task(task.id).state == "ready"
+    loop.complete_task(task.id, {"colour": "blue"}, clerk)
+    assert seen[-1] == seen[0]
+    [again] = loop.tasks_for(clerk)
+    loop.complete_task(again.id, {"colour": "red"}, clerk)
+    assert seen[-1][2] == "completed,ready"

@@ -65,6 +65,25 @@ def test_deputy_acts_for_the_principal_and_the_audit_says_so(review: Engine, clo
         review.acting_for("dirk", "carla")
 
 
+def test_principals_of_counts_the_period_start_but_not_its_end(review: Engine, clock) -> None:
+    """principals_of is a prebuilt statement with `now` twice: starts <= now < ends, each
+    principal once, by id."""
+    for name in ("zoe", "carla", "bert", "dirk"):
+        actor(review, name)
+    ada = actor(review, "ada", ("admin", None))
+    soon, later = clock.now() + timedelta(days=1), clock.now() + timedelta(days=3)
+    review.set_deputy("zoe", "dirk", clock.now(), later, ada)
+    review.set_deputy("carla", "dirk", clock.now(), soon, ada)
+    review.set_deputy("bert", "dirk", soon, later, ada)
+    review.set_deputy("carla", "dirk", soon, later, ada)
+    assert review.principals_of("dirk") == ["carla", "zoe"]
+    assert review.principals_of("zoe") == []
+    clock.advance(days=1)  # exactly `soon`: carla's first period ended, the second began
+    assert review.principals_of("dirk") == ["bert", "carla", "zoe"]
+    clock.advance(days=2)  # exactly `later`: every period ended
+    assert review.principals_of("dirk") == []
+
+
 def test_list_cases_and_involvement(review: Engine) -> None:
     carla = actor(review, "carla", ("clerk", None))
     mona = actor(review, "mona", ("manager", None))

@@ -64,7 +64,7 @@ def load_user() -> None:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() == "bearer" and token.strip():
-            g.actor = _actor_or_none(tokens.resolve(engine(), token.strip()))
+            g.actor = tokens.actor_of(engine(), token.strip())
         return
     secret = session.get("sid")
     if not secret:

@@ -184,12 +184,23 @@ def set_deputy(session: Session, audit: AuditRecorder, clock: Clock, *, user_id:
     return _deputy_info(row)
 
 
+_PRINCIPALS = (
+    select(Deputy.user_id)
+    .where(
+        Deputy.deputy_id == bindparam("deputy_id"),
+        Deputy.starts <= bindparam("now", type_=Deputy.starts.type),
+        Deputy.ends > bindparam("now", type_=Deputy.ends.type),
+    )
+    .distinct()
+    .order_by(Deputy.user_id)
+)
+"""principals_of's statement, built once and run through hotsql: every request asks it."""
+
+
 def principals_of(session: Session | Connection, deputy_id: str, now: datetime) -> list[str]:
-    rows = session.execute(
-        select(Deputy.user_id).where(Deputy.deputy_id == deputy_id, Deputy.starts <= now,
-                                     Deputy.ends > now).distinct().order_by(Deputy.user_id)
-    ).scalars()  # fmt: skip
-    return list(rows)
+    """Whom `deputy_id` stands in for at `now`, by id."""
+    rows = hotsql.run(session, _PRINCIPALS, {"deputy_id": deputy_id, "now": now}).all()
+    return [row[0] for row in rows]
 
 
 def acting_for(session: Session, deputy_id: str, principal_id: str, now: datetime) -> Actor:

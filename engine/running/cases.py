@@ -102,10 +102,16 @@ class CaseService(Interventions, Firing):
     # -- validation -------------------------------------------------------------------------
 
     def validate(
-        self, process_id: str, element_id: str, data: Any, case_id: int | None = None
+        self,
+        process_id: str,
+        element_id: str,
+        data: Any,
+        case_id: int | None = None,
+        connection: Connection | None = None,
     ) -> dict[str, Any]:
         """Data checked against the schema registered for this task, then by the registry's
-        form checks (reference data); JSON-safe values only."""
+        form checks (reference data); JSON-safe values only. The checks read on `connection`
+        (a snapshot connection the caller holds) or on one of their own."""
         if not isinstance(data, dict):
             raise ValidationFailed("data must be a JSON object", {"_schema": ["Not an object."]})
         schema_class = self.registry.form_for(process_id, element_id)
@@ -123,14 +129,20 @@ class CaseService(Interventions, Firing):
             messages = error.normalized_messages()
             raise ValidationFailed(f"invalid data for {element_id}", messages) from error
         clean = schema.dump(loaded)
-        self._check(FormInput(process_id, element_id, case_id, clean, schema_class))
+        self._check(FormInput(process_id, element_id, case_id, clean, schema_class), connection)
         return clean
 
-    def _check(self, form: FormInput) -> None:
+    def _check(self, form: FormInput, connection: Connection | None = None) -> None:
         if not self.registry.checks:
             return
+        if connection is None:
+            with self.db.snapshot() as own:
+                return self._check(form, own)
         errors: dict[str, Any] = {}
-        with self.db.read() as session:
+        # A session on a snapshot connection: on PostgreSQL in autocommit, so no BEGIN and
+        # ROLLBACK round trips; every statement sees the committed data of its moment, as it
+        # would in a READ COMMITTED transaction. SQLite: a deferred read transaction as before.
+        with Session(connection) as session:
             for check in self.registry.checks:
                 errors.update(check(session, form))
         if errors:
@@ -249,12 +261,12 @@ class CaseService(Interventions, Firing):
     # -- tasks ------------------------------------------------------------------------------
 
     def complete(self, task_id: str, data: Any, actor: Actor) -> CaseInfo:
-        with self.db.snapshot() as connection:
+        with self.db.snapshot() as connection:  # the task, then the form checks: one connection
             row, case_status, suspended, seen = task_and_case(connection, task_id)
-        check_may_act(row, actor)
-        check_ready(row, actor)
-        check_case_open(row.case_id, case_status, suspended)
-        clean = self.validate(row.process_id, row.element_id, data, row.case_id)
+            check_may_act(row, actor)
+            check_ready(row, actor)
+            check_case_open(row.case_id, case_status, suspended)
+            clean = self.validate(row.process_id, row.element_id, data, row.case_id, connection)
         self.hooks("after_load", task_id=task_id, actor=actor)
         # The task is marked completed in the round trip that claims the revision (on
         # PostgreSQL one pipeline, after the claim: the case row is locked first, as by every

@@ -20,6 +20,30 @@ def test_unauthenticated_and_revoked_tokens_get_401(app):
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
+def test_a_token_counts_while_live_and_its_user_active(app, web_engine):
+    """The token and its user's grants are read together: a revoked token, or one of a
+    deactivated user, gets 401; a live one acts with the user's current roles."""
+    from webapp import tokens
+
+    client = app.test_client()
+    first, second = token_for(app, "carla"), token_for(app, "carla")
+    case_id, task = start_review(web_engine, "carla")
+    assert client.get("/api/v1/tasks", headers=bearer(first)).json[0]["id"] == task
+    [info, _] = tokens.of_user(web_engine, "carla")
+    assert tokens.revoke(web_engine, "carla", info.id)
+    assert client.get("/api/v1/tasks", headers=bearer(first)).status_code == 401
+    assert client.get("/api/v1/tasks", headers=bearer(second)).status_code == 200
+    anna = web_engine.actor("anna")
+    web_engine.revoke("carla", "clerk", None, anna)
+    assert client.get("/api/v1/tasks", headers=bearer(second)).json == []
+    web_engine.set_user_active("carla", False, anna)
+    assert client.get("/api/v1/tasks", headers=bearer(second)).status_code == 401
+    assert tokens.actor_of(web_engine, second) is None
+    web_engine.set_user_active("carla", True, anna)
+    assert tokens.actor_of(web_engine, second) == web_engine.actor("carla")
+    assert case_id > 0
+
+
 def test_session_cookie_does_not_authenticate_the_api(client):
     from tests.web.conftest import sign_in
 
