@@ -5,7 +5,7 @@
 
 Seeds N topic cases (default 100,000; quick 10,000) and 10 audit rows per case in a scratch
 database (bench/http_seed.py), serves webapp.wsgi:app with 2 gunicorn workers set up as in
-production by gunicorn.conf.py (threaded; `--threads 1`: sync workers), and measures from
+production by gunicorn.conf.py (sync workers; `--threads N`: N threads each), and measures from
 loopback, 2 clients at a time, all endpoints taking turns in rounds: p50/p95 of the inbox, the
 case list and a case page, as pages and API, for a submitter (100 ready tasks, 300 cases) and
 for the secretariat (sees every case, 200 tasks in its queue). Reference: GET /healthz in the
@@ -99,13 +99,13 @@ class Client:
 
 def worker_args(threads: int | None) -> tuple[list[str], str]:
     """gunicorn's arguments for 2 workers with gunicorn.conf.py (threads: None as it says, 1 for
-    sync workers) and how they serve, for the report."""
+    sync workers, more for threaded ones) and how they serve, for the report."""
     config = runpy.run_path(str(_HERE.parent / "gunicorn.conf.py"))
     args = ["--config", str(_HERE.parent / "gunicorn.conf.py"), "--workers", "2"]
+    threads = threads or config["threads"]
     if threads == 1:
         return [*args, "--worker-class", "sync", "--threads", "1"], "--workers 2 (sync)"
-    threads = threads or config["threads"]
-    return [*args, "--threads", str(threads)], f"--workers 2 ({config['worker_class']}, {threads})"
+    return [*args, "--threads", str(threads)], f"--workers 2 (gthread, {threads})"
 
 
 def serve(url: str, tmp: Path, workers: list[str]) -> tuple[subprocess.Popen[bytes], int]:

@@ -22,16 +22,16 @@ def _config() -> Config:
     return config
 
 
-def test_workers_are_threaded_and_the_pool_covers_the_threads(monkeypatch):
+def test_workers_are_sync_by_default(monkeypatch):
     monkeypatch.delenv("STUURBOORD_WEB_THREADS", raising=False)
     config = _config()
-    assert config.worker_class_str == "gthread"
-    assert config.threads >= 2
-    pool = Database("postgresql://nobody@127.0.0.1:1/none").engine.pool  # never connects
-    assert config.threads <= pool.size()  # each thread has a connection without waiting
+    assert (config.worker_class_str, config.threads) == ("sync", 1)
 
 
 @pytest.mark.parametrize("threads", ["2", "8"])
-def test_threads_from_the_environment(monkeypatch, threads):
+def test_threads_from_the_environment_within_the_pool(monkeypatch, threads):
     monkeypatch.setenv("STUURBOORD_WEB_THREADS", threads)
-    assert _config().threads == int(threads)
+    config = _config()
+    assert (config.worker_class_str, config.threads) == ("gthread", int(threads))
+    pool = Database("postgresql://nobody@127.0.0.1:1/none").engine.pool  # never connects
+    assert config.threads <= pool.size()  # each thread has a connection without waiting
