@@ -17,6 +17,7 @@ import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -202,6 +203,36 @@ def as_user(new_context: Callable[[], BrowserContext], site: Site, user_id: str)
     page = new_context().new_page()
     sign_in(page, site, user_id)
     return page
+
+
+@contextmanager
+def signed_in_pages(browser: Browser, site: Site) -> Iterator[Callable[..., Page]]:
+    """`open_page(user_id, width=1280)`: a page signed in as `user_id` in a context of its own
+    that lets axe-core in (only these test contexts bypass the app's CSP); all closed after."""
+    contexts: list[BrowserContext] = []
+
+    def open_page(user_id: str, width: int = 1280) -> Page:
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, locale="nl-BE", bypass_csp=True
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        sign_in(page, site, user_id)
+        return page
+
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def open_as(browser: Browser, site: Site) -> Iterator[Callable[..., Page]]:
+    """Signed-in pages that axe-core can check (see `signed_in_pages`)."""
+    with signed_in_pages(browser, site) as open_page:
+        yield open_page
 
 
 def task_id_of(site: Site, case_id: int, element_id: str) -> str:

@@ -11,13 +11,13 @@ The pages' CSP forbids injected scripts, so these contexts bypass CSP (only here
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.browser import committee as scene
-from tests.browser.conftest import PASSWORD, TIMEOUT_MS, Site, task_id_of
+from tests.browser.conftest import Site, task_id_of
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -69,29 +69,6 @@ def pages_for(scenery: dict[str, int | str]) -> dict[str, list[str]]:
             "/beheer/incidenten",
         ],
     }
-
-
-@pytest.fixture
-def open_as(browser: Browser, site: Site) -> Iterator[Callable[[str, int], Page]]:
-    contexts = []
-
-    def open_page(user_id: str, width: int = 1280) -> Page:
-        context = browser.new_context(
-            viewport={"width": width, "height": 900}, locale="nl-BE", bypass_csp=True
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(site.at("/aanmelden"))
-        page.get_by_label("Gebruikersnaam").fill(user_id)
-        page.get_by_label("Wachtwoord").fill(PASSWORD)
-        page.get_by_role("button", name="Aanmelden", exact=True).click()
-        page.wait_for_url("**/taken")
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def violations(page: Page) -> list[str]:

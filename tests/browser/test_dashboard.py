@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from processes.records import dates
-from tests.browser.conftest import PASSWORD, TIMEOUT_MS, ServerThread, Site, build_site
+from tests.browser.conftest import ServerThread, Site, build_site, signed_in_pages
 from tests.browser.test_modeller import axe_clean
 from tests.test_dashboard_figures import TODAY, seed_figures
 
@@ -40,28 +40,10 @@ def dash_site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -
 
 
 @pytest.fixture
-def open_as(browser: Browser, dash_site: Site) -> Iterator[Callable[[str], Page]]:
-    """Signed-in pages in contexts that let axe-core in (only these test contexts bypass the
-    app's CSP)."""
-    contexts = []
-
-    def open_page(user_id: str) -> Page:
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, locale="nl-BE", bypass_csp=True
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(dash_site.at("/aanmelden"))
-        page.get_by_label("Gebruikersnaam").fill(user_id)
-        page.get_by_label("Wachtwoord").fill(PASSWORD)
-        page.get_by_role("button", name="Aanmelden", exact=True).click()
-        page.wait_for_url("**/taken")
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
+def open_as(browser: Browser, dash_site: Site) -> Iterator[Callable[..., Page]]:
+    """Signed-in pages on the dashboard's own site (see `signed_in_pages`)."""
+    with signed_in_pages(browser, dash_site) as open_page:
+        yield open_page
 
 
 def _shot(page: Page, name: str) -> None:

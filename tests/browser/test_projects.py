@@ -13,7 +13,7 @@ from processes.projects import writes
 from processes.projects.forms import ProjectForm
 from tests.browser import committee as board
 from tests.browser.conftest import Site
-from tests.browser.test_accessibility import AXE, open_as, violations  # noqa: F401
+from tests.browser.test_accessibility import AXE, violations
 
 
 def register_project(site: Site, title: str, **changes: Any) -> int:
@@ -41,7 +41,7 @@ def register_project(site: Site, title: str, **changes: Any) -> int:
 
 
 def test_a_member_finds_a_project_and_reads_its_milestones(
-    site: Site, open_as: Callable[[str, int], Page]  # noqa: F811 (the fixture)
+    site: Site, open_as: Callable[[str, int], Page]
 ) -> None:
     title = board.unique("Omgevingsloket")
     project_id = register_project(site, title)

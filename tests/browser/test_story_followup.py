@@ -19,47 +19,22 @@ before these tasks are set through the engine (tests/browser/committee.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from processes.records import choices, dates
 from processes.records.models import Meeting
 from tests.browser import committee as scene
-from tests.browser.conftest import PASSWORD, TIMEOUT_MS, Site, data
+from tests.browser.conftest import Site, data
 from tests.browser.test_accessibility import AXE, violations
 from tests.browser.test_story import complete, open_task
 
 pytestmark = pytest.mark.usefixtures("site")
 
 QUESTION = "Welke datastandaarden leggen alle besturen samen vast?"
-
-
-@pytest.fixture
-def open_as(browser: Browser, site: Site) -> Iterator[Callable[[str], Page]]:
-    """Signed-in pages whose context lets axe-core in (the app's CSP forbids injected
-    scripts; only these test contexts bypass it)."""
-    contexts = []
-
-    def open_page(user_id: str) -> Page:
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, locale="nl-BE", bypass_csp=True
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(site.at("/aanmelden"))
-        page.get_by_label("Gebruikersnaam").fill(user_id)
-        page.get_by_label("Wachtwoord").fill(PASSWORD)
-        page.get_by_role("button", name="Aanmelden", exact=True).click()
-        page.wait_for_url("**/taken")
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def no_axe_violations(page: Page) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from engine.notify import webhooks
 from engine.people.actors import SYSTEM_ACTOR
-from tests.browser.conftest import PASSWORD, TIMEOUT_MS, Site
+from tests.browser.conftest import Site, signed_in_pages
 from tests.browser.test_accessibility import AXE, violations
 
 try:
@@ -20,17 +20,8 @@ except ImportError:  # pragma: no cover - conftest skips the browser tests then
 
 @pytest.fixture
 def admin_page(browser: Browser, site: Site) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-BE",
-                                  bypass_csp=True)  # fmt: skip
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.goto(site.at("/aanmelden"))
-    page.get_by_label("Gebruikersnaam").fill("ada")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden", exact=True).click()
-    page.wait_for_url("**/taken")
-    yield page
-    context.close()
+    with signed_in_pages(browser, site) as open_page:
+        yield open_page("ada")
 
 
 @pytest.fixture
