@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import CaseStateError, Forbidden, NotFound, TaskConflict, TaskNotActive
 from engine.people.actors import Actor
 from engine.running.queries import CaseInfo
-from engine.storage import hotsql
 from engine.storage.models import Case, CaseTask
 
 OPEN_STATUSES = ("running", "incident")
@@ -53,15 +52,6 @@ def case_info(session: Session, case_id: int) -> CaseInfo:
     if info is None:
         raise NotFound(f"case {case_id} not found")
     return info
-
-
-def task_and_case(session: Session | Connection, task_id: str) -> tuple[Any, str, bool, int]:
-    if not isinstance(task_id, str) or len(task_id) > 36:
-        raise NotFound(f"task {task_id} not found")
-    row = hotsql.run(session, hotsql.TASK_AND_CASE, {"task_id": task_id}).one_or_none()
-    if row is None:
-        raise NotFound(f"task {task_id} not found")
-    return row, row.case_status, row.suspended, row.revision
 
 
 def task_row(session: Session, task_id: str) -> CaseTask:

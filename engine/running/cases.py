@@ -22,7 +22,7 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection, Executable, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from engine.audit.trail import AuditRecorder, changed_fields
@@ -43,7 +43,6 @@ from engine.running.case_rows import (
     check_case_open,
     check_may_act,
     check_ready,
-    task_and_case,
     task_row,
 )
 from engine.running.firing import Firing
@@ -107,11 +106,11 @@ class CaseService(Interventions, Firing):
         element_id: str,
         data: Any,
         case_id: int | None = None,
-        connection: Connection | None = None,
+        connection: Session | Connection | None = None,
     ) -> dict[str, Any]:
         """Data checked against the schema registered for this task, then by the registry's
         form checks (reference data); JSON-safe values only. The checks read on `connection`
-        (a snapshot connection the caller holds) or on one of their own."""
+        (the caller's write session or a snapshot connection it holds) or on one of their own."""
         if not isinstance(data, dict):
             raise ValidationFailed("data must be a JSON object", {"_schema": ["Not an object."]})
         schema_class = self.registry.form_for(process_id, element_id)
@@ -132,19 +131,23 @@ class CaseService(Interventions, Firing):
         self._check(FormInput(process_id, element_id, case_id, clean, schema_class), connection)
         return clean
 
-    def _check(self, form: FormInput, connection: Connection | None = None) -> None:
+    def _check(self, form: FormInput, connection: Session | Connection | None = None) -> None:
         if not self.registry.checks:
             return
         if connection is None:
             with self.db.snapshot() as own:
                 return self._check(form, own)
         errors: dict[str, Any] = {}
-        # A session on a snapshot connection: on PostgreSQL in autocommit, so no BEGIN and
-        # ROLLBACK round trips; every statement sees the committed data of its moment, as it
-        # would in a READ COMMITTED transaction. SQLite: a deferred read transaction as before.
-        with Session(connection) as session:
+        if isinstance(connection, Session):  # the caller's write transaction
             for check in self.registry.checks:
-                errors.update(check(session, form))
+                errors.update(check(connection, form))
+        else:
+            # A session on a snapshot connection: on PostgreSQL in autocommit, so no BEGIN and
+            # ROLLBACK round trips; every statement sees the committed data of its moment, as
+            # in a READ COMMITTED transaction. SQLite: a deferred read transaction.
+            with Session(connection) as session:
+                for check in self.registry.checks:
+                    errors.update(check(session, form))
         if errors:
             raise ValidationFailed(f"invalid data for {form.element_id}", errors)
 
@@ -261,24 +264,38 @@ class CaseService(Interventions, Firing):
     # -- tasks ------------------------------------------------------------------------------
 
     def complete(self, task_id: str, data: Any, actor: Actor) -> CaseInfo:
-        with self.db.snapshot() as connection:  # the task, then the form checks: one connection
-            row, case_status, suspended, seen = task_and_case(connection, task_id)
-            check_may_act(row, actor)
-            check_ready(row, actor)
-            check_case_open(row.case_id, case_status, suspended)
-            clean = self.validate(row.process_id, row.element_id, data, row.case_id, connection)
-        self.hooks("after_load", task_id=task_id, actor=actor)
-        # The task is marked completed in the round trip that claims the revision (on
-        # PostgreSQL one pipeline, after the claim: the case row is locked first, as by every
-        # writer); a task completed by someone else meanwhile shows before the step runs.
-        mark = (hotsql.MARK_COMPLETED, {
-            "task_id": task_id, "now": self.clock.now(), "user": actor.user_id,
-            "submitted_data": clean or None,
-        })  # fmt: skip
+        """Complete a ready task with the submitted data, in one write transaction.
+
+        The transaction first locks and bumps the task's case, then reads the task (on
+        PostgreSQL both in the transaction's first round trip): what it reads is what every
+        earlier writer left, so a task completed by someone else a moment ago shows as such
+        here, and the rights, state and data checks that follow change nothing when they fail
+        (the transaction rolls back)."""
+        if not isinstance(task_id, str) or len(task_id) > 36:
+            raise NotFound(f"task {task_id} not found")
+        self.hooks("before_claim", task_id=task_id, actor=actor)
+        hint = self.workflows.hint(task_id)
         with self.db.write() as session:
-            current, marked = self._claim(session, row.case_id, seen, mark)
-            if marked.rowcount != 1:
-                raise TaskConflict(f"task {task_id} was completed by someone else just now")
+            webhooks.read_endpoints_early(session)
+            claimed = hotsql.run(session, hotsql.CLAIM_CASE_OF_TASK, {
+                "task_id": task_id, "known": hint[1] + 1 if hint else -1,
+            }, defer=True)  # fmt: skip
+            row = hotsql.run(session, hotsql.TASK_ROW, {"task_id": task_id}).one_or_none()
+            if row is None:
+                raise NotFound(f"task {task_id} not found")
+            values = claimed.one()
+            check_may_act(row, actor)
+            if row.state == "completed" and row.completed_by != actor.user_id:
+                raise TaskConflict(f"task {task_id} was completed by someone else")
+            check_ready(row, actor)
+            check_case_open(row.case_id, values.status, values.suspended)
+            clean = self.validate(row.process_id, row.element_id, data, row.case_id, session)
+            self.hooks("after_load", task_id=task_id, actor=actor)
+            current = self._step_of(session, values)
+            hotsql.run(session, hotsql.MARK_COMPLETED, {
+                "task_id": task_id, "now": self.clock.now(), "user": actor.user_id,
+                "submitted_data": clean or None,
+            }, defer=True)  # fmt: skip
             spiff_task = runtime.find_task(current.workflow, task_id)
             if spiff_task is None or spiff_task.state != TaskState.READY:
                 raise TaskNotActive(f"task {task_id} is no longer ready")
@@ -515,34 +532,41 @@ class CaseService(Interventions, Firing):
     def _writing(self, case_id: int, seen: int) -> Iterator[Step]:
         """A write on an existing case: claim the revision we read, load, yield."""
         with self.db.write() as session:
-            yield self._claim(session, case_id, seen)[0]
+            yield self._claim(session, case_id, seen)
 
-    def _claim(
-        self,
-        session: Session,
-        case_id: int,
-        seen: int,
-        also: tuple[Executable, dict[str, Any]] | None = None,
-    ) -> tuple[Step, hotsql.Result]:
-        """Claim the revision we read and load the case; `also` is a statement that goes to
-        the server right after the claim, in the same round trip (its result is returned;
-        an empty one without it)."""
+    def _claim(self, session: Session, case_id: int, seen: int) -> Step:
+        """Claim the revision we read and load the case."""
         workflow = self.workflows.take(case_id, seen)
         bump = hotsql.BUMP_CASE if workflow is not None else hotsql.BUMP_CASE_LOADING
         webhooks.read_endpoints_early(session)
         claimed = hotsql.run(
             session, bump, {"case_id": case_id, "seen": seen, "next": seen + 1}, defer=True
         )
-        extra = hotsql.Result([], -1)
-        if also is not None:
-            extra = hotsql.run(session, also[0], also[1], defer=True)
-        hotsql.wait(session, extra if also is not None else claimed)
+        hotsql.wait(session, claimed)
         values = claimed.one_or_none()
         if values is None:
             raise TaskConflict(
                 f"case {case_id} was changed by someone else at the same moment; "
                 "reload and try again"
             )
+        state_json = values.state_json if workflow is None else None
+        return self._step_from(session, values, workflow, state_json)
+
+    def _step_of(self, session: Session, values: Any) -> Step:
+        """The step on a case that `CLAIM_CASE_OF_TASK` locked: the workflow from this
+        process's cache when it holds the revision before the claim, else from the stored state
+        (which the claim brought unless it expected the cache to have it)."""
+        workflow = self.workflows.take(values.id, values.revision - 1)
+        state_json = values.state_json
+        if workflow is None and state_json is None:  # the cached one went meanwhile
+            state_json = hotsql.run(
+                session, hotsql.CASE_STATE_JSON, {"case_id": values.id}
+            ).scalar_one()
+        return self._step_from(session, values, workflow, state_json)
+
+    def _step_from(
+        self, session: Session, values: Any, workflow: Any, state_json: str | None
+    ) -> Step:
         version = self._version(session, values.process_version_id)
         case = CaseRow(
             values.id, values.process_version_id, version.version, values.process_id,
@@ -551,16 +575,18 @@ class CaseService(Interventions, Firing):
         )  # fmt: skip
         if workflow is None:
             specs = self._specs(version.id)
-            workflow = runtime.load_workflow(values.state_json, specs, self.scripts)
+            workflow = runtime.load_workflow(state_json, specs, self.scripts)
         current = Step(session, AuditRecorder(session, self.clock), case, workflow, case.data)
         current.visited = set(values.visited or ())
         current.visited_known = values.visited is not None
         current.had_timers = bool(runtime.waiting_timers(workflow))
         current.ready_before = steps.ready_tasks(workflow)
-        return current, extra
+        return current
 
     def _committed(self, current: Step) -> None:
-        self.workflows.put(current.case.id, current.case.revision, current.workflow)
+        self.workflows.put(
+            current.case.id, current.case.revision, current.workflow, current.ready_after
+        )
         if current.deferred:
             self.drain(current.deferred)
 

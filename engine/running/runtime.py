@@ -67,25 +67,48 @@ class WorkflowCache:
 
     Taking a workflow removes it, so two threads never step the same object; it goes back only
     after its revision committed. A revision mismatch means someone else moved the case on.
+    Each entry also remembers the case's ready task ids, so that completing one of them can say
+    which revision it hopes to find (`hint`) before it has read anything.
     """
 
     def __init__(self, limit: int = 2000) -> None:
-        self._items: dict[int, tuple[int, BpmnWorkflow]] = {}
+        self._items: dict[int, tuple[int, BpmnWorkflow, tuple[str, ...]]] = {}
+        self._case_of_task: dict[str, int] = {}
         self._limit = limit
 
     def take(self, case_id: int, revision: int) -> BpmnWorkflow | None:
         item = self._items.pop(case_id, None)
-        if item is None or item[0] != revision:
+        if item is None:
             return None
-        return item[1]
+        self._forget_tasks(item[2])
+        return item[1] if item[0] == revision else None
 
-    def put(self, case_id: int, revision: int, workflow: BpmnWorkflow) -> None:
-        if len(self._items) >= self._limit:
-            self._items.pop(next(iter(self._items)), None)
-        self._items[case_id] = (revision, workflow)
+    def put(
+        self, case_id: int, revision: int, workflow: BpmnWorkflow, task_ids: tuple[str, ...] = ()
+    ) -> None:
+        replaced = self._items.pop(case_id, None)
+        if replaced is None and len(self._items) >= self._limit:
+            replaced = self._items.pop(next(iter(self._items)), None)
+        if replaced is not None:
+            self._forget_tasks(replaced[2])
+        self._items[case_id] = (revision, workflow, task_ids)
+        for task_id in task_ids:
+            self._case_of_task[task_id] = case_id
+
+    def hint(self, task_id: str) -> tuple[int, int] | None:
+        """(case id, revision) of the cached workflow in which `task_id` was ready, if any: a
+        hint only, as another thread may take the workflow at any moment."""
+        case_id = self._case_of_task.get(task_id)
+        item = self._items.get(case_id) if case_id is not None else None
+        return (case_id, item[0]) if case_id is not None and item is not None else None
 
     def clear(self) -> None:
         self._items.clear()
+        self._case_of_task.clear()
+
+    def _forget_tasks(self, task_ids: tuple[str, ...]) -> None:
+        for task_id in task_ids:
+            self._case_of_task.pop(task_id, None)
 
 
 def new_workflow(specs: Specs, scripts: EngineScripts, data: dict[str, Any]) -> BpmnWorkflow:

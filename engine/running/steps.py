@@ -61,6 +61,7 @@ class Step:
     ready_before: dict[str, ReadyTask] = field(default_factory=dict)
     visited: set[str] = field(default_factory=set)
     visited_known: bool = True
+    ready_after: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,7 @@ def _sync_tasks(
     gets no row but an incident (models deployed before deploy checked for a role)."""
     session, case, audit = step.session, step.case, step.audit
     ready = {str(task.id): task for task in runtime.ready_human_tasks(step.workflow)}
+    step.ready_after = tuple(ready)
     # The task rows mirror the workflow's ready tasks at every commit, so what was ready before
     # this step (in the workflow we loaded) is what the table holds now: no query needed.
     rows = list(step.ready_before.values())

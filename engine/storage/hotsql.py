@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Executable,
+    Integer,
     bindparam,
     event,
     insert,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy import case as sql_case
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import MultipleResultsFound, NoResultFound
 from sqlalchemy.orm import Session
@@ -304,11 +306,6 @@ def _send(cursor: Any, plan: _Plan, arguments: Any, many: bool) -> None:
 
 
 TASK_COLUMNS = tuple(CaseTask.__table__.columns)
-TASK_AND_CASE = (
-    select(*TASK_COLUMNS, Case.status.label("case_status"), Case.suspended, Case.revision)
-    .join(Case, Case.id == CaseTask.case_id)
-    .where(CaseTask.id == bindparam("task_id"))
-)
 LATEST_VERSION = (
     select(ProcessVersion.id, ProcessVersion.version, ProcessVersion.name)
     .where(ProcessVersion.process_id == bindparam("process_id"))
@@ -327,6 +324,24 @@ BUMP_CASE = (
 )  # fmt: skip
 BUMP_CASE_LOADING = BUMP_CASE.returning(Case.state_json)
 """BUMP_CASE that also brings the stored state, for a workflow not cached in this process."""
+CLAIM_CASE_OF_TASK = (
+    update(Case)
+    .where(Case.id == select(CaseTask.case_id)
+           .where(CaseTask.id == bindparam("task_id")).scalar_subquery())
+    .values(revision=Case.revision + 1)
+    .returning(
+        Case.id, Case.process_version_id, Case.process_id, Case.status, Case.suspended,
+        Case.title, Case.started_by, Case.started_at, Case.revision, Case.data, Case.paused_at,
+        Case.visited,
+        sql_case((Case.revision == bindparam("known", type_=Integer), null()),
+                 else_=Case.state_json).label("state_json"),
+    )
+)  # fmt: skip
+"""Completing a task: lock and bump the task's case first, so that what is read next is what
+every earlier writer left. The stored state comes back unless the new revision is `known` (the
+one after the revision this process holds in its cache)."""
+TASK_ROW = select(*TASK_COLUMNS).where(CaseTask.id == bindparam("task_id"))
+CASE_STATE_JSON = select(Case.state_json).where(Case.id == bindparam("case_id"))
 SAVE_CASE = (
     update(Case)
     .where(Case.id == bindparam("case_id"))

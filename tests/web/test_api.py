@@ -173,7 +173,7 @@ def test_two_workers_complete_at_the_same_moment_one_gets_409(app, web_engine, c
     """Two web workers (own engines, own pools) both load the task before either commits."""
     _case_id, task = start_review(web_engine, "carla")
     both_loaded = threading.Barrier(2, timeout=30)
-    hooks = Hooks({"after_load": lambda **_: both_loaded.wait()})
+    hooks = Hooks({"before_claim": lambda **_: both_loaded.wait()})
     workers = [
         create_app(
             Engine(Database(web_engine.db.url), _registry(), clock, hooks), {"TESTING": True}

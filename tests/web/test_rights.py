@@ -7,7 +7,6 @@ import uuid
 
 from tests.web.conftest import bearer, sign_in, start_review, token_for
 
-
 _CSRF_VALUE = re.compile(r'(name="csrf_token" value=")[^"]*"')
 
 
