@@ -161,6 +161,28 @@ def specs_from_json(text: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSp
 
 
 def state_to_json(workflow: BpmnWorkflow) -> str:
+    """The case state to store: exactly the text `SERIALIZER.serialize_json` writes.
+
+    The workflow, its subprocesses and tasks go through `_fast_workflow_dict` (see "the fast
+    save" below); a workflow it does not recognise through SpiffWorkflow's serializer."""
+    if _FAST_SAVE:
+        registry = SERIALIZER.registry
+        # As serialize_json: the encoder's `default` converts registered values (dates in task
+        # data, bpmn events) with converters that read this flag.
+        registry._encoder_mode = True
+        try:
+            dct = _fast_workflow_dict(workflow, registry)
+            dct[_VERSION_KEY] = SERIALIZER.VERSION
+            return _ENCODER.encode(dct)
+        except _NotFast:
+            pass
+        finally:
+            registry._encoder_mode = False
+    return slow_state_to_json(workflow)
+
+
+def slow_state_to_json(workflow: BpmnWorkflow) -> str:
+    """SpiffWorkflow's own way: `registry.convert` over everything, then json.dumps."""
     return SERIALIZER.serialize_json(workflow)
 
 
@@ -398,6 +420,158 @@ def _merge_copy(data: dict[str, Any]) -> dict[str, Any]:
 
 _CONTAINERS = (dict, list, set)
 _PLAIN_CONTAINERS = (dict, list)
+
+
+# -- the fast save ---------------------------------------------------------------------------
+#
+# `SERIALIZER.serialize_json` sets the registry's encoder mode, converts the workflow with
+# `registry.convert` (CaseStateConverter.to_dict, then for each subprocess and task a registry
+# dispatch, `_obj_to_dict` and BpmnSubWorkflowConverter/TaskConverter.to_dict) and dumps the
+# result with its encoder class. `_fast_workflow_dict` builds the same dict, key for key in the
+# same order, for a workflow, subprocesses and tasks of exactly the types those converters are
+# registered for, with these differences in how, not in what:
+#
+# - a task's parent is looked up once (TaskConverter.to_dict looks it up four times);
+# - each task id is turned into text once per save (a state names it up to four times:
+#   as key, id, parent and child); `str` of a UUID is Python code;
+# - the delta of a task's data against its parent's is DeepMerge.get_updated_keys and
+#   get_deleted_keys written out, for plain dicts;
+# - internal data and workflow data are converted as `registry.convert` does in encoder mode
+#   (a plain dict is copied without callables and modules; anything else goes through the
+#   registry itself);
+# - the encoder is built once (json.dumps builds one per call, with the same arguments).
+#
+# Values inside task data are left to the encoder, as before: its `default` converts dates,
+# decimals and the like, with the registry in encoder mode. Anything of another type raises
+# _NotFast and the whole state goes through `serialize_json`. This mirrors SpiffWorkflow
+# 3.2's converters; tests/test_serialization.py compares the text with `serialize_json`'s for
+# the corpus models at every point of their run, so a change there fails the tests.
+
+_ENCODER = SERIALIZER._encoder_cls()  # json.dumps(..., cls=_encoder_cls) with its defaults
+
+
+def _to_dict_function(typename: str) -> Any:
+    """The `to_dict` the registry calls for `typename` (unwrapped from `_obj_to_dict`)."""
+    convert = SERIALIZER.registry.convert_to_dict.get(typename)
+    args = getattr(convert, "args", ())
+    return getattr(args[1], "__func__", None) if len(args) == 2 and args[0] == typename else None
+
+
+_FAST_SAVE = (
+    SERIALIZER.registry.typenames.get(BpmnWorkflow) == "BpmnWorkflow"
+    and SERIALIZER.registry.typenames.get(BpmnSubWorkflow) == "BpmnSubWorkflow"
+    and SERIALIZER.registry.typenames.get(Task) == "Task"
+    and _to_dict_function("BpmnWorkflow") is CaseStateConverter.to_dict
+    and _to_dict_function("BpmnSubWorkflow") is BpmnSubWorkflowConverter.to_dict
+    and _to_dict_function("Task") is TaskConverter.to_dict
+    # (the converters `str` task ids themselves; the registry's UUID entry is for data)
+    and not {dict, list, str} & set(SERIALIZER.registry.typenames)
+)
+
+
+def _fast_workflow_dict(workflow: BpmnWorkflow, registry: Any) -> dict[str, Any]:
+    """registry.convert(workflow) in encoder mode: CaseStateConverter.to_dict plus typename."""
+    if type(workflow) is not BpmnWorkflow:
+        raise _NotFast
+    names: dict[int, str] = {}
+    dct = _fast_flow_dict(workflow, registry, names)
+    subprocesses = {}
+    for key, sub in workflow.subprocesses.items():
+        if type(sub) is not BpmnSubWorkflow:
+            raise _NotFast
+        sub_dct = _fast_flow_dict(sub, registry, names)
+        sub_dct["parent_task_id"] = str(sub.parent_task_id)
+        sub_dct["spec"] = sub.spec.name
+        sub_dct["typename"] = "BpmnSubWorkflow"
+        subprocesses[str(key)] = sub_dct
+    dct["subprocesses"] = subprocesses
+    dct["bpmn_events"] = registry.convert(workflow.bpmn_events)
+    dct["typename"] = "BpmnWorkflow"
+    return dct
+
+
+def _fast_flow_dict(flow: Any, registry: Any, names: dict[int, str]) -> dict[str, Any]:
+    """WorkflowConverter.to_dict, with TaskConverter.to_dict (plus typename) for each task.
+
+    `names` holds the text of each id object met so far, by `id()`: every one of them is held
+    by the workflow for the whole save, so no id is reused meanwhile."""
+    tasks = {}
+    clean = registry.clean
+    convert = registry.convert
+    get_name = names.get
+    for key, task in flow.tasks.items():
+        if type(task) is not Task:
+            raise _NotFast
+        key_name = get_name(id(key))
+        if key_name is None:
+            key_name = names[id(key)] = str(key)
+        task_id = task.id
+        id_name = get_name(id(task_id))
+        if id_name is None:
+            id_name = names[id(task_id)] = str(task_id)
+        parent_id = task._parent
+        parent = task.workflow.tasks.get(parent_id)
+        data = task.data
+        if parent is None:
+            parent_name = None
+            delta: dict[str, Any] = {}
+        else:
+            parent_name = get_name(id(parent_id))
+            if parent_name is None:
+                parent_name = names[id(parent_id)] = str(parent_id)
+            delta = {
+                "updates": _updated(parent.data, data),
+                "deletions": _deleted(parent.data, data),
+            }
+            data = {}
+        children = []
+        for child in task._children:
+            child_name = get_name(id(child))
+            if child_name is None:
+                child_name = names[id(child)] = str(child)
+            children.append(child_name)
+        internal_data = task.internal_data
+        if type(internal_data) is dict:  # what registry.convert does with it in encoder mode
+            internal_data = clean(internal_data) if internal_data else {}
+        else:
+            internal_data = convert(internal_data)
+        tasks[key_name] = {
+            "id": id_name,
+            "parent": parent_name,
+            "children": children,
+            "last_state_change": task.last_state_change,
+            "state": task._state,
+            "task_spec": task.task_spec.name,
+            "triggered": task.triggered,
+            "internal_data": internal_data,
+            "data": data,
+            "delta": delta,
+            "typename": "Task",
+        }
+    last_task = flow.last_task
+    return {
+        "data": convert(clean(flow.data)),
+        "correlations": flow.correlations,
+        "last_task": str(last_task.id) if last_task is not None else None,
+        "success": flow.success,
+        "completed": flow.completed,
+        "tasks": tasks,
+        "root": str(flow.task_tree.id),
+    }
+
+
+def _updated(before: Any, after: Any) -> dict[str, Any]:
+    """DeepMerge.get_updated_keys(before, after)."""
+    if type(before) is not dict or type(after) is not dict:
+        return DeepMerge.get_updated_keys(before, after)
+    return {key: value for key, value in after.items() if key not in before or value != before[key]}
+
+
+def _deleted(before: Any, after: Any) -> list[str]:
+    """DeepMerge.get_deleted_keys(before, after)."""
+    if type(before) is not dict or type(after) is not dict:
+        return DeepMerge.get_deleted_keys(before, after)
+    return [key for key in before if key not in after]
 
 
 def prune(workflow: BpmnWorkflow) -> int:
