@@ -239,7 +239,7 @@ ODD = [
 ]
 
 
-@pytest.mark.parametrize("value", ODD, ids=repr)
+@pytest.mark.parametrize("value", ODD, ids=[f"{i}-{type(v).__name__}" for i, v in enumerate(ODD)])
 def test_odd_values_are_saved_as_spiffworkflow_saves_them(value: Any) -> None:
     workflow = _review_workflow({"odd": value, "nested": {"odd": [value]}})
     root = workflow.task_tree

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from copy import copy
 from datetime import date
 from decimal import Decimal
+from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 from uuid import UUID, SafeUUID
 
@@ -163,7 +165,7 @@ def specs_from_json(text: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSp
 def state_to_json(workflow: BpmnWorkflow) -> str:
     """The case state to store: exactly the text `SERIALIZER.serialize_json` writes.
 
-    The workflow, its subprocesses and tasks go through `_fast_workflow_dict` (see "the fast
+    The workflow, its subprocesses and tasks go through `_fast_text` (see "the fast
     save" below); a workflow it does not recognise through SpiffWorkflow's serializer."""
     if _FAST_SAVE:
         registry = SERIALIZER.registry
@@ -171,9 +173,7 @@ def state_to_json(workflow: BpmnWorkflow) -> str:
         # data, bpmn events) with converters that read this flag.
         registry._encoder_mode = True
         try:
-            dct = _fast_workflow_dict(workflow, registry)
-            dct[_VERSION_KEY] = SERIALIZER.VERSION
-            return _ENCODER.encode(dct)
+            return _fast_text(workflow, registry)
         except _NotFast:
             pass
         finally:
@@ -427,27 +427,56 @@ _PLAIN_CONTAINERS = (dict, list)
 # `SERIALIZER.serialize_json` sets the registry's encoder mode, converts the workflow with
 # `registry.convert` (CaseStateConverter.to_dict, then for each subprocess and task a registry
 # dispatch, `_obj_to_dict` and BpmnSubWorkflowConverter/TaskConverter.to_dict) and dumps the
-# result with its encoder class. `_fast_workflow_dict` builds the same dict, key for key in the
-# same order, for a workflow, subprocesses and tasks of exactly the types those converters are
-# registered for, with these differences in how, not in what:
+# dict with its encoder class (default separators, keys in insertion order). `_fast_text`
+# writes the same text directly, for a workflow, subprocesses and tasks of exactly the types
+# those converters are registered for, keyed by UUIDs:
 #
-# - a task's parent is looked up once (TaskConverter.to_dict looks it up four times);
-# - each task id is turned into text once per save (a state names it up to four times:
-#   as key, id, parent and child); `str` of a UUID is Python code;
-# - the delta of a task's data against its parent's is DeepMerge.get_updated_keys and
-#   get_deleted_keys written out, for plain dicts;
+# - the fixed parts of a task (keys, id texts, state, spec name, flags) go into one template;
+#   an id's text and a time's are kept across saves (see _ID_TEXTS), a task's parent is
+#   looked up once;
+# - every other value (task data, the delta of a task's data against its parent's, internal
+#   data, workflow data, correlations, events) is written by the same C encoder json.dumps
+#   uses, built once per save with the same arguments and SpiffWorkflow's `default`; empty
+#   dicts and lists, strings, ints, finite floats, bools and None are written as it writes
+#   them (json.encoder's own string escaping, int and float `repr`);
+# - the delta is DeepMerge.get_updated_keys and get_deleted_keys written out, for plain dicts;
 # - internal data and workflow data are converted as `registry.convert` does in encoder mode
 #   (a plain dict is copied without callables and modules; anything else goes through the
-#   registry itself);
-# - the encoder is built once (json.dumps builds one per call, with the same arguments).
+#   registry itself).
 #
-# Values inside task data are left to the encoder, as before: its `default` converts dates,
-# decimals and the like, with the registry in encoder mode. Anything of another type raises
-# _NotFast and the whole state goes through `serialize_json`. This mirrors SpiffWorkflow
-# 3.2's converters; tests/test_serialization.py compares the text with `serialize_json`'s for
-# the corpus models at every point of their run, so a change there fails the tests.
+# Encoding a value on its own writes what encoding it inside the whole state would: the
+# containers around it are fresh, so none can be met again inside it (the circular-reference
+# check), and the encoder is the same. Anything of another type raises _NotFast and the whole
+# state goes through `serialize_json`. This mirrors SpiffWorkflow 3.2's converters and
+# Python's json; tests/test_serialization_save.py compares the text with `serialize_json`'s
+# for the corpus models at every point of their run, the models in tests/bpmn and bpmn/, and
+# odd values, so a change there fails the tests.
 
-_ENCODER = SERIALIZER._encoder_cls()  # json.dumps(..., cls=_encoder_cls) with its defaults
+_ENCODER = SERIALIZER._encoder_cls()  # what json.dumps(..., cls=_encoder_cls) builds
+
+
+def _value_writer() -> Any:
+    """A function writing one value as `_ENCODER.encode` does; with the C encoder, one built
+    for the save (JSONEncoder.iterencode builds one per call, a few microseconds each)."""
+    if c_make_encoder is None:
+        return _ENCODER.encode
+    encoder = _ENCODER
+    write = c_make_encoder(
+        {} if encoder.check_circular else None,
+        encoder.default,
+        encode_basestring_ascii if encoder.ensure_ascii else encode_basestring,
+        encoder.indent,
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+
+    def value(obj: Any) -> str:
+        return "".join(write(obj, 0))
+
+    return value
 
 
 def _to_dict_function(typename: str) -> Any:
@@ -465,113 +494,193 @@ _FAST_SAVE = (
     and _to_dict_function("BpmnSubWorkflow") is BpmnSubWorkflowConverter.to_dict
     and _to_dict_function("Task") is TaskConverter.to_dict
     # (the converters `str` task ids themselves; the registry's UUID entry is for data)
-    and not {dict, list, str} & set(SERIALIZER.registry.typenames)
+    and not {dict, list, str, int, float, bool} & set(SERIALIZER.registry.typenames)
+    and _ENCODER.ensure_ascii
+    and _ENCODER.indent is None
+    and (_ENCODER.item_separator, _ENCODER.key_separator) == (", ", ": ")
+    and not _ENCODER.sort_keys
 )
 
+_TASK = (
+    '{"id": %s, "parent": %s, "children": [%s], "last_state_change": %s, "state": %s, '
+    '"task_spec": %s, "triggered": %s, "internal_data": %s, "data": %s, "delta": %s, '
+    '"typename": "Task"}'
+)
+_NO_DELTA = '{"updates": {}, "deletions": []}'
+_float_repr = float.__repr__
+_int_repr = int.__repr__
+_isfinite = math.isfinite
 
-def _fast_workflow_dict(workflow: BpmnWorkflow, registry: Any) -> dict[str, Any]:
-    """registry.convert(workflow) in encoder mode: CaseStateConverter.to_dict plus typename."""
+
+def _fast_text(workflow: BpmnWorkflow, registry: Any) -> str:
+    """json.dumps(registry.convert(workflow) + version) in encoder mode: the state's text."""
     if type(workflow) is not BpmnWorkflow:
         raise _NotFast
-    names: dict[int, str] = {}
-    dct = _fast_flow_dict(workflow, registry, names)
-    subprocesses = {}
+    value = _value_writer()
+    parts = _fast_flow_parts(workflow, registry, value)
+    subprocesses = []
     for key, sub in workflow.subprocesses.items():
-        if type(sub) is not BpmnSubWorkflow:
+        if type(sub) is not BpmnSubWorkflow or type(key) is not UUID:
             raise _NotFast
-        sub_dct = _fast_flow_dict(sub, registry, names)
-        sub_dct["parent_task_id"] = str(sub.parent_task_id)
-        sub_dct["spec"] = sub.spec.name
-        sub_dct["typename"] = "BpmnSubWorkflow"
-        subprocesses[str(key)] = sub_dct
-    dct["subprocesses"] = subprocesses
-    dct["bpmn_events"] = registry.convert(workflow.bpmn_events)
-    dct["typename"] = "BpmnWorkflow"
-    return dct
+        sub_parts = _fast_flow_parts(sub, registry, value)
+        sub_parts.append('"parent_task_id": ' + encode_basestring_ascii(str(sub.parent_task_id)))
+        sub_parts.append('"spec": ' + _plain(sub.spec.name, value))
+        sub_parts.append('"typename": "BpmnSubWorkflow"')
+        subprocesses.append(_name(key) + ": {" + ", ".join(sub_parts) + "}")
+    parts.append('"subprocesses": {' + ", ".join(subprocesses) + "}")
+    parts.append('"bpmn_events": ' + _plain(registry.convert(workflow.bpmn_events), value))
+    parts.append('"typename": "BpmnWorkflow"')
+    parts.append(f'"{_VERSION_KEY}": ' + _plain(SERIALIZER.VERSION, value))
+    return "{" + ", ".join(parts) + "}"
 
 
-def _fast_flow_dict(flow: Any, registry: Any, names: dict[int, str]) -> dict[str, Any]:
-    """WorkflowConverter.to_dict, with TaskConverter.to_dict (plus typename) for each task.
+# The text of ids and of finite float times, across saves: a case's tasks keep theirs from step
+# to step, and `str` of a UUID and `repr` of a float are the costliest parts of a state after
+# the data. Both are functions of the value alone (ids by their `int`; a float by its value,
+# but for 0.0 and -0.0, which are equal and written differently, and so never cached). Emptied
+# when full: a dict's get, set and clear are atomic, so threads may share them.
+_ID_TEXTS: dict[int, str] = {}
+_TIME_TEXTS: dict[float, str] = {}
+_CACHE_LIMIT = 20_000
 
-    `names` holds the text of each id object met so far, by `id()`: every one of them is held
-    by the workflow for the whole save, so no id is reused meanwhile."""
-    tasks = {}
+
+def _id_text(obj: UUID) -> str:
+    """The JSON string of `str(obj)` for a UUID (hex digits and dashes: nothing to escape)."""
+    text = _ID_TEXTS[obj.int] = '"' + str(obj) + '"'
+    return text
+
+
+def _name(obj: Any) -> str:
+    """The JSON string of `str(obj)`, for an id."""
+    if type(obj) is UUID:
+        return _ID_TEXTS.get(obj.int) or _id_text(obj)
+    return encode_basestring_ascii(str(obj))
+
+
+def _time_text(obj: Any, value: Any) -> str:
+    """The JSON text of a task's last_state_change."""
+    if type(obj) is float and _isfinite(obj) and obj:
+        text = _TIME_TEXTS[obj] = _float_repr(obj)
+        return text
+    return _plain(obj, value)
+
+
+def _plain(obj: Any, value: Any) -> str:
+    """The JSON text of a value, as the encoder writes it."""
+    kind = type(obj)
+    if kind is str:
+        return encode_basestring_ascii(obj)
+    if obj is None:
+        return "null"
+    if obj is True:
+        return "true"
+    if obj is False:
+        return "false"
+    if kind is int:
+        return _int_repr(obj)
+    if kind is float and _isfinite(obj):
+        return _float_repr(obj)
+    if (kind is dict or kind is list) and not obj:
+        return "{}" if kind is dict else "[]"
+    return value(obj)
+
+
+def _fast_flow_parts(flow: Any, registry: Any, value: Any) -> list[str]:
+    """WorkflowConverter.to_dict's items, with TaskConverter.to_dict (plus typename) for each
+    task, as JSON text."""
     clean = registry.clean
     convert = registry.convert
-    get_name = names.get
+    id_texts = _ID_TEXTS
+    get_text = id_texts.get
+    time_texts = _TIME_TEXTS
+    tasks = []
+    if len(id_texts) > _CACHE_LIMIT:
+        id_texts.clear()
+    if len(time_texts) > _CACHE_LIMIT:
+        time_texts.clear()
     for key, task in flow.tasks.items():
-        if type(task) is not Task:
+        if type(task) is not Task or type(key) is not UUID:
             raise _NotFast
-        key_name = get_name(id(key))
-        if key_name is None:
-            key_name = names[id(key)] = str(key)
+        # _id_text inlined for the ids: they are most of a state.
+        key_name = get_text(key.int) or _id_text(key)
         task_id = task.id
-        id_name = get_name(id(task_id))
-        if id_name is None:
-            id_name = names[id(task_id)] = str(task_id)
+        if task_id is key:
+            id_name = key_name
+        elif type(task_id) is UUID:
+            id_name = get_text(task_id.int) or _id_text(task_id)
+        else:
+            id_name = encode_basestring_ascii(str(task_id))
         parent_id = task._parent
         parent = task.workflow.tasks.get(parent_id)
-        data = task.data
         if parent is None:
-            parent_name = None
-            delta: dict[str, Any] = {}
+            parent_name = "null"
+            data = _plain(task.data, value)
+            delta = "{}"
         else:
-            parent_name = get_name(id(parent_id))
-            if parent_name is None:
-                parent_name = names[id(parent_id)] = str(parent_id)
-            delta = {
-                "updates": _updated(parent.data, data),
-                "deletions": _deleted(parent.data, data),
-            }
-            data = {}
-        children = []
-        for child in task._children:
-            child_name = get_name(id(child))
-            if child_name is None:
-                child_name = names[id(child)] = str(child)
-            children.append(child_name)
+            if type(parent_id) is UUID:
+                parent_name = get_text(parent_id.int) or _id_text(parent_id)
+            else:
+                parent_name = encode_basestring_ascii(str(parent_id))
+            data = "{}"
+            before = parent.data
+            after = task.data
+            if type(before) is dict and type(after) is dict:
+                # DeepMerge.get_updated_keys and get_deleted_keys, for plain dicts
+                updates = {k: v for k, v in after.items() if k not in before or v != before[k]}
+                deletions = [k for k in before if k not in after]
+            else:
+                updates = DeepMerge.get_updated_keys(before, after)
+                deletions = DeepMerge.get_deleted_keys(before, after)
+            if not updates and not deletions:
+                delta = _NO_DELTA
+            else:
+                delta = value({"updates": updates, "deletions": deletions})
+        children = [
+            (get_text(child.int) or _id_text(child))
+            if type(child) is UUID
+            else encode_basestring_ascii(str(child))
+            for child in task._children
+        ]
         internal_data = task.internal_data
         if type(internal_data) is dict:  # what registry.convert does with it in encoder mode
-            internal_data = clean(internal_data) if internal_data else {}
+            internal = value(clean(internal_data)) if internal_data else "{}"
         else:
-            internal_data = convert(internal_data)
-        tasks[key_name] = {
-            "id": id_name,
-            "parent": parent_name,
-            "children": children,
-            "last_state_change": task.last_state_change,
-            "state": task._state,
-            "task_spec": task.task_spec.name,
-            "triggered": task.triggered,
-            "internal_data": internal_data,
-            "data": data,
-            "delta": delta,
-            "typename": "Task",
-        }
+            internal = _plain(convert(internal_data), value)
+        changed = task.last_state_change
+        state = task._state
+        name = task.task_spec.name
+        triggered = task.triggered
+        tasks.append(
+            key_name
+            + ": "
+            + _TASK
+            % (
+                id_name,
+                parent_name,
+                ", ".join(children),
+                (type(changed) is float and time_texts.get(changed)) or _time_text(changed, value),
+                _int_repr(state) if type(state) is int else _plain(state, value),
+                encode_basestring_ascii(name) if type(name) is str else _plain(name, value),
+                "true"
+                if triggered is True
+                else "false"
+                if triggered is False
+                else _plain(triggered, value),
+                internal,
+                data,
+                delta,
+            )
+        )
     last_task = flow.last_task
-    return {
-        "data": convert(clean(flow.data)),
-        "correlations": flow.correlations,
-        "last_task": str(last_task.id) if last_task is not None else None,
-        "success": flow.success,
-        "completed": flow.completed,
-        "tasks": tasks,
-        "root": str(flow.task_tree.id),
-    }
-
-
-def _updated(before: Any, after: Any) -> dict[str, Any]:
-    """DeepMerge.get_updated_keys(before, after)."""
-    if type(before) is not dict or type(after) is not dict:
-        return DeepMerge.get_updated_keys(before, after)
-    return {key: value for key, value in after.items() if key not in before or value != before[key]}
-
-
-def _deleted(before: Any, after: Any) -> list[str]:
-    """DeepMerge.get_deleted_keys(before, after)."""
-    if type(before) is not dict or type(after) is not dict:
-        return DeepMerge.get_deleted_keys(before, after)
-    return [key for key in before if key not in after]
+    return [
+        '"data": ' + _plain(convert(clean(flow.data)), value),
+        '"correlations": ' + _plain(flow.correlations, value),
+        '"last_task": ' + (_name(last_task.id) if last_task is not None else "null"),
+        '"success": ' + _plain(flow.success, value),
+        '"completed": ' + _plain(flow.completed, value),
+        '"tasks": {' + ", ".join(tasks) + "}",
+        '"root": ' + _name(flow.task_tree.id),
+    ]
 
 
 def prune(workflow: BpmnWorkflow) -> int:
