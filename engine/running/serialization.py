@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from copy import copy
 from datetime import date
 from decimal import Decimal
+from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 from uuid import UUID, SafeUUID
 
@@ -161,6 +163,26 @@ def specs_from_json(text: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSp
 
 
 def state_to_json(workflow: BpmnWorkflow) -> str:
+    """The case state to store: exactly the text `SERIALIZER.serialize_json` writes.
+
+    The workflow, its subprocesses and tasks go through `_fast_text` (see "the fast
+    save" below); a workflow it does not recognise through SpiffWorkflow's serializer."""
+    if _FAST_SAVE:
+        registry = SERIALIZER.registry
+        # As serialize_json: the encoder's `default` converts registered values (dates in task
+        # data, bpmn events) with converters that read this flag.
+        registry._encoder_mode = True
+        try:
+            return _fast_text(workflow, registry)
+        except _NotFast:
+            pass
+        finally:
+            registry._encoder_mode = False
+    return slow_state_to_json(workflow)
+
+
+def slow_state_to_json(workflow: BpmnWorkflow) -> str:
+    """SpiffWorkflow's own way: `registry.convert` over everything, then json.dumps."""
     return SERIALIZER.serialize_json(workflow)
 
 
@@ -398,6 +420,267 @@ def _merge_copy(data: dict[str, Any]) -> dict[str, Any]:
 
 _CONTAINERS = (dict, list, set)
 _PLAIN_CONTAINERS = (dict, list)
+
+
+# -- the fast save ---------------------------------------------------------------------------
+#
+# `SERIALIZER.serialize_json` sets the registry's encoder mode, converts the workflow with
+# `registry.convert` (CaseStateConverter.to_dict, then for each subprocess and task a registry
+# dispatch, `_obj_to_dict` and BpmnSubWorkflowConverter/TaskConverter.to_dict) and dumps the
+# dict with its encoder class (default separators, keys in insertion order). `_fast_text`
+# writes the same text directly, for a workflow, subprocesses and tasks of exactly the types
+# those converters are registered for, keyed by UUIDs:
+#
+# - the fixed parts of a task (keys, id texts, state, spec name, flags) go into one template;
+#   an id's text and a time's are kept across saves (see _ID_TEXTS), a task's parent is
+#   looked up once;
+# - every other value (task data, the delta of a task's data against its parent's, internal
+#   data, workflow data, correlations, events) is written by the same C encoder json.dumps
+#   uses, built once per save with the same arguments and SpiffWorkflow's `default`; empty
+#   dicts and lists, strings, ints, finite floats, bools and None are written as it writes
+#   them (json.encoder's own string escaping, int and float `repr`);
+# - the delta is DeepMerge.get_updated_keys and get_deleted_keys written out, for plain dicts;
+# - internal data and workflow data are converted as `registry.convert` does in encoder mode
+#   (a plain dict is copied without callables and modules; anything else goes through the
+#   registry itself).
+#
+# Encoding a value on its own writes what encoding it inside the whole state would: the
+# containers around it are fresh, so none can be met again inside it (the circular-reference
+# check), and the encoder is the same. Anything of another type raises _NotFast and the whole
+# state goes through `serialize_json`. This mirrors SpiffWorkflow 3.2's converters and
+# Python's json; tests/test_serialization_save.py compares the text with `serialize_json`'s
+# for the corpus models at every point of their run, the models in tests/bpmn and bpmn/, and
+# odd values, so a change there fails the tests.
+
+_ENCODER = SERIALIZER._encoder_cls()  # what json.dumps(..., cls=_encoder_cls) builds
+
+
+def _value_writer() -> Any:
+    """A function writing one value as `_ENCODER.encode` does; with the C encoder, one built
+    for the save (JSONEncoder.iterencode builds one per call, a few microseconds each)."""
+    if c_make_encoder is None:
+        return _ENCODER.encode
+    encoder = _ENCODER
+    write = c_make_encoder(
+        {} if encoder.check_circular else None,
+        encoder.default,
+        encode_basestring_ascii if encoder.ensure_ascii else encode_basestring,
+        encoder.indent,
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+
+    def value(obj: Any) -> str:
+        return "".join(write(obj, 0))
+
+    return value
+
+
+def _to_dict_function(typename: str) -> Any:
+    """The `to_dict` the registry calls for `typename` (unwrapped from `_obj_to_dict`)."""
+    convert = SERIALIZER.registry.convert_to_dict.get(typename)
+    args = getattr(convert, "args", ())
+    return getattr(args[1], "__func__", None) if len(args) == 2 and args[0] == typename else None
+
+
+_FAST_SAVE = (
+    SERIALIZER.registry.typenames.get(BpmnWorkflow) == "BpmnWorkflow"
+    and SERIALIZER.registry.typenames.get(BpmnSubWorkflow) == "BpmnSubWorkflow"
+    and SERIALIZER.registry.typenames.get(Task) == "Task"
+    and _to_dict_function("BpmnWorkflow") is CaseStateConverter.to_dict
+    and _to_dict_function("BpmnSubWorkflow") is BpmnSubWorkflowConverter.to_dict
+    and _to_dict_function("Task") is TaskConverter.to_dict
+    # (the converters `str` task ids themselves; the registry's UUID entry is for data)
+    and not {dict, list, str, int, float, bool} & set(SERIALIZER.registry.typenames)
+    and _ENCODER.ensure_ascii
+    and _ENCODER.indent is None
+    and (_ENCODER.item_separator, _ENCODER.key_separator) == (", ", ": ")
+    and not _ENCODER.sort_keys
+)
+
+_TASK = (
+    '{"id": %s, "parent": %s, "children": [%s], "last_state_change": %s, "state": %s, '
+    '"task_spec": %s, "triggered": %s, "internal_data": %s, "data": %s, "delta": %s, '
+    '"typename": "Task"}'
+)
+_NO_DELTA = '{"updates": {}, "deletions": []}'
+_float_repr = float.__repr__
+_int_repr = int.__repr__
+_isfinite = math.isfinite
+
+
+def _fast_text(workflow: BpmnWorkflow, registry: Any) -> str:
+    """json.dumps(registry.convert(workflow) + version) in encoder mode: the state's text."""
+    if type(workflow) is not BpmnWorkflow:
+        raise _NotFast
+    value = _value_writer()
+    parts = _fast_flow_parts(workflow, registry, value)
+    subprocesses = []
+    for key, sub in workflow.subprocesses.items():
+        if type(sub) is not BpmnSubWorkflow or type(key) is not UUID:
+            raise _NotFast
+        sub_parts = _fast_flow_parts(sub, registry, value)
+        sub_parts.append('"parent_task_id": ' + encode_basestring_ascii(str(sub.parent_task_id)))
+        sub_parts.append('"spec": ' + _plain(sub.spec.name, value))
+        sub_parts.append('"typename": "BpmnSubWorkflow"')
+        subprocesses.append(_name(key) + ": {" + ", ".join(sub_parts) + "}")
+    parts.append('"subprocesses": {' + ", ".join(subprocesses) + "}")
+    parts.append('"bpmn_events": ' + _plain(registry.convert(workflow.bpmn_events), value))
+    parts.append('"typename": "BpmnWorkflow"')
+    parts.append(f'"{_VERSION_KEY}": ' + _plain(SERIALIZER.VERSION, value))
+    return "{" + ", ".join(parts) + "}"
+
+
+# The text of ids and of finite float times, across saves: a case's tasks keep theirs from step
+# to step, and `str` of a UUID and `repr` of a float are the costliest parts of a state after
+# the data. Both are functions of the value alone (ids by their `int`; a float by its value,
+# but for 0.0 and -0.0, which are equal and written differently, and so never cached). Emptied
+# when full: a dict's get, set and clear are atomic, so threads may share them.
+_ID_TEXTS: dict[int, str] = {}
+_TIME_TEXTS: dict[float, str] = {}
+_CACHE_LIMIT = 20_000
+
+
+def _id_text(obj: UUID) -> str:
+    """The JSON string of `str(obj)` for a UUID (hex digits and dashes: nothing to escape)."""
+    text = _ID_TEXTS[obj.int] = '"' + str(obj) + '"'
+    return text
+
+
+def _name(obj: Any) -> str:
+    """The JSON string of `str(obj)`, for an id."""
+    if type(obj) is UUID:
+        return _ID_TEXTS.get(obj.int) or _id_text(obj)
+    return encode_basestring_ascii(str(obj))
+
+
+def _time_text(obj: Any, value: Any) -> str:
+    """The JSON text of a task's last_state_change."""
+    if type(obj) is float and _isfinite(obj) and obj:
+        text = _TIME_TEXTS[obj] = _float_repr(obj)
+        return text
+    return _plain(obj, value)
+
+
+def _plain(obj: Any, value: Any) -> str:
+    """The JSON text of a value, as the encoder writes it."""
+    kind = type(obj)
+    if kind is str:
+        return encode_basestring_ascii(obj)
+    if obj is None:
+        return "null"
+    if obj is True:
+        return "true"
+    if obj is False:
+        return "false"
+    if kind is int:
+        return _int_repr(obj)
+    if kind is float and _isfinite(obj):
+        return _float_repr(obj)
+    if (kind is dict or kind is list) and not obj:
+        return "{}" if kind is dict else "[]"
+    return value(obj)
+
+
+def _fast_flow_parts(flow: Any, registry: Any, value: Any) -> list[str]:
+    """WorkflowConverter.to_dict's items, with TaskConverter.to_dict (plus typename) for each
+    task, as JSON text."""
+    clean = registry.clean
+    convert = registry.convert
+    id_texts = _ID_TEXTS
+    get_text = id_texts.get
+    time_texts = _TIME_TEXTS
+    tasks = []
+    if len(id_texts) > _CACHE_LIMIT:
+        id_texts.clear()
+    if len(time_texts) > _CACHE_LIMIT:
+        time_texts.clear()
+    for key, task in flow.tasks.items():
+        if type(task) is not Task or type(key) is not UUID:
+            raise _NotFast
+        # _id_text inlined for the ids: they are most of a state.
+        key_name = get_text(key.int) or _id_text(key)
+        task_id = task.id
+        if task_id is key:
+            id_name = key_name
+        elif type(task_id) is UUID:
+            id_name = get_text(task_id.int) or _id_text(task_id)
+        else:
+            id_name = encode_basestring_ascii(str(task_id))
+        parent_id = task._parent
+        parent = task.workflow.tasks.get(parent_id)
+        if parent is None:
+            parent_name = "null"
+            data = _plain(task.data, value)
+            delta = "{}"
+        else:
+            if type(parent_id) is UUID:
+                parent_name = get_text(parent_id.int) or _id_text(parent_id)
+            else:
+                parent_name = encode_basestring_ascii(str(parent_id))
+            data = "{}"
+            before = parent.data
+            after = task.data
+            if type(before) is dict and type(after) is dict:
+                # DeepMerge.get_updated_keys and get_deleted_keys, for plain dicts
+                updates = {k: v for k, v in after.items() if k not in before or v != before[k]}
+                deletions = [k for k in before if k not in after]
+            else:
+                updates = DeepMerge.get_updated_keys(before, after)
+                deletions = DeepMerge.get_deleted_keys(before, after)
+            if not updates and not deletions:
+                delta = _NO_DELTA
+            else:
+                delta = value({"updates": updates, "deletions": deletions})
+        children = [
+            (get_text(child.int) or _id_text(child))
+            if type(child) is UUID
+            else encode_basestring_ascii(str(child))
+            for child in task._children
+        ]
+        internal_data = task.internal_data
+        if type(internal_data) is dict:  # what registry.convert does with it in encoder mode
+            internal = value(clean(internal_data)) if internal_data else "{}"
+        else:
+            internal = _plain(convert(internal_data), value)
+        changed = task.last_state_change
+        state = task._state
+        name = task.task_spec.name
+        triggered = task.triggered
+        tasks.append(
+            key_name
+            + ": "
+            + _TASK
+            % (
+                id_name,
+                parent_name,
+                ", ".join(children),
+                (type(changed) is float and time_texts.get(changed)) or _time_text(changed, value),
+                _int_repr(state) if type(state) is int else _plain(state, value),
+                encode_basestring_ascii(name) if type(name) is str else _plain(name, value),
+                "true"
+                if triggered is True
+                else "false"
+                if triggered is False
+                else _plain(triggered, value),
+                internal,
+                data,
+                delta,
+            )
+        )
+    last_task = flow.last_task
+    return [
+        '"data": ' + _plain(convert(clean(flow.data)), value),
+        '"correlations": ' + _plain(flow.correlations, value),
+        '"last_task": ' + (_name(last_task.id) if last_task is not None else "null"),
+        '"success": ' + _plain(flow.success, value),
+        '"completed": ' + _plain(flow.completed, value),
+        '"tasks": {' + ", ".join(tasks) + "}",
+        '"root": ' + _name(flow.task_tree.id),
+    ]
 
 
 def prune(workflow: BpmnWorkflow) -> int:
