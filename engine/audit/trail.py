@@ -141,7 +141,7 @@ class AuditRecorder:
         """
         if not self.pending:
             return 0
-        key = self.session.get_bind().url
+        key = _database_key(self.session.get_bind().url)
         now = self.clock.now().astimezone(UTC)
         known = _HEADS.get(key)
         self._write(key, known, now)
@@ -149,7 +149,7 @@ class AuditRecorder:
         self.pending.clear()
         return count
 
-    def _write(self, key: URL, known: tuple[int, str] | None, now: datetime) -> None:
+    def _write(self, key: str, known: tuple[int, str] | None, now: datetime) -> None:
         if known is not None:
             rows = self._chain(known[0], known[1], now)
             seq, digest = rows[-1][0], rows[-1][-1]
@@ -228,7 +228,17 @@ def _content_text(seq: int, quoted_at: str, item: PendingEntry, changes: Any) ->
 
 
 # The last chain head this process wrote, per database: a hint checked by the UPDATE's WHERE.
-_HEADS: dict[URL, tuple[int, str]] = {}
+_HEADS: dict[str, tuple[int, str]] = {}
+_URL_KEYS: dict[int, tuple[URL, str]] = {}
+
+
+def _database_key(url: URL) -> str:
+    """The key of `url`'s database in `_HEADS`: its full text, made once per URL object. (A URL
+    as the key renders itself as text again for every lookup, to hash it.)"""
+    known = _URL_KEYS.get(id(url))
+    if known is None or known[0] is not url:  # the URL is kept in the entry: its id stays its own
+        known = _URL_KEYS[id(url)] = (url, url.render_as_string(hide_password=False))
+    return known[1]
 
 
 def _content(row: Mapping[str, Any]) -> dict[str, Any]:
