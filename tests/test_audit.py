@@ -171,13 +171,13 @@ def test_verify_while_others_write_sees_one_snapshot(trail: Engine) -> None:
 def _head_hint(engine: Engine) -> tuple[int, str]:
     from engine.audit import trail as chain
 
-    return chain._HEADS[engine.db.engine.url]
+    return chain._HEADS[chain._database_key(engine.db.engine.url)]
 
 
 def _set_head_hint(engine: Engine, hint: tuple[int, str]) -> None:
     from engine.audit import trail as chain
 
-    chain._HEADS[engine.db.engine.url] = hint
+    chain._HEADS[chain._database_key(engine.db.engine.url)] = hint
 
 
 @pytest.mark.parametrize("stale", ["behind", "wrong-hash"])

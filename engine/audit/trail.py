@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from sqlalchemy.engine import URL
@@ -26,13 +28,58 @@ SYSTEM = "system"
 SCHEDULER = "scheduler"
 
 
-def canonical_json(value: Any) -> str:
+def _slow_canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+class _Encoder(threading.local):
+    """`_slow_canonical_json`'s C encoder, built once per thread: `json.dumps` with arguments
+    builds a JSONEncoder and a C encoder on every call, which cost more than encoding the few
+    fields of an audit row. The C encoder keeps its circular-reference markers in `markers`:
+    one dict per thread, emptied again if an encoding fails halfway (it would otherwise keep
+    the ids of the containers it was inside), and `busy` sends a nested call (a `str()` of an
+    odd value that itself encodes JSON) to the slow path, so no call ever sees another's
+    markers."""
+
+    def __init__(self) -> None:
+        self.markers: dict[int, Any] = {}
+        self.encode = c_make_encoder(
+            self.markers, str, encode_basestring, None, ":", ",", True, False, True
+        )
+        self.busy = False
+
+
+_ENCODER = _Encoder()
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys, no spaces, UTF-8 as is, anything else as its str()."""
+    encoder = _ENCODER
+    if encoder.busy:
+        return _slow_canonical_json(value)
+    encoder.busy = True
+    try:
+        return "".join(encoder.encode(value, 0))
+    except BaseException:
+        encoder.markers.clear()
+        raise
+    finally:
+        encoder.busy = False
+
+
+_decode = json.JSONDecoder().decode
+_SAME_AS_JSON = (str, bool, type(None))
+_SAFE_INT = 1 << 63  # far below the digits limit of int-to-str conversion
 
 
 def jsonable(value: Any) -> Any:
     """The value as it will read back from a JSON column."""
-    return None if value is None else json.loads(canonical_json(value))
+    kind = type(value)
+    # A str, bool or None (exactly, not a subclass) and an int of ordinary size read back as
+    # they are: no need to write and parse them.
+    if kind in _SAME_AS_JSON or (kind is int and -_SAFE_INT < value < _SAFE_INT):
+        return value
+    return _decode(canonical_json(value))
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
@@ -94,7 +141,7 @@ class AuditRecorder:
         """
         if not self.pending:
             return 0
-        key = self.session.get_bind().url
+        key = _database_key(self.session.get_bind().url)
         now = self.clock.now().astimezone(UTC)
         known = _HEADS.get(key)
         self._write(key, known, now)
@@ -102,12 +149,12 @@ class AuditRecorder:
         self.pending.clear()
         return count
 
-    def _write(self, key: URL, known: tuple[int, str] | None, now: datetime) -> None:
+    def _write(self, key: str, known: tuple[int, str] | None, now: datetime) -> None:
         if known is not None:
             rows = self._chain(known[0], known[1], now)
-            last = rows[-1]
+            seq, digest = rows[-1][0], rows[-1][-1]
             moved = hotsql.run(self.session, hotsql.MOVE_AUDIT_HEAD, {
-                "seq": last["seq"], "hash": last["hash"], "old_seq": known[0], "old_hash": known[1],
+                "seq": seq, "hash": digest, "old_seq": known[0], "old_hash": known[1],
             })  # fmt: skip
             if moved.rowcount != 1:
                 rows = []
@@ -116,41 +163,82 @@ class AuditRecorder:
         if not rows:
             head = hotsql.run(self.session, hotsql.AUDIT_HEAD).one()
             rows = self._chain(head.seq, head.hash, now)
-            last = rows[-1]
-            hotsql.run(
-                self.session, hotsql.SAVE_AUDIT_HEAD, {"seq": last["seq"], "hash": last["hash"]}
-            )
+            seq, digest = rows[-1][0], rows[-1][-1]
+            hotsql.run(self.session, hotsql.SAVE_AUDIT_HEAD, {"seq": seq, "hash": digest})
         hotsql.run(self.session, *hotsql.insert_audit_rows(rows))
-        _HEADS[key] = (last["seq"], last["hash"])
+        _HEADS[key] = (seq, digest)
 
-    def _chain(self, seq: int, prev: str, now: datetime) -> list[dict[str, Any]]:
+    def _chain(self, seq: int, prev: str, now: datetime) -> list[tuple[Any, ...]]:
         return _chain(self.pending, seq, prev, now)
 
 
-def _chain(pending: list[PendingEntry], seq: int, prev: str, now: datetime) -> list[dict[str, Any]]:
+def _chain(
+    pending: list[PendingEntry], seq: int, prev: str, now: datetime
+) -> list[tuple[Any, ...]]:
+    """The rows (values in `hotsql.AUDIT_KEYS` order) that chain `pending` onto (seq, prev)."""
+    at = _iso(now)  # one moment for the whole flush: formatted once
+    quoted_at = encode_basestring(at)
     rows = []
+    sha256 = hashlib.sha256
     for item in pending:
         seq += 1
-        row = {
-            "seq": seq,
-            "at": now,
-            "actor": item.actor,
-            "on_behalf_of": item.on_behalf_of,
-            "action": item.action,
-            "case_id": item.case_id,
-            "task_id": item.task_id,
-            "element_id": item.element_id,
-            "changes": jsonable(item.changes),
-            "reason": item.reason,
-        }
-        digest = row_hash(prev, _content(row))
-        rows.append({**row, "prev_hash": prev, "hash": digest})
+        changes = jsonable(item.changes)
+        content = _content_text(seq, quoted_at, item, changes)
+        if content is None:  # a field of an unusual type: the general way
+            content = canonical_json({
+                "seq": seq, "at": at, "actor": item.actor, "on_behalf_of": item.on_behalf_of,
+                "action": item.action, "case_id": item.case_id, "task_id": item.task_id,
+                "element_id": item.element_id, "changes": changes, "reason": item.reason,
+            })  # fmt: skip
+        digest = sha256((prev + content).encode()).hexdigest()
+        rows.append((
+            seq, now, item.actor, item.on_behalf_of, item.action, item.case_id, item.task_id,
+            item.element_id, changes, item.reason, prev, digest,
+        ))  # fmt: skip
         prev = digest
     return rows
 
 
+_TEXT = (str, type(None))
+
+
+def _content_text(seq: int, quoted_at: str, item: PendingEntry, changes: Any) -> str | None:
+    """canonical_json of the row's hashed content, put together field by field (sorted keys,
+    as canonical_json orders them) when every field is of the type it should be: a str (or
+    None where allowed) and an int. None if one is not (a str subclass, a bool as the case id):
+    the caller then encodes the content the general way, which handles anything."""
+    actor, action, by = item.actor, item.action, item.on_behalf_of
+    case, task, element, reason = item.case_id, item.task_id, item.element_id, item.reason
+    if not (
+        type(actor) is str and type(action) is str and type(seq) is int
+        and (case is None or type(case) is int) and type(by) in _TEXT
+        and type(task) in _TEXT and type(element) in _TEXT and type(reason) in _TEXT
+    ):  # fmt: skip
+        return None
+    enc = encode_basestring
+    return (
+        f'{{"action":{enc(action)},"actor":{enc(actor)},"at":{quoted_at},'
+        f'"case_id":{"null" if case is None else int.__repr__(case)},'
+        f'"changes":{"null" if changes is None else canonical_json(changes)},'
+        f'"element_id":{"null" if element is None else enc(element)},'
+        f'"on_behalf_of":{"null" if by is None else enc(by)},'
+        f'"reason":{"null" if reason is None else enc(reason)},"seq":{int.__repr__(seq)},'
+        f'"task_id":{"null" if task is None else enc(task)}}}'
+    )
+
+
 # The last chain head this process wrote, per database: a hint checked by the UPDATE's WHERE.
-_HEADS: dict[URL, tuple[int, str]] = {}
+_HEADS: dict[str, tuple[int, str]] = {}
+_URL_KEYS: dict[int, tuple[URL, str]] = {}
+
+
+def _database_key(url: URL) -> str:
+    """The key of `url`'s database in `_HEADS`: its full text, made once per URL object. (A URL
+    as the key renders itself as text again for every lookup, to hash it.)"""
+    known = _URL_KEYS.get(id(url))
+    if known is None or known[0] is not url:  # the URL is kept in the entry: its id stays its own
+        known = _URL_KEYS[id(url)] = (url, url.render_as_string(hide_password=False))
+    return known[1]
 
 
 def _content(row: Mapping[str, Any]) -> dict[str, Any]:

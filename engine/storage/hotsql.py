@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Callable, Sequence
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import (
@@ -390,28 +391,32 @@ READY_TASKS = select(CaseTask.id, CaseTask.element_id, CaseTask.due_at).where(
 )
 INSERT_TASK = insert(CaseTask)
 INSERT_AUDIT = insert(AuditEntry)
-_AUDIT_KEYS = ("seq", "at", "actor", "on_behalf_of", "action", "case_id", "task_id", "element_id",
-               "changes", "reason", "prev_hash", "hash")  # fmt: skip
-_INSERT_AUDIT_ROWS: dict[int, Executable] = {}
+AUDIT_KEYS = ("seq", "at", "actor", "on_behalf_of", "action", "case_id", "task_id", "element_id",
+              "changes", "reason", "prev_hash", "hash")  # fmt: skip
+"""The columns of an audit row, in the order `insert_audit_rows` takes their values."""
+_INSERT_AUDIT_ROWS: dict[int, tuple[Executable, tuple[str, ...]]] = {}
 MANY_AUDIT_ROWS = 32
 
 
-def insert_audit_rows(rows: list[dict[str, Any]]) -> tuple[Executable, Any]:
-    """INSERT_AUDIT of `rows` as one statement with one VALUES list per row, and its
-    parameters: one statement for the server (PostgreSQL) instead of one per row. More than
-    MANY_AUDIT_ROWS rows: INSERT_AUDIT with a list of rows."""
+def insert_audit_rows(rows: list[tuple[Any, ...]]) -> tuple[Executable, Any]:
+    """INSERT_AUDIT of `rows` (tuples of values in AUDIT_KEYS order) as one statement with one
+    VALUES list per row, and its parameters: one statement for the server (PostgreSQL) instead
+    of one per row. More than MANY_AUDIT_ROWS rows: INSERT_AUDIT with a list of rows.
+
+    The statement and its parameter names are built once per number of rows."""
     if len(rows) > MANY_AUDIT_ROWS:
-        return INSERT_AUDIT, rows
-    statement = _INSERT_AUDIT_ROWS.get(len(rows))
-    if statement is None:
+        return INSERT_AUDIT, [dict(zip(AUDIT_KEYS, row, strict=True)) for row in rows]
+    shape = _INSERT_AUDIT_ROWS.get(len(rows))
+    if shape is None:
         columns = AuditEntry.__table__.c
         statement = insert(AuditEntry).values([
-            {key: bindparam(f"{key}_{n}", type_=columns[key].type) for key in _AUDIT_KEYS}
+            {key: bindparam(f"{key}_{n}", type_=columns[key].type) for key in AUDIT_KEYS}
             for n in range(len(rows))
         ])  # fmt: skip
-        _INSERT_AUDIT_ROWS[len(rows)] = statement
-    params = {f"{key}_{n}": row[key] for n, row in enumerate(rows) for key in _AUDIT_KEYS}
-    return statement, params
+        names = tuple(f"{key}_{n}" for n in range(len(rows)) for key in AUDIT_KEYS)
+        shape = _INSERT_AUDIT_ROWS[len(rows)] = (statement, names)
+    statement, names = shape
+    return statement, dict(zip(names, chain.from_iterable(rows), strict=True))
 AUDIT_HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
 SAVE_AUDIT_HEAD = (
     update(AuditHead).where(AuditHead.id == 1).values(seq=bindparam("seq"), hash=bindparam("hash"))
