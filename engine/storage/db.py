@@ -90,7 +90,11 @@ class Database:
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction: commits on success, rolls back on any exception. The work
-        listeners hear of new work once it is committed."""
+        listeners hear of new work once it is committed.
+
+        End it early by raising, not with `session.rollback()`: the transaction belongs to the
+        connection, and the session rolls it back only once the ORM has joined it (a write
+        that ran only `hotsql` statements has not)."""
         with self._write_engine.connect() as connection:
             transaction = connection.begin()  # SQLite: BEGIN IMMEDIATE; PostgreSQL: queued
             session = self._session(connection)
