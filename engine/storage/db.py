@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from engine.storage import hotsql, work
 
@@ -71,12 +71,6 @@ class Database:
             if self.is_sqlite
             else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
-        # A session is bound to a connection whose transaction `write` and `read` begin and end
-        # themselves ("rollback_only": the session joins that transaction and may roll it back,
-        # but never commits it). That skips the session's own transaction bookkeeping (about
-        # 80 µs a transaction on SQLite) when a transaction runs only prebuilt statements, and
-        # `hotsql.run` gets the connection without asking the session for it.
-        self._sessions = sessionmaker(expire_on_commit=False, join_transaction_mode="rollback_only")
         self.work_listeners: list[Callable[[datetime], None]] = []
 
     @property
@@ -134,7 +128,13 @@ class Database:
             # closing the connection rolls its transaction back
 
     def _session(self, connection: Connection) -> Session:
-        session = self._sessions(bind=connection)
+        """A session bound to `connection`, whose transaction `write` and `read` begin and end
+        themselves ("rollback_only": the session joins that transaction when the ORM first
+        needs it, and may roll it back, but never commits it). That skips the session's own
+        transaction bookkeeping (about 70 µs a transaction on SQLite) when a transaction runs
+        only prebuilt statements, and `hotsql.run` gets the connection without asking the
+        session for it."""
+        session = Session(connection, expire_on_commit=False, join_transaction_mode="rollback_only")
         # `get_bind().url` must keep working as it did for a session bound to the engine (the
         # audit trail keys its cache of chain heads on it).
         connection.url = connection.engine.url  # type: ignore[attr-defined]
