@@ -156,6 +156,11 @@ def _forget_connection(session: Session, _transaction: Any) -> None:
     session.info.pop(_CONNECTION, None)
 
 
+def adopt(session: Session, connection: Connection) -> None:
+    """`run` on this session uses `connection`, the one it is bound to, in whose transaction
+    it runs; the ORM joins that transaction when it first needs it."""
+    session.info[_CONNECTION] = connection
+
 
 def run(
     session: Session | Connection,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from engine.storage import hotsql
@@ -34,17 +34,11 @@ def announce_work(session: Session, due: datetime) -> None:
         hotsql.run(session, _NOTIFY, {"due": due.isoformat()}, defer=True)
 
 
-def listen_on_commit(sessions: object, listeners: list[Listener]) -> None:
-    """Call every listener with the earliest new due time after a write session commits."""
-
-    @event.listens_for(sessions, "after_commit")
-    def _after_commit(session: Session) -> None:
-        due = session.info.pop(_KEY, None)
-        if due is None:
-            return
-        for listener in list(listeners):
-            listener(due)
-
-    @event.listens_for(sessions, "after_rollback")
-    def _after_rollback(session: Session) -> None:
-        session.info.pop(_KEY, None)
+def committed(session: Session, listeners: list[Listener]) -> None:
+    """Call every listener with the earliest new due time, once the write session's
+    transaction has committed (`Database.write`)."""
+    due = session.info.pop(_KEY, None)
+    if due is None:
+        return
+    for listener in list(listeners):
+        listener(due)
