@@ -141,7 +141,7 @@ class AuditRecorder:
         """
         if not self.pending:
             return 0
-        key = _database_key(self.session.get_bind().url)
+        key = _database_key(self.session.get_bind().engine.url)  # an Engine or a Connection
         now = self.clock.now().astimezone(UTC)
         known = _HEADS.get(key)
         self._write(key, known, now)

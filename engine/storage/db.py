@@ -135,9 +135,6 @@ class Database:
         only prebuilt statements, and `hotsql.run` gets the connection without asking the
         session for it."""
         session = Session(connection, expire_on_commit=False, join_transaction_mode="rollback_only")
-        # `get_bind().url` must keep working as it did for a session bound to the engine (the
-        # audit trail keys its cache of chain heads on it).
-        connection.url = connection.engine.url  # type: ignore[attr-defined]
         hotsql.adopt(session, connection)
         return session
 
