@@ -278,9 +278,10 @@ def test_the_checks_task_shows_overlap_reuse_and_partners_from_the_register(
     # the same from the query the API and the project page may use
     with committee.engine.db.read() as session:
         checks = register_checks(session, projects["review"])
+        unknown = register_checks(session, 424242)
     assert checks is not None
     assert [r.id for r in checks.related] == [projects["gent"]]
-    assert register_checks(session, 424242) is None
+    assert unknown is None
 
 
 def test_a_late_advice_is_reminded_and_escalated_to_the_chair_and_the_secretariat(
