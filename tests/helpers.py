@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 from sqlalchemy import text
 
-from engine import Actor, Database, Engine
+from engine import Actor, Database, Engine, Registry
 from engine.storage.models import Base
 
 
@@ -39,3 +39,12 @@ class ApproveForm(Schema):
 class StartForm(Schema):
     requester = fields.String(required=True, validate=validate.Length(min=1, max=100))
     title = fields.String(validate=validate.Length(max=200))
+
+
+def review_registry() -> Registry:
+    """The forms of tests/bpmn/review.bpmn, for engines a test builds itself."""
+    registry = Registry()
+    registry.form("review", "start", StartForm)
+    registry.form("review", "intake", IntakeForm)
+    registry.form("review", "approve", ApproveForm)
+    return registry

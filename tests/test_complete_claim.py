@@ -12,26 +12,17 @@ from engine import (
     Forbidden,
     ManualClock,
     NotFound,
-    Registry,
     TaskConflict,
     TaskNotActive,
     ValidationFailed,
 )
 from tests.conftest import BPMN
-from tests.helpers import ApproveForm, IntakeForm, StartForm, actor, snapshot
-
-
-def _registry() -> Registry:
-    registry = Registry()
-    registry.form("review", "start", StartForm)
-    registry.form("review", "intake", IntakeForm)
-    registry.form("review", "approve", ApproveForm)
-    return registry
+from tests.helpers import actor, review_registry, snapshot
 
 
 @pytest.fixture
 def review(db: Database, clock: ManualClock) -> Engine:
-    engine = Engine(db, _registry(), clock)
+    engine = Engine(db, review_registry(), clock)
     engine.deploy([BPMN / "review.bpmn"])
     return engine
 
@@ -112,7 +103,7 @@ def test_every_way_to_the_workflow_gives_the_same_case(
 
         cases.workflows.hint = hint_then_lose  # type: ignore[method-assign]
     elif cache == "stale":
-        other = Engine(Database(db.url), _registry(), clock)
+        other = Engine(Database(db.url), review_registry(), clock)
         other.complete_task(intake, {"amount": 5000}, carla)
         [intake] = [t.id for t in other.tasks_for(mona)]
         other.db.dispose()

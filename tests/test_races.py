@@ -7,23 +7,15 @@ from collections.abc import Callable
 
 import pytest
 
-from engine import Database, Engine, Hooks, ManualClock, Registry, TaskConflict, TaskNotActive
+from engine import Database, Engine, Hooks, ManualClock, TaskConflict, TaskNotActive
 from engine.storage.models import AuditEntry, CaseTask
 from tests.conftest import BPMN
-from tests.helpers import ApproveForm, IntakeForm, StartForm, actor
-
-
-def _registry() -> Registry:
-    registry = Registry()
-    registry.form("review", "start", StartForm)
-    registry.form("review", "intake", IntakeForm)
-    registry.form("review", "approve", ApproveForm)
-    return registry
+from tests.helpers import actor, review_registry
 
 
 def _worker(db: Database, clock: ManualClock, hooks: Hooks) -> Engine:
     """A second engine on the same database: its own connection pool and caches."""
-    return Engine(Database(db.url), _registry(), clock, hooks)
+    return Engine(Database(db.url), review_registry(), clock, hooks)
 
 
 def _run_both(calls: list[Callable[[], object]]) -> list[object]:
@@ -50,7 +42,7 @@ def test_two_completions_exactly_one_wins(
     both_loaded = threading.Barrier(2, timeout=30)
     hooks = Hooks({"before_claim": lambda **_: both_loaded.wait()})
     first, second = _worker(db, clock, hooks), _worker(db, clock, hooks)
-    setup = Engine(db, _registry(), clock)
+    setup = Engine(db, review_registry(), clock)
     setup.deploy([BPMN / "review.bpmn"])
     carla = actor(setup, "carla", ("clerk", None))
     otto = carla if same_user else actor(setup, "otto", ("clerk", None))
@@ -89,7 +81,7 @@ def test_loser_can_see_the_winner_and_stored_state_is_the_winners(
     both_loaded = threading.Barrier(2, timeout=30)
     hooks = Hooks({"before_claim": lambda **_: both_loaded.wait()})
     first, second = _worker(db, clock, hooks), _worker(db, clock, hooks)
-    setup = Engine(db, _registry(), clock)
+    setup = Engine(db, review_registry(), clock)
     setup.deploy([BPMN / "review.bpmn"])
     carla = actor(setup, "carla", ("clerk", None))
     case = setup.start_case("review", {"requester": "carla"}, carla)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from engine import Database, Engine, Hooks, Registry
-from tests.helpers import ApproveForm, IntakeForm, StartForm
+from engine import Database, Engine, Hooks
+from tests.helpers import review_registry
 from tests.web.conftest import bearer, start_review, token_for
 from webapp.app import create_app
 
@@ -161,14 +161,6 @@ def test_task_conflict_not_active_and_case_state(app, web_engine):
     assert again.status_code == 409 and again.json["code"] == "TASK_NOT_ACTIVE"
 
 
-def _registry() -> Registry:
-    registry = Registry()
-    registry.form("review", "start", StartForm)
-    registry.form("review", "intake", IntakeForm)
-    registry.form("review", "approve", ApproveForm)
-    return registry
-
-
 def test_two_workers_complete_at_the_same_moment_one_gets_409(app, web_engine, clock):
     """Two web workers (own engines, own pools) both load the task before either commits."""
     _case_id, task = start_review(web_engine, "carla")
@@ -176,7 +168,7 @@ def test_two_workers_complete_at_the_same_moment_one_gets_409(app, web_engine, c
     hooks = Hooks({"before_claim": lambda **_: both_loaded.wait()})
     workers = [
         create_app(
-            Engine(Database(web_engine.db.url), _registry(), clock, hooks), {"TESTING": True}
+            Engine(Database(web_engine.db.url), review_registry(), clock, hooks), {"TESTING": True}
         )
         for _ in range(2)
     ]
